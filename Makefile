@@ -1,0 +1,36 @@
+# Two commands do everything on a fresh Debian machine with Python 3.11:
+#   make run   — install, migrate, seed the demo account, serve web + xml_curl + ESL listener
+#   make test  — install and run every test (SQLite; PostgreSQL too when PBX_TEST_POSTGRES_URL is set)
+PYTHON ?= python3.11
+VENV   := .venv
+PY     := $(VENV)/bin/python
+PBX    := $(VENV)/bin/pbx
+STAMP  := $(VENV)/.installed
+
+.PHONY: install system-deps run test bench clean
+
+system-deps:
+	@scripts/install-system-deps.sh
+
+$(STAMP): setup.cfg pyproject.toml
+	@command -v $(PYTHON) >/dev/null 2>&1 || { echo "$(PYTHON) not found"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -e '.[test,postgres]'
+	touch $(STAMP)
+
+install: system-deps $(STAMP)
+
+run: install
+	$(PBX) db upgrade
+	$(PBX) demo
+	$(PBX) run
+
+test: install
+	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+bench: install
+	$(PY) -m bench
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache

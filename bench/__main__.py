@@ -1,0 +1,144 @@
+"""``python -m bench``: directory sip_auth fetches per second against the ceiling (see README.md).
+
+Phases (each: warm-up, then a measured window; the server on one core, the load on the other):
+
+1. ``wsgi-fixed`` at max rate   gevent + a bare WSGI function returning a fixed document (floor info)
+2. ``flask-fixed`` at max rate  the ceiling: same server, same Flask app, a route returning that document
+3. ``real`` at max rate         POST /freeswitch/xml, sip_auth for random users of 10,000 extensions
+4. ``real`` at half of (3)      open-loop constant rate: p50 / p99 latency
+5. ``flask-fixed`` at that rate the ceiling's latency at the same rate (the latency ratios' baseline)
+"""
+from __future__ import annotations
+
+import argparse
+import base64
+import json
+import random
+import shutil
+import signal
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from . import bodies, report
+from .runner import Server, cpus, post, run_load
+from .seed import bench_settings, seed
+
+FIXED_PATH = "/bench/fixed"
+
+
+def _args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--warmup", type=float, default=3.0, help="seconds of load before measuring")
+    parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per phase")
+    parser.add_argument("--connections", type=int, default=16, help="keep-alive connections")
+    parser.add_argument("--nagle", action="store_true",
+                        help="leave Nagle on in the server (pywsgi's default: 40 ms stalls on keep-alive)")
+    parser.add_argument("--profile", action="store_true", help="also cProfile the real server at max rate")
+    parser.add_argument("--keep", action="store_true", help="keep the temporary instance folder")
+    return parser.parse_args(argv)
+
+
+def _live_check(server: Server, seeded, settings, workdir: Path) -> Path:
+    """Sampled users answered over HTTP with the right a1-hash; the median-size answer becomes
+    the fixed document of the ceiling (same size as a real answer)."""
+    import hashlib
+    import re
+
+    auth = base64.b64encode(f"{settings.xml_curl_user}:{settings.xml_curl_password}".encode()).decode()
+    form = bodies.templates()[0]
+    answers = []
+    for domain, number in random.Random(3).sample(sorted(seeded.passwords), 40):
+        status, body = post(server.port, bodies._rewrite(form, domain, number, 1, random.Random(1)),
+                            path=bodies.PATH, auth=auth)
+        found = re.search(rb'name="a1-hash" value="([0-9a-f]{32})"', body)
+        expected = hashlib.md5(f"{number}:{domain}:{seeded.passwords[(domain, number)]}".encode()).hexdigest()
+        if status != 200 or not found or found.group(1).decode() != expected:
+            raise RuntimeError(f"live check failed for {number}@{domain}: HTTP {status}\n{body[:400]!r}")
+        answers.append(body)
+    answers.sort(key=len)
+    path = workdir / "fixed-document.xml"
+    path.write_bytes(answers[len(answers) // 2])
+    return path
+
+
+def _spec(args, server: Server, seeded, settings, client_cpu, **extra) -> dict:
+    return dict(port=server.port, server_pid=server.pid, cpu=client_cpu, connections=args.connections,
+                warmup=args.warmup, duration=args.duration, domains=seeded.domains, numbers=seeded.numbers,
+                user=settings.xml_curl_user, password=settings.xml_curl_password, pool=2000, **extra)
+
+
+def _profile(args, server: Server, spec: dict, workdir: Path) -> None:
+    server.signal(signal.SIGUSR1)
+    run_load({**spec, "warmup": 0.5}, workdir, "profile")
+    server.signal(signal.SIGUSR2)
+    done = Path(str(workdir / "real.prof") + ".done")
+    deadline = time.monotonic() + 30
+    while not done.exists() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    report.print_profile(workdir / "real.prof")
+
+
+def _phases(args, workdir: Path) -> dict:
+    server_cpu, client_cpu = cpus()
+    started = time.monotonic()
+    settings = bench_settings(workdir / "instance")
+    seeded = seed(settings)
+    print(f"# seeded {len(seeded.domains)} accounts x {len(seeded.numbers)} extensions "
+          f"in {time.monotonic() - started:.1f} s; server on cpu {server_cpu}, load on cpu {client_cpu}",
+          flush=True)
+    config = workdir / "config.json"
+    config.write_text(json.dumps({"tcp_nodelay": not args.nagle, "fixed_document": str(workdir / "fixed-document.xml"), "settings": dict(
+        instance_path=settings.instance_path, database_url=settings.database_url,
+        xml_curl_password=settings.xml_curl_password, secret_key=settings.secret_key,
+        esl_password=settings.esl_password)}))
+    profile_env = {"BENCH_CPROFILE": str(workdir / "real.prof")} if args.profile else None
+    servers: dict[str, Server] = {}
+    try:
+        servers["real"] = Server("real", config, workdir, server_cpu, profile_env).wait_ready()
+        _live_check(servers["real"], seeded, settings, workdir)
+        for kind in ("wsgi-fixed", "flask-fixed"):
+            servers[kind] = Server(kind, config, workdir, server_cpu)
+        for kind in ("wsgi-fixed", "flask-fixed"):
+            servers[kind].wait_ready()
+        return _measure(args, servers, seeded, settings, client_cpu, workdir)
+    finally:
+        for server in servers.values():
+            server.stop()
+
+
+def _measure(args, servers, seeded, settings, client_cpu, workdir) -> dict:
+    def spec(kind: str, **extra) -> dict:
+        path = bodies.PATH if kind == "real" else FIXED_PATH
+        return _spec(args, servers[kind], seeded, settings, client_cpu, path=path, **extra)
+
+    results = {}
+    for name, kind in (("floor_max", "wsgi-fixed"), ("ceiling_max", "flask-fixed"), ("real_max", "real")):
+        results[name] = run_load(spec(kind, mode="max"), workdir, name)
+        report.progress(name, results[name])
+    half = results["real_max"]["rate"] / 2
+    for name, kind in (("real_half", "real"), ("ceiling_half", "flask-fixed")):
+        results[name] = run_load(spec(kind, mode="rate", rate=half), workdir, name)
+        report.progress(name, results[name])
+    if args.profile:
+        _profile(args, servers["real"], spec("real", mode="max"), workdir)
+    return results
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="pbx-bench-"))
+    try:
+        results = _phases(args, workdir)
+        return report.final(results, args)
+    finally:
+        if args.keep:
+            print(f"# kept {workdir}")
+        else:
+            shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,78 @@
+"""Output: ``BENCH <name> <value> <unit> ratio=<r>`` lines, a verdict, and the sanity checks."""
+from __future__ import annotations
+
+import pstats
+from pathlib import Path
+
+TARGET_RATIO = 0.70  # of the ceiling's rate
+TARGET_P99_MS = 10.0  # at half the real endpoint's maximum rate
+SERVER_BUSY = 0.85  # below this server CPU share at max rate, something else limited the run
+CLIENT_BUSY = 0.90  # above this load-generator CPU share, the client may be the limit
+OTHERS_BUSY = 0.15  # other processes on the machine (a test suite...) above this share disturb figures
+
+
+def progress(name: str, r: dict) -> None:
+    print(f"# {name}: {r['rate']:.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  "
+          f"max {r['max_ms']:.1f} ms  errors {r['errors']}  wait p50/p99 {r['wait_p50_ms']:.2f}/{r['wait_p99_ms']:.2f} ms  "
+          f"cpu server {r.get('server_cpu', 0):.0%} load {r.get('client_cpu', 0):.0%} "
+          f"others {r.get('other_cpu', 0):.0%} steal {r.get('steal', 0):.0%}", flush=True)
+
+
+def _ratio(value: float, base: float) -> float:
+    return value / base if base else 0.0
+
+
+def _line(name: str, value: float, unit: str, ratio: float, digits: int) -> None:
+    print(f"BENCH {name} {value:.{digits}f} {unit} ratio={ratio:.2f}", flush=True)
+
+
+def _checks(results: dict) -> list[str]:
+    """Why the figures may not mean what they say (empty when the run is sound)."""
+    problems = []
+    for name in ("floor_max", "ceiling_max", "real_max"):
+        r = results[name]
+        if r.get("server_cpu", 1.0) < SERVER_BUSY:
+            problems.append(f"{name}: server only {r['server_cpu']:.0%} busy")
+        if r.get("client_cpu", 0.0) > CLIENT_BUSY:
+            problems.append(f"{name}: load generator {r['client_cpu']:.0%} busy")
+    for name, r in results.items():
+        if r.get("other_cpu", 0.0) + r.get("steal", 0.0) > OTHERS_BUSY:
+            problems.append(f"{name}: other processes / the host took {r['other_cpu'] + r['steal']:.0%} of a core")
+        if r["errors_total"]:
+            problems.append(f"{name}: {r['errors_total']} bad answers {r['error_kinds']}")
+    return problems
+
+
+def final(results: dict, args) -> int:
+    ceiling, real = results["ceiling_max"], results["real_max"]
+    half, ceiling_half = results["real_half"], results["ceiling_half"]
+    rate_ratio = _ratio(real["rate"], ceiling["rate"])
+    _line("xml_curl_ceiling_rate", ceiling["rate"], "req/s", 1.0, 0)
+    _line("xml_curl_sip_auth_rate", real["rate"], "req/s", rate_ratio, 0)
+    _line("xml_curl_sip_auth_p50_half_rate", half["p50_ms"], "ms", _ratio(half["p50_ms"], ceiling_half["p50_ms"]), 2)
+    _line("xml_curl_sip_auth_p99_half_rate", half["p99_ms"], "ms", _ratio(half["p99_ms"], ceiling_half["p99_ms"]), 2)
+    _line("xml_curl_ceiling_p50_half_rate", ceiling_half["p50_ms"], "ms", 1.0, 2)
+    _line("xml_curl_ceiling_p99_half_rate", ceiling_half["p99_ms"], "ms", 1.0, 2)
+    _line("xml_curl_wsgi_floor_rate", results["floor_max"]["rate"], "req/s",
+          _ratio(results["floor_max"]["rate"], ceiling["rate"]), 0)
+    rate_ok, p99_ok = rate_ratio >= TARGET_RATIO, half["p99_ms"] <= TARGET_P99_MS
+    verdict = "PASS" if rate_ok and p99_ok else "FAIL"
+    print(f"SUMMARY {verdict}: sip_auth {real['rate']:.0f} req/s = {rate_ratio:.2f} of the ceiling "
+          f"{ceiling['rate']:.0f} req/s ({'ok' if rate_ok else 'below'} target {TARGET_RATIO:.2f}); "
+          f"p99 {half['p99_ms']:.2f} ms at {half['rate']:.0f} req/s, half the max "
+          f"({'ok' if p99_ok else 'above'} target {TARGET_P99_MS:.0f} ms); "
+          f"{args.connections} keep-alive connections, {args.duration:.0f} s measured after {args.warmup:.0f} s warm-up")
+    problems = _checks(results)
+    for problem in problems:
+        print(f"# WARNING (run not sound): {problem}")
+    return 1 if problems else 0
+
+
+def print_profile(path: Path, top: int = 30) -> None:
+    if not path.exists():
+        print("# profile: no stats written")
+        return
+    print(f"# cProfile of the real server at max rate (top {top} by own time, then by cumulative)")
+    stats = pstats.Stats(str(path))
+    stats.sort_stats("tottime").print_stats(top)
+    stats.sort_stats("cumulative").print_stats(top)

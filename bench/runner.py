@@ -1,0 +1,93 @@
+"""Processes of a run: servers pinned to one core, the load generator pinned to the other."""
+from __future__ import annotations
+
+import http.client
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def cpus() -> tuple[int | None, int | None]:
+    """(server core, client core); no pinning when fewer than two cores are ours."""
+    mine = sorted(os.sched_getaffinity(0))
+    return (mine[0], mine[1]) if len(mine) >= 2 else (None, None)
+
+
+def _pin(cpu: int | None):
+    return None if cpu is None else (lambda: os.sched_setaffinity(0, {cpu}))
+
+
+class Server:
+    """``python -m bench.server`` in the background; the OS picks the port, the server writes it."""
+
+    def __init__(self, kind: str, config: Path, workdir: Path, cpu: int | None, env: dict | None = None):
+        self.kind = kind
+        self.log_path = workdir / f"server-{kind}.log"
+        portfile = workdir / f"server-{kind}.port"
+        with self.log_path.open("wb") as log:
+            self.proc = subprocess.Popen(
+                [sys.executable, "-m", "bench.server", str(config), kind, str(portfile)], cwd=ROOT,
+                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT,
+                env={**os.environ, **(env or {})}, preexec_fn=_pin(cpu))
+        self.portfile = portfile
+        self.port = 0
+
+    def wait_ready(self, timeout: float = 60.0) -> "Server":
+        deadline = time.monotonic() + timeout
+        while not self.portfile.exists():
+            if self.proc.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"bench server {self.kind} did not start:\n{self.log_tail()}")
+            time.sleep(0.05)
+        self.port = int(self.portfile.read_text())
+        return self
+
+    @property
+    def pid(self) -> int:
+        return self.proc.pid
+
+    def signal(self, signum: int) -> None:
+        self.proc.send_signal(signum)
+
+    def log_tail(self, lines: int = 30) -> str:
+        text = self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.send_signal(signal.SIGTERM)
+            try:
+                self.proc.wait(5)
+            except subprocess.TimeoutExpired:
+                self.proc.kill()
+                self.proc.wait()
+
+
+def post(port: int, body: bytes, *, path: str, auth: str) -> tuple[int, bytes]:
+    """One plain request (not timed), for checks before the load."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+    try:
+        conn.request("POST", path, body=body, headers={
+            "Authorization": f"Basic {auth}", "Content-Type": "application/x-www-form-urlencoded"})
+        response = conn.getresponse()
+        return response.status, response.read()
+    finally:
+        conn.close()
+
+
+def run_load(spec: dict, workdir: Path, name: str) -> dict:
+    """One load phase in its own process; returns its JSON summary."""
+    path = workdir / f"load-{name}.json"
+    path.write_text(json.dumps(spec))
+    limit = spec["warmup"] + spec["duration"] + 60
+    done = subprocess.run([sys.executable, "-m", "bench.load", str(path)], cwd=ROOT, capture_output=True,
+                          text=True, timeout=limit, stdin=subprocess.DEVNULL)
+    if done.returncode != 0:
+        raise RuntimeError(f"load phase {name} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])

@@ -1,0 +1,107 @@
+"""The only place that builds FreeSWITCH API command strings, and parses their replies.
+
+FreeSWITCH splits API arguments on spaces (switch_separate_string, which also honours
+quotes) and ESL ends a command at the first newline, so a user name such as ``"101 x"`` or
+``"101\\nexit"`` would silently address something else or inject a second command. Every
+value is therefore checked against a strict pattern before it reaches a string.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+
+# SIP user part as we provision it: digits or simple names, no spaces, quotes, '@' or '/'.
+_USER_RE = re.compile(r"[A-Za-z0-9._+=!~*-]{1,64}")
+# Tenant domains and IPs: host name characters only.
+_DOMAIN_RE = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?")
+_PROFILE_RE = re.compile(r"[A-Za-z0-9_.-]{1,64}")
+
+DEFAULT_PROFILE = "internal"
+
+
+def _checked(value: object, pattern: re.Pattern[str], what: str) -> str:
+    if not isinstance(value, str) or not pattern.fullmatch(value):
+        raise ValueError(f"invalid {what} for a FreeSWITCH command: {value!r}")
+    return value
+
+
+def xml_flush_cache(user: str, domain: str) -> str:
+    """Drop one cached directory user, so a saved change is live on the next registration.
+
+    The cache key is ``id`` + user + domain (mod_sofia looks users up by ``id``); NOTES §9.14
+    shows this answering ``+OK cleared 1 entry``.
+    """
+    user = _checked(user, _USER_RE, "user")
+    domain = _checked(domain, _DOMAIN_RE, "domain")
+    return f"xml_flush_cache id {user} {domain}"
+
+
+def flush_all_directory() -> str:
+    """Drop every cached directory entry (xml_flush_cache with no argument clears them all)."""
+    return "xml_flush_cache"
+
+
+def sofia_check_sync(profile: str, user: str, domain: str) -> str:
+    """Ask the user's registered phones to re-provision (SIP NOTIFY Event: check-sync)."""
+    profile = _checked(profile, _PROFILE_RE, "profile")
+    user = _checked(user, _USER_RE, "user")
+    domain = _checked(domain, _DOMAIN_RE, "domain")
+    return f"sofia profile {profile} check_sync {user}@{domain}"
+
+
+def sofia_profile_rescan(profile: str) -> str:
+    """Reload a SIP profile's settings (gateways, params) without dropping registrations."""
+    profile = _checked(profile, _PROFILE_RE, "profile")
+    return f"sofia profile {profile} rescan"
+
+
+class Intent(Protocol):
+    """Shape of the core's side-effect intents (fs_service/outbox.py): a `kind` plus data."""
+
+    kind: str
+
+
+def command_for(intent: Intent) -> str:
+    """Translate one queued core intent into its API command string.
+
+    Kinds: ``flush_directory_user`` (user, domain), ``check_sync`` (user, domain, optional
+    profile, default "internal"), ``flush_directory_all``. Unknown kinds or missing
+    attributes raise ValueError, so a typo in the core fails loudly instead of sending nothing.
+    """
+    kind = getattr(intent, "kind", None)
+    try:
+        if kind == "flush_directory_user":
+            return xml_flush_cache(intent.user, intent.domain)  # type: ignore[attr-defined]
+        if kind == "check_sync":
+            profile = getattr(intent, "profile", None) or DEFAULT_PROFILE
+            return sofia_check_sync(profile, intent.user, intent.domain)  # type: ignore[attr-defined]
+        if kind == "flush_directory_all":
+            return flush_all_directory()
+    except AttributeError as exc:
+        raise ValueError(f"intent {kind!r} is missing {exc.name!r}") from None
+    raise ValueError(f"unknown FreeSWITCH intent kind: {kind!r}")
+
+
+@dataclass(frozen=True)
+class CommandResult:
+    """Outcome of one command: ok is False when FreeSWITCH answered -ERR or -USAGE."""
+
+    ok: bool
+    body: str
+    job_id: str | None = None
+
+
+_FAILURE_PREFIXES = ("-ERR", "-USAGE")
+
+
+def parse_api_response(body: bytes | str) -> CommandResult:
+    """Parse an api/response body (or a command/reply Reply-Text).
+
+    Most API functions print a trailing newline ("+OK cleared 1 entry\\n"); it is stripped.
+    Anything not starting with -ERR/-USAGE counts as success: many APIs answer bare data
+    (JSON, "true", "0"), never "+OK".
+    """
+    text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else body
+    text = text.rstrip("\r\n")
+    return CommandResult(ok=not text.lstrip().startswith(_FAILURE_PREFIXES), body=text)

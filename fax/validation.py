@@ -1,0 +1,91 @@
+"""Check an uploaded PDF before it is accepted for faxing (FAX-4, DESIGN flow 5).
+
+Rules, in the order they are applied (the rules themselves live in :mod:`fax.pdf_inspect`):
+1. at most :data:`MAX_BYTES` = 1.5 MiB = 1,572,864 bytes (the guide's "1,5 MB"; binary
+   megabytes, the stricter reading);
+2. a PDF by content: ``%PDF-`` within the first 1024 bytes, as readers accept (the name and the
+   declared MIME type are ignored);
+3. not encrypted, readable, 1 to :data:`~fax.pdf_inspect.MAX_PAGES` pages;
+4. every page US Letter or A4 portrait, as shown (CropBox, /Rotate), ±2 pt (see :mod:`fax.paper`).
+
+Hostile files. Steps 1–2 run here. Step 3–4 parse untrusted bytes with pypdf, a pure-Python
+parser with a history of infinite-loop and memory CVEs, so they run in a child process
+(:mod:`fax._pdf_probe`) with a wall-clock timeout, a CPU limit and an address-space limit.
+A child costs ~0.2 s (interpreter + pypdf import); in exchange, no file can hang or bloat a
+web worker, and a gevent worker keeps serving while the child parses (the wait is cooperative).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from .limits import limited
+from .paper import PageSize
+from .pdf_inspect import MAX_BYTES, MAX_PAGES, PdfInfo, check_envelope, inspect_pdf, is_pdf
+from .rejections import PdfRejected, describe
+
+__all__ = ["MAX_BYTES", "MAX_PAGES", "PdfInfo", "PdfRejected", "ValidationUnavailable",
+           "check_envelope", "describe", "inspect_pdf", "is_pdf", "validate_pdf"]
+
+log = logging.getLogger("pbx.fax")
+
+PROBE_TIMEOUT = 10.0             # seconds; a legitimate 1.5 MB file takes well under one
+PROBE_MEMORY = 512 * 1024 * 1024  # address space of the probe (Python + pypdf need ~60 MB)
+_PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+
+
+class ValidationUnavailable(RuntimeError):
+    """The probe itself failed (not the file): a server problem, never shown as the file's fault."""
+
+
+def validate_pdf(filename: str, data: bytes, *, timeout: float = PROBE_TIMEOUT,
+                 memory_bytes: int = PROBE_MEMORY) -> PdfInfo:
+    """The document's page sizes if it can be faxed; :class:`PdfRejected` with the reason if not.
+
+    Raises :class:`ValidationUnavailable` if the sandboxed probe cannot run at all.
+    """
+    check_envelope(filename, data)  # cheap, so done here before paying for a child process
+    verdict = _run_probe(filename, data, timeout, memory_bytes)
+    if not verdict["ok"]:
+        raise PdfRejected(filename, verdict["code"], verdict.get("page"), **verdict.get("params", {}))
+    pages = tuple(PageSize(float(w), float(h), kind) for w, h, kind in verdict["pages"])
+    return PdfInfo(page_count=len(pages), pages=pages)
+
+
+def _run_probe(filename: str, data: bytes, timeout: float, memory_bytes: int) -> dict:
+    argv = limited([sys.executable, "-m", "fax._pdf_probe"], memory_bytes=memory_bytes,
+                   cpu_seconds=timeout)
+    try:
+        done = subprocess.run(argv, input=data, capture_output=True, timeout=timeout,
+                              check=True, env=_probe_env())
+    except subprocess.TimeoutExpired:
+        log.warning("PDF probe timed out after %.1f s on %r", timeout, filename)
+        raise PdfRejected(filename, "too_complex") from None
+    except subprocess.CalledProcessError as exc:
+        return _probe_failed(filename, exc)
+    try:
+        return json.loads(done.stdout)
+    except ValueError:
+        log.error("PDF probe wrote no verdict for %r: %s", filename, done.stderr[-2000:])
+        raise ValidationUnavailable("the PDF check gave no answer") from None
+
+
+def _probe_failed(filename: str, exc: subprocess.CalledProcessError) -> dict:
+    """Killed by a limit (signal, or MemoryError escaping pypdf) = the file's fault; else ours."""
+    stderr = (exc.stderr or b"")[-2000:].decode("utf-8", "replace")
+    if exc.returncode < 0 or "MemoryError" in stderr:
+        log.warning("PDF probe stopped by a resource limit on %r (exit %s)", filename, exc.returncode)
+        return {"ok": False, "code": "too_complex"}
+    log.error("PDF probe failed on %r (exit %s): %s", filename, exc.returncode, stderr)
+    raise ValidationUnavailable("the PDF check could not run") from None
+
+
+def _probe_env() -> dict[str, str]:
+    """Make sure the child imports this same ``fax`` package, even from an uninstalled tree."""
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
+    return env

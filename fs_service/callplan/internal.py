@@ -1,0 +1,78 @@
+"""Calls placed by a phone of the account (context = the account's SIP domain)."""
+from __future__ import annotations
+
+from typing import Protocol
+
+from ..numbering import PARK, PARK_SLOTS, VOICEMAIL_ACCESS
+from . import stages
+from .extension_call import plan_extension, plan_forward_confirmed
+from .model import AccountRouting, CallRequest, ExtensionSnapshot
+from .outbound import ACCESS_CODE_VARIABLE, plan_outbound
+from .steps import CALL_REJECTED, UNALLOCATED_NUMBER, Hangup, Intercept, Plan, Voicemail, VoicemailLogin
+
+PICKUP_PREFIX = "**"
+
+
+class AccountDirectory(Protocol):
+    """What the planner may ask about the account (loaded from the database, or a test double)."""
+
+    def extension(self, number: str) -> ExtensionSnapshot | None: ...
+    def extension_by_id(self, extension_id: int) -> ExtensionSnapshot | None: ...
+    def standalone_mailbox(self, number: str) -> str | None: ...
+    def park_plan(self, destination: str, caller: ExtensionSnapshot) -> Plan | None: ...
+
+
+def caller_extension_number(req: CallRequest) -> str:
+    """The authenticated SIP user; a softphone "101-2" calls as extension 101."""
+    return req.var("user_name").split("-", 1)[0]
+
+
+def _stage_plan(req: CallRequest, routing: AccountRouting, caller: ExtensionSnapshot,
+                directory: AccountDirectory) -> Plan | None:
+    stage = stages.decode(req.var(stages.VARIABLE))
+    if stage is None:
+        return None
+    kind, ident = stage
+    if kind == stages.FORWARD_CONFIRM and ident.isdigit():
+        callee = directory.extension_by_id(int(ident))
+        if callee is not None:
+            hops = int(req.var("pbx_forward_hops", "0") or 0)
+            return Plan(tuple(plan_forward_confirmed(callee, routing, req.var("pbx_forward_choice"), hops)),
+                        "forward confirmed" if req.var("pbx_forward_choice") == "1" else "forward declined")
+    if kind == stages.ACCESS_CODE and ident == str(caller.id):
+        return plan_outbound(req.destination, caller, routing, typed_code=req.var(ACCESS_CODE_VARIABLE))
+    return Plan.of(Hangup(CALL_REJECTED), reason="stale or foreign dialogue stage")
+
+
+def plan_internal(req: CallRequest, routing: AccountRouting, directory: AccountDirectory) -> Plan:
+    if req.var("domain_name").lower() != routing.domain:
+        return Plan.of(Hangup(CALL_REJECTED), reason="caller not authenticated in this account")
+    caller = directory.extension(caller_extension_number(req))
+    if caller is None:
+        return Plan.of(Hangup(CALL_REJECTED), reason="caller is not an extension of this account")
+    staged = _stage_plan(req, routing, caller, directory)
+    if staged is not None:
+        return staged
+    dest = req.destination
+    callee = directory.extension(dest)
+    if callee is not None:
+        hops = int(req.var("pbx_forward_hops", "0") or 0)
+        return plan_extension(callee, routing, caller_name=req.caller_name, caller_number=req.caller_number,
+                              record=caller.recording in ("outbound", "all"), hops=hops)
+    if dest == VOICEMAIL_ACCESS:
+        return Plan.of(VoicemailLogin(routing.domain, caller.voicemail_box), reason="voicemail access")
+    if dest.startswith(PICKUP_PREFIX) and dest[2:].isdigit():
+        if not caller.pickup_allowed:
+            return Plan.of(Hangup(CALL_REJECTED), reason="call pickup not allowed for this extension")
+        return Plan.of(Intercept(f"${{hash(select/{routing.domain}-ringing/{dest[2:]})}}"), reason="pickup")
+    if dest == PARK or dest in PARK_SLOTS:
+        parked = directory.park_plan(dest, caller)
+        if parked is not None:
+            return parked
+    box = directory.standalone_mailbox(dest)
+    if box is not None:
+        return Plan.of(Voicemail(box, routing.domain), reason="mailbox")
+    outbound = plan_outbound(dest, caller, routing)
+    if outbound is not None:
+        return outbound
+    return Plan.of(Hangup(UNALLOCATED_NUMBER), reason="unknown destination")

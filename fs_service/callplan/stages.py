@@ -1,0 +1,24 @@
+"""Multi-step dialogues re-enter the dialplan: a step collects digits, sets ``pbx_stage`` and
+transfers; FreeSWITCH then asks us again with every channel variable, and the core decides
+the next step in Python (no branching in FreeSWITCH XML).
+
+A stage is ``<kind>:<id>``; the id is checked against the account on re-entry, so a stage
+can never reach into another tenant.
+"""
+from __future__ import annotations
+
+VARIABLE = "pbx_stage"
+FORWARD_CONFIRM = "forward-confirm"
+ACCESS_CODE = "access-code"
+KINDS = (FORWARD_CONFIRM, ACCESS_CODE)
+
+
+def encode(kind: str, ident: int | str) -> str:
+    return f"{kind}:{ident}"
+
+
+def decode(value: str) -> tuple[str, str] | None:
+    kind, _, ident = (value or "").partition(":")
+    if kind not in KINDS or not ident:
+        return None
+    return kind, ident

@@ -1,0 +1,20 @@
+"""All models, imported in one place so Alembic and the app see the whole schema."""
+from .accounts import Account, ApiToken, LoginAttempt, PasswordResetToken, User
+from .conferences import Conference, ConferenceParticipant, ConferenceSession
+from .devices import AddressBook, Contact, Device, DeviceContact, DeviceLine, book_access, book_contacts
+from .extensions import Extension, Softphone
+from .fax import FaxJob, ReceivedFax
+from .live import ActiveChannel, NodeStatus, ParkedCall, PendingFsCommand, Registration
+from .numbers import (BlacklistRule, Gateway, PhoneNumber, ScheduleException, ScheduleRange, Treatment,
+                      WelcomeMenu, WelcomeMenuKey)
+from .voicemail import Greeting, Mailbox, VoicemailMessage
+
+__all__ = [
+    "Account", "ApiToken", "LoginAttempt", "PasswordResetToken", "User",
+    "Conference", "ConferenceParticipant", "ConferenceSession",
+    "AddressBook", "Contact", "Device", "DeviceContact", "DeviceLine", "book_access", "book_contacts",
+    "Extension", "Softphone", "FaxJob", "ReceivedFax",
+    "ActiveChannel", "NodeStatus", "ParkedCall", "PendingFsCommand", "Registration",
+    "BlacklistRule", "Gateway", "PhoneNumber", "ScheduleException", "ScheduleRange", "Treatment",
+    "WelcomeMenu", "WelcomeMenuKey", "Greeting", "Mailbox", "VoicemailMessage",
+]

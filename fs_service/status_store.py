@@ -1,0 +1,147 @@
+"""Applies live status changes to the database in batches (one transaction per batch).
+
+The listener hands over every change of one node in arrival order. A batch is coalesced in
+memory first -- the last change per registration call-id / channel uuid wins -- then written
+with one executemany per kind: a node with thousands of phones refreshing and calls starting
+costs a few statements per batch, not one transaction per event. Every write is an absolute
+"set this key" or "delete this key", so re-applying a suffix of events after a snapshot (see
+listener resync) converges to the same state.
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Iterable, Sequence
+
+import sqlalchemy as sa
+from sqlalchemy.dialects import postgresql, sqlite
+
+from .db import db, utcnow
+from .models import ActiveChannel, NodeStatus, Registration
+from .status_events import (ChannelDown, ChannelState, ChannelUp, RegistrationDown, RegistrationUp,
+                            StatusSnapshot)
+
+_REG = Registration.__table__
+_CHAN = ActiveChannel.__table__
+_GONE = object()  # marks a key to delete
+
+
+def _upsert(table: sa.Table, keys: list[str], updated: list[str]):
+    """INSERT .. ON CONFLICT DO UPDATE, spelled for the session's dialect."""
+    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
+    stmt = dialect.insert(table)
+    return stmt.on_conflict_do_update(index_elements=keys,
+                                      set_={c: stmt.excluded[c] for c in updated})
+
+
+_REG_UPDATED = ["sip_user", "sip_domain", "contact", "user_agent", "network_ip", "expires_at"]
+_CHAN_UPDATED = ["node", "sip_user", "sip_domain", "state", "caller_number", "destination"]
+
+
+def _reg_row(node: str, r: RegistrationUp, now) -> dict:
+    return {"node": node, "call_id": r.call_id, "sip_user": r.sip_user, "sip_domain": r.sip_domain,
+            "contact": r.contact, "user_agent": r.user_agent, "network_ip": r.network_ip,
+            "expires_at": r.expires_at, "created_at": now}
+
+
+def _chan_row(node: str, c: ChannelUp, now) -> dict:
+    return {"uuid": c.uuid, "node": node, "sip_user": c.sip_user, "sip_domain": c.sip_domain,
+            "state": c.state, "caller_number": c.caller_number, "destination": c.destination,
+            "created_at": c.created_at or now}
+
+
+class _Pending:
+    """Changes of one batch, coalesced per key in arrival order."""
+
+    def __init__(self) -> None:
+        self.regs: dict[str, object] = {}
+        self.chans: dict[str, object] = {}
+
+    def add(self, change: object) -> None:
+        kind = type(change)
+        if kind is ChannelState:
+            current = self.chans.get(change.uuid)
+            if type(current) is ChannelUp:
+                self.chans[change.uuid] = replace(current, state=change.state)
+            elif current is not _GONE:
+                self.chans[change.uuid] = change
+        elif kind is ChannelUp:
+            self.chans[change.uuid] = change
+        elif kind is ChannelDown:
+            self.chans[change.uuid] = _GONE
+        elif kind is RegistrationUp:
+            self.regs[change.call_id] = change
+        elif kind is RegistrationDown:
+            self.regs[change.call_id] = _GONE
+        else:
+            raise TypeError(f"not a status change: {change!r}")
+
+    def write(self, node: str) -> int:
+        now, session = utcnow(), db.session
+        gone_regs = [k for k, v in self.regs.items() if v is _GONE]
+        regs = [_reg_row(node, v, now) for v in self.regs.values() if v is not _GONE]
+        gone = [k for k, v in self.chans.items() if v is _GONE]
+        ups = [_chan_row(node, v, now) for v in self.chans.values() if type(v) is ChannelUp]
+        states = [{"k": v.uuid, "s": v.state} for v in self.chans.values() if type(v) is ChannelState]
+        if gone_regs:
+            session.execute(sa.delete(_REG).where(_REG.c.node == node, _REG.c.call_id.in_(gone_regs)))
+        if regs:
+            session.execute(_upsert(_REG, ["node", "call_id"], _REG_UPDATED), regs)
+        if gone:
+            session.execute(sa.delete(_CHAN).where(_CHAN.c.uuid.in_(gone)))
+        if ups:
+            session.execute(_upsert(_CHAN, ["uuid"], _CHAN_UPDATED), ups)
+        if states:
+            session.execute(sa.update(_CHAN).where(_CHAN.c.uuid == sa.bindparam("k"))
+                            .values(state=sa.bindparam("s")), states)
+        return len(gone_regs) + len(regs) + len(gone) + len(ups) + len(states)
+
+
+def replace_node(node: str, snapshot: StatusSnapshot) -> int:
+    """Make the node's rows exactly the snapshot (other nodes' rows are untouched)."""
+    now, session = utcnow(), db.session
+    session.execute(sa.delete(_REG).where(_REG.c.node == node))
+    session.execute(sa.delete(_CHAN).where(_CHAN.c.node == node))
+    if snapshot.registrations:
+        rows = {r.call_id: _reg_row(node, r, now) for r in snapshot.registrations}
+        session.execute(_upsert(_REG, ["node", "call_id"], _REG_UPDATED), list(rows.values()))
+    if snapshot.channels:
+        rows = {c.uuid: _chan_row(node, c, now) for c in snapshot.channels}
+        session.execute(_upsert(_CHAN, ["uuid"], _CHAN_UPDATED), list(rows.values()))
+    return len(snapshot.registrations) + len(snapshot.channels)
+
+
+def apply_changes(node: str, changes: Sequence[object]) -> int:
+    """Apply one node's changes in order and commit; returns the number of rows written."""
+    written, pending = 0, _Pending()
+    try:
+        for change in changes:
+            if type(change) is StatusSnapshot:
+                written += pending.write(node) + replace_node(node, change)
+                pending = _Pending()
+            else:
+                pending.add(change)
+        written += pending.write(node)
+        db.session.commit()
+    except BaseException:
+        db.session.rollback()
+        raise
+    return written
+
+
+def mark_node(node: str, connected: bool, error: str | None = None) -> None:
+    """Record that a node is reachable or not (the web shows "down" from this row)."""
+    row = db.session.get(NodeStatus, node) or NodeStatus(name=node, connected=not connected)
+    if row.connected != connected:
+        row.last_change_at = utcnow()
+    row.connected = connected
+    row.last_error = None if connected else ((error or "")[:255] or None)
+    db.session.add(row)
+    db.session.commit()
+
+
+def node_states(names: Iterable[str] | None = None) -> dict[str, bool]:
+    """{node name: connected} as last recorded; a node never seen is absent."""
+    query = sa.select(NodeStatus.name, NodeStatus.connected)
+    if names is not None:
+        query = query.where(NodeStatus.name.in_(list(names)))
+    return dict(db.session.execute(query).all())

@@ -1,0 +1,55 @@
+"""The application factory: wires the four doors around the core for one process."""
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+
+from fs_service import outbox
+from fs_service.db import db
+
+from . import logs
+from .config import Settings, load_settings
+from .extensions import babel, csrf, login_manager, migrate
+
+MIGRATIONS = str(Path(__file__).parent / "migrations")
+
+
+def create_app(settings: Settings | None = None, *, dispatch_fs: bool = True, **overrides: Any) -> Flask:
+    """Build the WSGI app. ``settings`` (tests) or ``overrides`` replace the environment's values."""
+    settings = settings or load_settings(**overrides)
+    logs.configure(settings.log_level)
+    Path(settings.instance_path).mkdir(parents=True, exist_ok=True)
+    app = Flask("pbx", instance_path=str(Path(settings.instance_path).resolve()),
+                root_path=str(Path(__file__).resolve().parent.parent / "web"))
+    app.config.update(
+        PBX=settings,
+        SECRET_KEY=settings.secret_key,
+        SQLALCHEMY_DATABASE_URI=settings.resolved_database_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        WTF_CSRF_TIME_LIMIT=None,
+        TESTING=settings.env == "test",
+        MAX_CONTENT_LENGTH=32 * 1024 * 1024,
+    )
+    db.init_app(app)
+    migrate.init_app(app, db, directory=MIGRATIONS)
+    login_manager.init_app(app)
+    csrf.init_app(app)
+    _register_doors(app)
+    if dispatch_fs:
+        from esl_handlers.dispatcher import install_dispatcher
+        install_dispatcher(app)
+    return app
+
+
+def _register_doors(app: Flask) -> None:
+    from web import init_web
+    from xml_curl.views import bp as xml_curl_bp
+
+    app.register_blueprint(xml_curl_bp)
+    csrf.exempt(xml_curl_bp)  # FreeSWITCH authenticates with basic auth, not a browser session
+    init_web(app, babel)

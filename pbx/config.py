@@ -1,0 +1,178 @@
+"""Settings: defaults < config file (TOML) < environment (``PBX_*``).
+
+One module owns configuration so that every process (web, ESL listener, fax worker) reads the
+same values the same way. Secrets are generated on first run into the instance folder (mode
+0600) so a demo needs no setup, but production mode refuses to start without them set
+explicitly: a generated secret on one host of a cluster would silently differ from the others.
+"""
+from __future__ import annotations
+
+import ipaddress
+import os
+import secrets
+import tomllib
+from dataclasses import dataclass, fields
+from pathlib import Path
+from typing import Any, Mapping
+
+ENV_PREFIX = "PBX_"
+SECRET_FIELDS = ("secret_key", "xml_curl_password", "esl_password")
+
+
+class ConfigError(ValueError):
+    """A setting is missing or malformed; the message names the variable."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Every tunable of the control plane. Field name ``foo_bar`` ↔ env ``PBX_FOO_BAR``."""
+
+    env: str = "development"  # development | production | test
+    instance_path: str = "instance"
+    config_file: str = ""  # default: <instance_path>/pbx.toml
+    database_url: str = ""  # default: sqlite:///<instance_path>/pbx.sqlite3
+    secret_key: str = ""
+    host: str = "127.0.0.1"
+    port: int = 8080
+    public_url: str = ""  # used in emailed links; default http://host:port
+    default_language: str = "fr"
+    log_level: str = "INFO"
+    # xml_curl door
+    xml_curl_user: str = "freeswitch"
+    xml_curl_password: str = ""
+    xml_curl_allowed: str = "127.0.0.0/8,::1/128"
+    directory_cache_ms: int = 300000
+    carrier_profile: str = "external"  # the sofia profile whose gateways we serve
+    voicemail_socket: str = "127.0.0.1:8084"  # where FreeSWITCH reaches our voicemail service
+    # ESL door
+    freeswitch_nodes: str = ""  # "fs1=127.0.0.1:8021,fs2=10.0.0.2:8021"
+    esl_password: str = ""
+    esl_timeout: float = 3.0
+    esl_retry_seconds: int = 30
+    sip_server: str = ""  # host name given to phones and softphones; default: host
+    sip_port: int = 5060
+    # mail
+    smtp_host: str = "127.0.0.1"
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_password: str = ""
+    smtp_starttls: bool = False
+    smtp_timeout: float = 10.0
+    mail_from: str = "pbx@localhost"
+    # security
+    reset_token_ttl: int = 3600
+    login_max_failures: int = 5
+    login_window_seconds: int = 900
+    session_cookie_secure: bool = False
+
+    @property
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{Path(self.instance_path).resolve() / 'pbx.sqlite3'}"
+
+    @property
+    def resolved_public_url(self) -> str:
+        return (self.public_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def resolved_sip_server(self) -> str:
+        return self.sip_server or self.host
+
+    @property
+    def allowed_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        try:
+            return [ipaddress.ip_network(item.strip(), strict=False)
+                    for item in self.xml_curl_allowed.split(",") if item.strip()]
+        except ValueError as exc:
+            raise ConfigError(f"PBX_XML_CURL_ALLOWED: {exc}") from exc
+
+    def redacted(self) -> dict[str, Any]:
+        """The settings as a dict with secrets masked, for `pbx check-config` and logs."""
+        out = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name in SECRET_FIELDS or f.name in ("smtp_password",):
+                value = "***" if value else ""
+            out[f.name] = value
+        return out
+
+
+def _coerce(name: str, raw: Any, target: type) -> Any:
+    if target is bool:
+        if isinstance(raw, bool):
+            return raw
+        text = str(raw).strip().lower()
+        if text in ("1", "true", "yes", "on"):
+            return True
+        if text in ("0", "false", "no", "off", ""):
+            return False
+        raise ConfigError(f"{ENV_PREFIX}{name.upper()}: expected a boolean, got {raw!r}")
+    try:
+        return target(raw)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{ENV_PREFIX}{name.upper()}: expected {target.__name__}, got {raw!r}") from exc
+
+
+_TYPES = {"str": str, "int": int, "float": float, "bool": bool}
+
+
+def _apply(base: dict[str, Any], source: Mapping[str, Any], *, from_env: bool) -> None:
+    for f in fields(Settings):
+        key = f"{ENV_PREFIX}{f.name.upper()}" if from_env else f.name
+        if key in source:
+            base[f.name] = _coerce(f.name, source[key], _TYPES[str(f.type)])
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    if not path.exists():
+        return {}
+    try:
+        with path.open("rb") as fh:
+            return tomllib.load(fh)
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: {exc}") from exc
+
+
+def _ensure_secrets(values: dict[str, Any]) -> None:
+    """Generate missing secrets once and keep them in <instance>/secrets.toml (0600)."""
+    missing = [name for name in SECRET_FIELDS if not values.get(name)]
+    if not missing:
+        return
+    if values.get("env") == "production":
+        names = ", ".join(f"{ENV_PREFIX}{n.upper()}" for n in missing)
+        raise ConfigError(f"production mode needs these secrets set explicitly: {names}")
+    path = Path(values["instance_path"]) / "secrets.toml"
+    stored = _read_file(path)
+    for name in missing:
+        if not stored.get(name):
+            stored[name] = secrets.token_urlsafe(32)
+        values[name] = stored[name]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w") as fh:
+        fh.write("# generated on first run; keep private\n")
+        for name, value in sorted(stored.items()):
+            fh.write(f'{name} = "{value}"\n')
+
+
+def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) -> Settings:
+    """Build the settings; keyword overrides (tests, CLI flags) win over everything."""
+    environ = os.environ if environ is None else environ
+    values: dict[str, Any] = {}
+    _apply(values, environ, from_env=True)
+    values.update(overrides)
+    instance = Path(values.get("instance_path") or Settings.instance_path)
+    config_file = values.get("config_file") or str(instance / "pbx.toml")
+    merged: dict[str, Any] = {}
+    _apply(merged, _read_file(Path(config_file)), from_env=False)
+    merged.update(values)
+    merged["instance_path"] = str(instance)
+    merged["config_file"] = config_file
+    merged.setdefault("env", Settings.env)
+    if merged["env"] not in ("development", "production", "test"):
+        raise ConfigError(f"PBX_ENV: must be development, production or test, got {merged['env']!r}")
+    _ensure_secrets(merged)
+    settings = Settings(**merged)
+    settings.allowed_networks  # validate early: a typo must stop start-up, not every request
+    return settings

@@ -1,0 +1,30 @@
+"""Structured logging: one line per event, ``key=value`` pairs, never a secret."""
+from __future__ import annotations
+
+import logging
+import re
+import sys
+
+# Belt and braces: mask anything that looks like a credential even if a caller slips.
+_SECRET = re.compile(r"(?i)(password|passwd|secret|token|a1-hash|auth)(\s*[=:]\s*)(\S+)")
+
+
+class KeyValueFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        message = _SECRET.sub(r"\1\2***", record.getMessage())
+        line = f"{self.formatTime(record)} level={record.levelname} logger={record.name} msg={message}"
+        if record.exc_info:
+            line += " exc=" + self.formatException(record.exc_info).replace("\n", " | ")
+        return line
+
+
+def configure(level: str = "INFO") -> None:
+    """Install our handler once (idempotent: the app factory may run many times in tests) and
+    leave other handlers, such as pytest's log capture, in place."""
+    root = logging.getLogger()
+    if not any(getattr(h, "pbx_handler", False) for h in root.handlers):
+        handler = logging.StreamHandler(sys.stderr)
+        handler.setFormatter(KeyValueFormatter())
+        handler.pbx_handler = True
+        root.addHandler(handler)
+    root.setLevel(level.upper())

@@ -1,0 +1,52 @@
+"""Per-resource factories: ``make_x(**overrides)`` builds a valid object through the core."""
+from __future__ import annotations
+
+import itertools
+
+from fs_service import accounts, extensions
+from fs_service.db import db
+from fs_service.extensions import Assignment
+from fs_service.models import Account, Extension, User
+
+_seq = itertools.count(1)
+PASSWORD = "correct horse battery"
+
+
+def make_account(name: str | None = None, sip_domain: str | None = None, **overrides) -> tuple[Account, User]:
+    n = next(_seq)
+    values = dict(name=name or f"Company {n}", sip_domain=sip_domain or f"c{n}.example.com",
+                  language="fr", admin_email=f"admin{n}@example.com", admin_first_name="Ada",
+                  admin_last_name=f"Admin{n}")
+    values.update(overrides)
+    account, admin = accounts.create_account(**values)
+    admin.password_hash = accounts.hash_password(PASSWORD)
+    db.session.commit()
+    return account, admin
+
+
+def make_user(account: Account, role: str = "user", **overrides) -> User:
+    n = next(_seq)
+    values = dict(email=f"user{n}@example.com", first_name="Uma", last_name=f"User{n}", role=role,
+                  password=PASSWORD)
+    values.update(overrides)
+    user = accounts.create_user(account, **values)
+    db.session.commit()
+    return user
+
+
+def make_operator(**overrides) -> User:
+    n = next(_seq)
+    values = dict(email=f"operator{n}@example.com", first_name="Oscar", last_name="Operator",
+                  role="operator", password=PASSWORD)
+    values.update(overrides)
+    user = accounts.create_user(None, **values)
+    db.session.commit()
+    return user
+
+
+def make_extension(account: Account, number: str | None = None, user: User | None = None,
+                   **overrides) -> Extension:
+    assignment = Assignment(mode="existing_user", user_id=user.id) if user else Assignment()
+    ext, _ = extensions.create_extension(account, number=number, assignment=assignment, **overrides)
+    db.session.commit()
+    return ext

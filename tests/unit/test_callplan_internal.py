@@ -1,0 +1,132 @@
+"""Calls placed by the account's phones: extensions, feature codes, the carrier (EXT-4, flow 2)."""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import pytest
+
+from fs_service.callplan.internal import plan_internal
+from fs_service.callplan.model import AccountRouting, CallRequest, Identity
+from fs_service.callplan.steps import (Answer, CollectDigits, Hangup, Intercept, Play, Record, Ring, Set, Transfer,
+                                       Voicemail, VoicemailLogin)
+from tests.unit.test_callplan_extension import BASE, ROUTING
+
+
+class Directory:
+    def __init__(self, *extensions, mailboxes=()):
+        self.by_number = {e.number: e for e in extensions}
+        self.mailboxes = set(mailboxes)
+
+    def extension(self, number):
+        return self.by_number.get(number)
+
+    def extension_by_id(self, extension_id):
+        return next((e for e in self.by_number.values() if e.id == extension_id), None)
+
+    def standalone_mailbox(self, number):
+        return number if number in self.mailboxes else None
+
+    def park_plan(self, destination, caller):
+        return None
+
+
+CALLER = replace(BASE, id=1, number="100", name="Alice", voicemail_box="100")
+CALLEE = BASE
+
+
+def call(destination, caller=CALLER, callee=CALLEE, **variables):
+    variables = {"user_name": caller.number, "domain_name": "acme.test", **variables}
+    req = CallRequest("acme.test", destination, caller.number, caller.name, "uuid-1", variables)
+    return plan_internal(req, ROUTING, Directory(caller, callee, mailboxes={"3000"}))
+
+
+def test_extension_to_extension_plans_the_callee():
+    plan = call("101")
+    assert [t.address for t in next(s for s in plan.steps if isinstance(s, Ring)).targets] == ["101@acme.test"]
+
+
+def test_softphone_caller_calls_as_its_extension():
+    plan = call("101", user_name="100-2")
+    assert plan.reason == "ring"
+
+
+def test_unauthenticated_or_foreign_domain_callers_are_rejected():
+    req = CallRequest("acme.test", "101", "100", "", "u", {"user_name": "100", "domain_name": "beta.test"})
+    assert plan_internal(req, ROUTING, Directory(CALLER, CALLEE)).steps == (Hangup("CALL_REJECTED"),)
+    req = CallRequest("acme.test", "101", "100", "", "u", {})
+    assert plan_internal(req, ROUTING, Directory(CALLER, CALLEE)).steps == (Hangup("CALL_REJECTED"),)
+
+
+def test_unknown_destination_is_a_clean_unallocated_number():
+    assert call("999").steps == (Hangup("UNALLOCATED_NUMBER"),)
+
+
+def test_8500_from_own_phone_asks_only_the_password():
+    assert call("8500").steps == (VoicemailLogin("acme.test", "100"),)
+
+
+def test_standalone_mailbox_number_leaves_a_message():
+    assert call("3000").steps == (Voicemail("3000", "acme.test"),)
+
+
+def test_pickup_only_when_allowed():
+    assert isinstance(call("**101").steps[0], Intercept)
+    blocked = call("**101", caller=replace(CALLER, pickup_allowed=False))
+    assert blocked.steps == (Hangup("CALL_REJECTED"),)
+
+
+def test_local_call_goes_to_the_carrier_with_the_account_number():
+    ring = next(s for s in call("5145551234").steps if isinstance(s, Ring))
+    assert ring.targets[0].gateway == "carrier" and ring.caller_id_number == "15145550100"
+
+
+def test_outbound_caller_id_name_and_number_of_the_extension():
+    caller = replace(CALLER, identity=Identity("Alice T", "15145550111"))
+    ring = next(s for s in call("5145551234", caller=caller).steps if isinstance(s, Ring))
+    assert (ring.caller_id_name, ring.caller_id_number) == ("Alice T", "15145550111")
+
+
+def test_hidden_caller_id_goes_out_private_but_911_never_does():
+    caller = replace(CALLER, identity=Identity(None, None, hidden=True))
+    assert next(s for s in call("5145551234", caller=caller).steps if isinstance(s, Ring)).privacy
+    emergency = next(s for s in call("911", caller=caller).steps if isinstance(s, Ring))
+    assert not emergency.privacy and emergency.caller_id_number == "15145550100"
+
+
+@pytest.mark.parametrize("number", ["911", "311", "511", "9911"])
+def test_emergency_and_services_are_always_allowed(number):
+    caller = replace(CALLER, long_distance="disabled", international="disabled")
+    assert any(isinstance(s, Ring) for s in call(number, caller=caller).steps)
+
+
+def test_disabled_long_distance_is_refused_with_a_prompt():
+    plan = call("15145551234", caller=replace(CALLER, long_distance="disabled"))
+    assert Play("pbx/call-not-allowed.wav") in plan.steps and plan.steps[-1] == Hangup("OUTGOING_CALL_BARRED")
+
+
+def test_international_with_access_code_prompts_then_checks_the_code_on_reentry():
+    caller = replace(CALLER, international="code", international_code="4321")
+    first = call("011331234567", caller=caller)
+    assert isinstance(first.steps[-3], CollectDigits) and first.steps[-1] == Transfer("011331234567", "acme.test")
+    assert Answer() in first.steps
+    good = call("011331234567", caller=caller, pbx_stage="access-code:1", pbx_access_code="4321")
+    assert any(isinstance(s, Ring) for s in good.steps) and Set("pbx_access_code", "") in good.steps
+    bad = call("011331234567", caller=caller, pbx_stage="access-code:1", pbx_access_code="0000")
+    assert bad.steps[-1] == Hangup("OUTGOING_CALL_BARRED") and not any(isinstance(s, Ring) for s in bad.steps)
+
+
+def test_a_stage_of_another_extension_is_refused():
+    caller = replace(CALLER, international="code", international_code="4321")
+    plan = call("011331234567", caller=caller, pbx_stage="access-code:999", pbx_access_code="4321")
+    assert plan.steps == (Hangup("CALL_REJECTED"),)
+
+
+def test_outbound_recording_of_the_caller():
+    plan = call("5145551234", caller=replace(CALLER, recording="outbound"))
+    assert any(isinstance(s, Record) for s in plan.steps)
+
+
+def test_no_carrier_gateway_is_a_clean_refusal():
+    req = CallRequest("acme.test", "5145551234", "100", "", "u", {"user_name": "100", "domain_name": "acme.test"})
+    plan = plan_internal(req, replace(ROUTING, gateway=None), Directory(CALLER))
+    assert plan.steps == (Hangup("NO_ROUTE_DESTINATION"),)

@@ -1,0 +1,96 @@
+"""Core and schema messages are stable English sentences; this module shows them in the
+visitor's language.
+
+The core must not depend on Flask-Babel (it also runs in the ESL listener), so translation
+happens at the edge: exact messages map to a catalog entry, parameterised ones are matched by
+a pattern and their parts translated. Anything unknown is shown as is (English), never hidden.
+"""
+from __future__ import annotations
+
+import re
+
+from flask_babel import gettext
+
+
+def N_(message: str) -> str:
+    """Mark a string for extraction (pybabel) without translating it now."""
+    return message
+
+
+EXACT = {
+    # marshmallow's built-in messages
+    "Missing data for required field.": N_("This field is required."),
+    "Field may not be null.": N_("This field is required."),
+    "Invalid value.": N_("Invalid value."),
+    "Not a valid email address.": N_("Not a valid email address."),
+    "Not a valid boolean.": N_("Not a valid yes/no value."),
+    "Not a valid integer.": N_("Not a valid number."),
+    "Not a valid string.": N_("Not a valid text."),
+    "Unknown field.": N_("Unknown field."),
+    "Invalid input type.": N_("Invalid input."),
+    # schema/ rules
+    "digits only": N_("Digits only."),
+    "must be one of: fr, en": N_("Choose French or English."),
+    "must be one of: new_user, existing_user, admin": N_("Choose how the extension is assigned."),
+    "required for a new user": N_("Required for a new user."),
+    "must not contain control characters or '${'": N_("Must not contain control characters or '${'."),
+    "must be a DNS name such as acme.example.com": N_("Must be a domain name such as acme.example.com."),
+    # fs_service rules
+    "this email is already used by another login": N_("This email is already used by another login."),
+    "this SIP domain is already used by another account": N_("This SIP domain is already used by another account."),
+    "choose the user to assign": N_("Choose the user to assign."),
+    "no such user in this account": N_("No such user in this account."),
+    "this link is invalid, already used or expired": N_("This link is invalid, already used or expired."),
+    "too many failed logins; try again later": N_("Too many failed login attempts. Try again later."),
+    "this action is reserved to the account administrators": N_("This action is reserved to the account administrators."),
+    "this action is reserved to the operator": N_("This action is reserved to the operator."),
+    "this extension is not assigned to you": N_("This extension is not assigned to you."),
+    "log in or send a valid API token": N_("Please log in."),
+    "account not found": N_("Account not found."),
+    "extension not found": N_("Extension not found."),
+    "softphone not found": N_("Softphone not found."),
+    "user not found": N_("User not found."),
+    "not found": N_("Page not found."),
+    "internal error": N_("Internal error. The team has been notified; please try again later."),
+    "the form has expired": N_("The form has expired. Reload the page and try again."),
+    # purposes of reserved numbers (fs_service.numbering.RESERVED)
+    "public service": N_("public service"),
+    "voicemail access": N_("voicemail access"),
+    "call park": N_("call park"),
+    "call park slot": N_("call park slot"),
+    "conference access": N_("conference access"),
+    "closure message recording": N_("closure message recording"),
+}
+
+PATTERNS = [
+    (re.compile(r"^invalid extension: use 2 to 5 digits, not starting with 0$"),
+     N_("Invalid extension: use 2 to 5 digits, not starting with 0.")),
+    (re.compile(r"^invalid extension: (?P<number>\S+) is reserved for (?P<purpose>.+)$"),
+     N_("Invalid extension: %(number)s is reserved (%(purpose)s).")),
+    (re.compile(r"^invalid extension: (?P<number>\S+) is already used$"),
+     N_("Invalid extension: %(number)s is already used.")),
+    (re.compile(r"^must be at least (?P<count>\d+) characters$"),
+     N_("Must be at least %(count)s characters.")),
+    (re.compile(r"^must be between (?P<min>\d+) and (?P<max>\d+) characters$"),
+     N_("Must be between %(min)s and %(max)s characters.")),
+    (re.compile(r"^Length must be between (?P<min>\d+) and (?P<max>\d+)\.$"),
+     N_("Must be between %(min)s and %(max)s characters.")),
+    (re.compile(r"^Longer than maximum length (?P<max>\d+)\.$"),
+     N_("At most %(max)s characters.")),
+    (re.compile(r"^Shorter than minimum length (?P<min>\d+)\.$"),
+     N_("At least %(min)s characters.")),
+    (re.compile(r"^invalid input: (?P<fields>.+)$"),
+     N_("Invalid input: %(fields)s.")),
+]
+
+
+def translate(message: str) -> str:
+    """The message in the current locale, or unchanged when it is not one we know."""
+    if message in EXACT:
+        return gettext(EXACT[message])
+    for pattern, msgid in PATTERNS:
+        match = pattern.match(message)
+        if match:
+            parts = {key: translate(value) for key, value in match.groupdict().items()}
+            return gettext(msgid, **parts)
+    return message

@@ -1,0 +1,172 @@
+"""Renders a call plan (core data) to FreeSWITCH dialplan XML — every quirk lives here.
+
+NOTES §7: ``call_timeout`` ≤ 0 means 60 s (plans never ask for 0), ``continue_on_fail=true``
+lets the plan go on after any failed ring (busy, no answer, refused), and variables inside an
+originate ``{}``/``[]`` list containing spaces must be single-quoted (§9.4).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import singledispatch
+
+from lxml import etree
+
+from fs_service.callplan import steps as s
+
+from .documents import Trusted, document, fs_safe, to_bytes
+
+_UNSAFE_IN_LIST = re.compile(r"[,'{}\[\]^|]")
+
+
+@dataclass(frozen=True)
+class RenderOptions:
+    voicemail_socket: str
+
+
+def _var_value(value: str) -> str:
+    """A value inside ``{}``/``[]``: list delimiters removed, quoted when it holds a space."""
+    clean = _UNSAFE_IN_LIST.sub("", fs_safe(value))
+    return f"'{clean}'" if " " in clean else clean
+
+
+def _var_list(items: dict[str, str], brackets: str) -> str:
+    if not items:
+        return ""
+    body = ",".join(f"{k}={_var_value(v)}" for k, v in items.items())
+    return f"{brackets[0]}{body}{brackets[1]}"
+
+
+def _endpoint(target: s.Target, extra: dict[str, str]) -> str:
+    address = f"user/{target.address}" if target.kind == "user" else f"sofia/gateway/{target.gateway}/{target.address}"
+    return _var_list({**target.variables, **extra}, "[]") + address
+
+
+def _caller_id(ring: s.Ring) -> dict[str, str]:
+    if ring.privacy:  # NOTES §7: privacy flags alone leave the number in From; show anonymous too
+        return {"origination_caller_id_name": "Anonymous", "origination_caller_id_number": "anonymous",
+                "origination_privacy": "hide_name+hide_number", "sip_cid_type": "pid"}
+    found = {}
+    if ring.caller_id_name:
+        found["origination_caller_id_name"] = ring.caller_id_name
+    if ring.caller_id_number:
+        found["origination_caller_id_number"] = ring.caller_id_number
+    return found
+
+
+def _ring_actions(ring: s.Ring) -> list[tuple[str, str]]:
+    actions = [("set", f"call_timeout={ring.timeout}"), ("set", "continue_on_fail=true"),
+               ("set", "hangup_after_bridge=true")]
+    if ring.ringback:
+        actions += [("set", f"ringback={ring.ringback}"), ("set", f"transfer_ringback={ring.ringback}")]
+    if ring.confirm:
+        files = "!".join(ring.confirm.prompts)
+        actions += [("set", f"group_confirm_key={ring.confirm.key}"),
+                    ("set", f"group_confirm_file=file_string://{files}"), ("set", "ignore_early_media=true")]
+    per_leg = {"leg_timeout": str(max(ring.timeout // len(ring.targets), 1))} if ring.sequential else {}
+    joiner = "|" if ring.sequential else ","
+    dial = _var_list(_caller_id(ring), "{}") + joiner.join(_endpoint(t, per_leg) for t in ring.targets)
+    actions.append(("bridge", dial))
+    if ring.confirm:  # the next ring of the plan must not ask for a key
+        actions += [("set", "group_confirm_key="), ("set", "group_confirm_file="), ("set", "ignore_early_media=")]
+    return actions
+
+
+@singledispatch
+def actions_for(step, options: RenderOptions) -> list[tuple[str, str]]:
+    raise TypeError(f"no renderer for {type(step).__name__}")
+
+
+@actions_for.register
+def _(step: s.Set, options):
+    return [("export" if step.export else "set", f"{step.name}={step.value}")]
+
+
+@actions_for.register
+def _(step: s.Answer, options):
+    return [("answer", "")]
+
+
+@actions_for.register
+def _(step: s.Play, options):
+    return [("playback", step.file)]
+
+
+@actions_for.register
+def _(step: s.Sleep, options):
+    return [("sleep", str(step.milliseconds))]
+
+
+@actions_for.register
+def _(step: s.Ring, options):
+    return _ring_actions(step)
+
+
+@actions_for.register
+def _(step: s.Record, options):
+    return [("set", "RECORD_BRIDGE_REQ=true"), ("record_session", step.path)]
+
+
+@actions_for.register
+def _(step: s.RecordPrompt, options):
+    return [("record", f"{step.path} {step.max_seconds} 200 2")]
+
+
+@actions_for.register
+def _(step: s.Voicemail, options):
+    return [("set", "pbx_vm_action=deposit"), ("set", f"pbx_vm_box={step.box}"),
+            ("set", f"pbx_vm_domain={step.domain}"), ("set", f"pbx_vm_greeting={step.greeting}"),
+            ("set", f"pbx_vm_skip_greeting={'true' if step.skip_greeting else 'false'}"),
+            ("socket", f"{options.voicemail_socket} async full")]
+
+
+@actions_for.register
+def _(step: s.VoicemailLogin, options):
+    return [("set", "pbx_vm_action=login"), ("set", f"pbx_vm_box={step.box or ''}"),
+            ("set", f"pbx_vm_domain={step.domain}"), ("socket", f"{options.voicemail_socket} async full")]
+
+
+@actions_for.register
+def _(step: s.CollectDigits, options):
+    invalid = step.invalid_prompt or "silence_stream://250"
+    return [("play_and_get_digits", f"{step.min_digits} {step.max_digits} {step.tries} {step.timeout_ms} # "
+                                    f"{step.prompt} {invalid} {step.variable} {step.regex}")]
+
+
+@actions_for.register
+def _(step: s.Transfer, options):
+    return [("transfer", f"{step.destination} XML {step.context}")]
+
+
+@actions_for.register
+def _(step: s.Intercept, options):
+    return [("intercept", step.uuid)]
+
+
+@actions_for.register
+def _(step: s.MarkRinging, options):
+    key = f"{step.domain}-ringing/{step.extension}"
+    return [("hash", f"insert/{key}/${{uuid}}"), ("set", f"api_on_answer=hash delete/{key}")]
+
+
+@actions_for.register
+def _(step: s.Hangup, options):
+    return [("hangup", step.cause)]
+
+
+def render(plan: s.Plan, context: str, options: RenderOptions) -> bytes:
+    """One context, one extension, one always-true condition holding the plan's actions.
+
+    Values come from validated data or from our own templates; anything typed by a user passed
+    through the schema rules and is made inert by fs_safe in ``{}``/``[]`` lists.
+    """
+    root, section = document("dialplan")
+    ctx = etree.SubElement(section, "context", name=context)
+    extension = etree.SubElement(ctx, "extension", name="pbx")
+    condition = etree.SubElement(extension, "condition", field="destination_number", expression="^.*$")
+    for step in plan.steps:
+        for app, data in actions_for(step, options):
+            action = etree.SubElement(condition, "action", application=app)
+            if data:
+                action.set("data", Trusted(data))
+    return to_bytes(root)

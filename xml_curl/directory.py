@@ -1,0 +1,115 @@
+"""Directory section: users for sip_auth / user_call / message-count / voicemail-lookup, domains,
+and the carrier gateways FreeSWITCH asks for at start-up (``purpose=gateways``)."""
+from __future__ import annotations
+
+from lxml import etree
+
+from fs_service import directory as core
+from fs_service.directory import SipUser
+
+from .documents import NOT_FOUND, Trusted, add_params, document, fs_safe, to_bytes
+from .request import FsRequest
+
+# Rings every registered contact of the dialed user (NOTES §2); the domain-wide default.
+DIAL_STRING = Trusted("{^^:sip_invite_domain=${dialed_domain}:presence_id=${dialed_user}@${dialed_domain}}"
+               "${sofia_contact(*/${dialed_user}@${dialed_domain})}")
+TOLL_LEVELS = ("long_distance", "international")
+
+
+def _domain_element(section: etree._Element, domain: str) -> etree._Element:
+    element = etree.SubElement(section, "domain", name=domain)
+    add_params(element, "params", "param", [("dial-string", DIAL_STRING)])
+    return element
+
+
+def _extension_dial_string(user: SipUser) -> str:
+    """An extension rings its own phones and every softphone account it owns, in parallel."""
+    contacts = ",".join(f"${{sofia_contact(*/{name}@{user.domain})}}"
+                        for name in (user.user_id, *user.softphone_users))
+    # Names and domain are validated (digits, dash, DNS name), so the composition is trusted.
+    return Trusted(f"{{^^:sip_invite_domain={user.domain}:presence_id={user.user_id}@{user.domain}}}{contacts}")
+
+
+def _variables(user: SipUser) -> list[tuple[str, str]]:
+    toll = ["local", *(level for level, mode in zip(TOLL_LEVELS, (user.long_distance, user.international))
+                       if mode == "unlimited")]
+    items = [
+        ("user_context", user.domain),
+        ("effective_caller_id_name", user.caller_id_name),
+        ("effective_caller_id_number", user.extension_number),
+        ("default_language", user.language),
+        ("toll_allow", ",".join(toll)),
+        ("accountcode", user.domain),
+        ("pbx_account_id", str(user.account_id)),
+        ("pbx_extension_id", str(user.extension_id)),
+        ("pbx_extension", user.extension_number),
+        ("pbx_sip_kind", user.kind),
+        ("pbx_long_distance", user.long_distance),
+        ("pbx_international", user.international),
+        ("pbx_hide_caller_id", "true" if user.hide_caller_id else "false"),
+    ]
+    if user.outbound_caller_id_name and user.outbound_caller_id_number:
+        items += [("outbound_caller_id_name", user.outbound_caller_id_name),
+                  ("outbound_caller_id_number", user.outbound_caller_id_number)]
+    if user.kind == "softphone":  # calls and BLF show the extension, not the softphone account
+        items.append(("presence_id", f"{user.extension_number}@{user.domain}"))
+    return items
+
+
+def user_document(user: SipUser, cacheable_ms: int) -> bytes:
+    if not user.password:  # a user without credentials authenticates anyone (NOTES §0.1)
+        return NOT_FOUND
+    root, section = document("directory")
+    domain = _domain_element(section, user.domain)
+    users = etree.SubElement(etree.SubElement(domain, "groups"), "group", name="default")
+    element = etree.SubElement(etree.SubElement(users, "users"), "user", id=user.user_id)
+    if cacheable_ms > 0:
+        element.set("cacheable", str(cacheable_ms))
+    params = [("a1-hash", user.a1_hash), ("allow-empty-password", "false")]
+    if user.kind == "extension" and user.softphone_users:
+        params.append(("dial-string", _extension_dial_string(user)))
+    if user.kind == "softphone":
+        params.append(("mwi-account", f"{user.extension_number}@{user.domain}"))
+    add_params(element, "params", "param", params)
+    add_params(element, "variables", "variable", _variables(user))
+    return to_bytes(root)
+
+
+def gateways_document(profile: str, carrier_profile: str) -> bytes:
+    """Gateways go to the carrier profile only; other profiles get the account domains to alias."""
+    root, section = document("directory")
+    if profile == carrier_profile:
+        domain = etree.SubElement(section, "domain", name="carriers")
+        gateways = etree.SubElement(domain, "gateways")
+        for gw in core.enabled_gateways():
+            element = etree.SubElement(gateways, "gateway", name=gw.name)
+            # sofia reads gateway params as direct children; username/password are required even
+            # for IP-authenticated trunks, hence "none".
+            for name, value in (("proxy", gw.proxy), ("register", "true" if gw.register else "false"),
+                                ("username", gw.username or "none"), ("password", gw.password or "none"),
+                                ("caller-id-in-from", "true")):
+                etree.SubElement(element, "param", name=name, value=fs_safe(value))
+    else:
+        for name in core.all_domains():
+            _domain_element(section, name)
+    return to_bytes(root)
+
+
+def handle(req: FsRequest, *, cacheable_ms: int, carrier_profile: str) -> tuple[bytes, str]:
+    """Return the reply and a short outcome word for the log line."""
+    if req.get("purpose") == "gateways":
+        return gateways_document(req.get("profile"), carrier_profile), "gateways"
+    domain = req.get("domain") or (req.key_value if req.key_name == "name" else "")
+    user = req.get("user")
+    if not domain:
+        return NOT_FOUND, "no-domain"
+    if not user:
+        if not core.domain_exists(domain):
+            return NOT_FOUND, "unknown-domain"
+        root, section = document("directory")
+        _domain_element(section, domain.lower())
+        return to_bytes(root), "domain"
+    sip_user = core.find_sip_user(domain, user)
+    if sip_user is None:
+        return NOT_FOUND, "unknown-user"
+    return user_document(sip_user, cacheable_ms), "user"
