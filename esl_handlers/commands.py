@@ -56,6 +56,71 @@ def sofia_profile_rescan(profile: str) -> str:
     return f"sofia profile {profile} rescan"
 
 
+_UUID_RE = re.compile(r"[A-Za-z0-9-]{1,64}")
+_CONFERENCE_RE = re.compile(r"[A-Za-z0-9_.@-]{1,128}")
+_DIGITS_RE = re.compile(r"[0-9*#+]{1,40}")
+_CAUSE_RE = re.compile(r"[A-Z_]{1,40}")
+
+
+_EVENT_WORD_RE = re.compile(r"[A-Z_]{1,64}")
+_SUBCLASS_RE = re.compile(r"[A-Za-z0-9_]{1,64}::[A-Za-z0-9_]{1,64}")
+
+
+def event_subscription(names: list[str], subclasses: list[str]) -> str:
+    """``event plain A B CUSTOM x::y``: every word after CUSTOM is a subclass, so plain names
+    come first (NOTES §6); CUSTOM alone would subscribe to nothing."""
+    words = [_checked(n, _EVENT_WORD_RE, "event name") for n in names]
+    if subclasses:
+        words += ["CUSTOM", *(_checked(s, _SUBCLASS_RE, "event subclass") for s in subclasses)]
+    if not words:
+        raise ValueError("no event to subscribe to")
+    return "event plain " + " ".join(words)
+
+
+def status() -> str:
+    """Cheap liveness probe: answers at once and needs no module."""
+    return "status"
+
+
+def show_registrations() -> str:
+    return "show registrations as json"
+
+
+def show_channels() -> str:
+    return "show channels as json"
+
+
+def valet_info(lot: str | None = None) -> str:
+    """All lots (or one) as XML (mod_valet_parking valet_info_function)."""
+    return f"valet_info {_checked(lot, _DOMAIN_RE, 'lot')}" if lot else "valet_info"
+
+
+def uuid_kill(uuid: str, cause: str = "NORMAL_CLEARING") -> str:
+    return f"uuid_kill {_checked(uuid, _UUID_RE, 'uuid')} {_checked(cause, _CAUSE_RE, 'cause')}"
+
+
+def uuid_transfer(uuid: str, destination: str, context: str, leg: str = "") -> str:
+    """Send a channel (``-bleg``/``-both``: its partner too) into ``destination XML context``."""
+    if leg not in ("", "-bleg", "-both"):
+        raise ValueError(f"invalid transfer leg: {leg!r}")
+    parts = ["uuid_transfer", _checked(uuid, _UUID_RE, "uuid"), leg,
+             _checked(destination, _DIGITS_RE, "destination"), "XML", _checked(context, _DOMAIN_RE, "context")]
+    return " ".join(p for p in parts if p)
+
+
+def conference_list(name: str) -> str:
+    return f"conference {_checked(name, _CONFERENCE_RE, 'conference')} list"
+
+
+def conference_kick(name: str, member_id: int) -> str:
+    return f"conference {_checked(name, _CONFERENCE_RE, 'conference')} kick {int(member_id)}"
+
+
+def conference_mute(name: str, member_id: int, mute: bool = True) -> str:
+    verb = "mute" if mute else "unmute"
+    return f"conference {_checked(name, _CONFERENCE_RE, 'conference')} {verb} {int(member_id)}"
+
+
 class Intent(Protocol):
     """Shape of the core's side-effect intents (fs_service/outbox.py): a `kind` plus data."""
 

@@ -10,9 +10,10 @@ decompression bomb costs nothing here. (Object and xref streams still are — py
 """
 from __future__ import annotations
 
+import contextlib
 from dataclasses import dataclass
 from io import BytesIO
-from typing import Any
+from typing import Any, ContextManager
 
 from .paper import BadPageBox, Box, PageSize, classify, is_turned_accepted_size, visible_size
 from .rejections import PdfRejected
@@ -24,6 +25,11 @@ _HEADER_WINDOW = 1024  # readers accept "%PDF-" anywhere in the first KiB
 #: A document with more pages is refused before any page is examined: it bounds the work per
 #: file, and a 200-page fax already takes over an hour on the line.
 MAX_PAGES = 200
+
+#: Cap on what one object/xref stream may inflate to (pypdf's default is 75 MB). Structure
+#: streams of a 1.5 MB file inflate to a few MB at most; pypdf then scans the inflated bytes
+#: one at a time (~4 s per 20 MB of padding), so the cap also bounds the time.
+STRUCTURE_STREAM_MAX_BYTES = 16_000_000
 
 
 @dataclass(frozen=True)
@@ -65,6 +71,21 @@ def _read_pages(filename: str, data: bytes, max_pages: int) -> list[dict[str, An
     """The raw geometry of each page, read in one guarded block: any parser error = unreadable."""
     from pypdf import PdfReader  # imported late: the web process only needs it in the probe
 
+    with _pypdf_limits():
+        return _parse(filename, data, max_pages, PdfReader)
+
+
+def _pypdf_limits() -> ContextManager:
+    """Tighter pypdf decoding limits, where this pypdf version lets us set them (7.x+)."""
+    try:
+        from pypdf import apply_configuration
+        return apply_configuration(**{f"{name}_maximum_output_length": STRUCTURE_STREAM_MAX_BYTES
+                                      for name in ("zlib", "lzw", "run_length", "brotli")})
+    except (ImportError, TypeError):
+        return contextlib.nullcontext()
+
+
+def _parse(filename: str, data: bytes, max_pages: int, PdfReader: Any) -> list[dict[str, Any]]:
     try:
         reader = PdfReader(BytesIO(data), strict=False)
     except Exception:
@@ -78,6 +99,8 @@ def _read_pages(filename: str, data: bytes, max_pages: int) -> list[dict[str, An
         _check_declared_count(filename, reader, max_pages)
         pages = reader.pages
         count = len(pages)
+        if count == 0:
+            raise PdfRejected(filename, "no_pages")
         if count > max_pages:
             raise PdfRejected(filename, "too_many_pages", count=count, limit=max_pages)
         return [_raw_geometry(pages[i], i + 1) for i in range(count)]

@@ -30,6 +30,7 @@ class SipUser:
     outbound_caller_id_name: str | None
     outbound_caller_id_number: str | None
     hide_caller_id: bool
+    music_on_hold: str = "default"
     softphone_users: tuple[str, ...] = ()
 
     @property
@@ -44,7 +45,7 @@ def a1_hash(user: str, realm: str, password: str) -> str:
 
 _EXT_COLUMNS = (Extension.id, Extension.number, Extension.sip_password, Extension.caller_id_name,
                 Extension.language, Extension.long_distance, Extension.international,
-                Extension.outbound_caller_id_name, Extension.hide_caller_id,
+                Extension.outbound_caller_id_name, Extension.hide_caller_id, Extension.music_on_hold,
                 PhoneNumber.e164, User.first_name, User.last_name, Account.id.label("account_id"),
                 Account.sip_domain)
 
@@ -67,7 +68,8 @@ def _to_sip_user(row, user_id: str, password: str, kind: str, softphones: tuple[
                    international=row.international,
                    outbound_caller_id_name=row.outbound_caller_id_name if both else None,
                    outbound_caller_id_number=row.e164 if both else None,
-                   hide_caller_id=row.hide_caller_id, softphone_users=softphones)
+                   hide_caller_id=row.hide_caller_id, music_on_hold=row.music_on_hold,
+                   softphone_users=softphones)
 
 
 def find_sip_user(domain: str, user: str) -> SipUser | None:

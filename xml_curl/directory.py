@@ -47,6 +47,8 @@ def _variables(user: SipUser) -> list[tuple[str, str]]:
         ("pbx_long_distance", user.long_distance),
         ("pbx_international", user.international),
         ("pbx_hide_caller_id", "true" if user.hide_caller_id else "false"),
+        # What the other party hears when this user puts them on hold (EXT-3 music on hold).
+        ("hold_music", f"local_stream://{user.music_on_hold}"),
     ]
     if user.outbound_caller_id_name and user.outbound_caller_id_number:
         items += [("outbound_caller_id_name", user.outbound_caller_id_name),

@@ -1,0 +1,159 @@
+"""The ESL facade: one small method per FreeSWITCH command, replies parsed into results.
+
+Command strings come only from commands.py / originate.py builders; the facade sends them
+over one EslConnection and parses the reply: CommandResult (ok / body / job id) for actions,
+plain rows for queries. Slow commands (originate) go through ``bgapi`` with our own Job-UUID,
+and the BACKGROUND_JOB event carrying that id resolves the job (its output is the event's
+inner body, NOTES §9.6); a job that never reports becomes an error result after its timeout.
+Every wait is bounded by the connection's timeout.
+"""
+from __future__ import annotations
+
+import json
+import uuid as uuidlib
+
+from gevent.event import AsyncResult
+from gevent.timeout import Timeout
+
+from . import commands, originate as originate_cmd
+from .commands import CommandResult, parse_api_response
+from .connection import EslConnection
+from .errors import EslUnavailable
+
+
+class EslCommandError(Exception):
+    """FreeSWITCH answered a query with an error or with output we cannot parse."""
+
+
+class Job:
+    """A bgapi job: ``job_id`` at once, ``result()`` when its BACKGROUND_JOB arrives."""
+
+    def __init__(self, facade: "EslFacade", job_id: str, waiter: AsyncResult, timeout: float) -> None:
+        self.job_id, self._facade, self._waiter, self._timeout = job_id, facade, waiter, timeout
+
+    def result(self, timeout: float | None = None) -> CommandResult:
+        wait = self._timeout if timeout is None else timeout
+        try:
+            return self._waiter.get(timeout=wait)
+        except Timeout:
+            self._facade._jobs.pop(self.job_id, None)
+            return CommandResult(False, f"-ERR no BACKGROUND_JOB within {wait:g}s", self.job_id)
+        except EslUnavailable as exc:
+            return CommandResult(False, f"-ERR {exc.reason}", self.job_id)
+
+
+class EslFacade:
+    def __init__(self, conn: EslConnection, timeout: float | None = None) -> None:
+        self.conn = conn
+        self.timeout = conn.timeout if timeout is None else timeout
+        self._jobs: dict[str, AsyncResult] = {}
+        conn.register_handle("BACKGROUND_JOB", self._job_done)
+        conn.register_handle("DISCONNECT", self._connection_lost)
+
+    @property
+    def node_name(self) -> str:
+        return self.conn.node.name
+
+    # -- plumbing ----------------------------------------------------------------------
+    def _api(self, command: str, timeout: float | None = None) -> CommandResult:
+        reply = self.conn.send(f"api {command}", timeout=self.timeout if timeout is None else timeout)
+        return parse_api_response(reply.data)
+
+    def _json_rows(self, command: str, timeout: float | None) -> list[dict]:
+        result = self._api(command, timeout)
+        try:
+            data = json.loads(result.body) if result.ok else None
+        except ValueError:
+            data = None
+        if not isinstance(data, dict):
+            raise EslCommandError(f"{command}: {result.body[:120]!r}")
+        return [row for row in data.get("rows", []) if isinstance(row, dict)]  # none: no "rows"
+
+    def bgapi(self, command: str, timeout: float) -> Job:
+        job_id, waiter = str(uuidlib.uuid4()), AsyncResult()
+        self._jobs[job_id] = waiter  # before sending: the event may follow the reply closely
+        try:
+            reply = self.conn.send(f"bgapi {command}", headers={"Job-UUID": job_id}, timeout=self.timeout)
+        except EslUnavailable:
+            self._jobs.pop(job_id, None)
+            raise
+        if not reply.data.startswith("+OK"):
+            self._jobs.pop(job_id, None)
+            waiter.set(CommandResult(False, reply.data, job_id))
+        return Job(self, job_id, waiter, timeout)
+
+    def _job_done(self, event) -> None:
+        waiter = self._jobs.pop(event.get("Job-UUID") or "", None)
+        if waiter is not None:
+            result = parse_api_response(event.body)
+            waiter.set(CommandResult(result.ok, result.body, event.get("Job-UUID")))
+
+    def _connection_lost(self, error: EslUnavailable) -> None:
+        jobs, self._jobs = self._jobs, {}
+        for waiter in jobs.values():
+            waiter.set_exception(error)
+
+    # -- session -----------------------------------------------------------------------
+    def subscribe(self, names: list[str], subclasses: list[str]) -> None:
+        """``event plain A B CUSTOM x::y``: every word after CUSTOM is a subclass (NOTES §6)."""
+        reply = self.conn.send(commands.event_subscription(names, subclasses))
+        if not reply.data.startswith("+OK"):
+            raise EslCommandError(f"event subscription refused: {reply.data[:120]!r}")
+
+    def run_batch(self, command_lines: list[str]) -> list[CommandResult]:
+        """Run pre-built commands (outbox intents) in order; on failure the exception's
+        ``completed`` holds the answers received so far."""
+        results: list[CommandResult] = []
+        for line in command_lines:
+            try:
+                results.append(self._api(line))
+            except EslUnavailable as exc:
+                exc.completed = list(results)
+                raise
+        return results
+
+    # -- one method per command ----------------------------------------------------------
+    def status(self, timeout: float | None = None) -> CommandResult:
+        return self._api(commands.status(), timeout)
+
+    def xml_flush_cache(self, user: str, domain: str) -> CommandResult:
+        return self._api(commands.xml_flush_cache(user, domain))
+
+    def check_sync(self, user: str, domain: str, profile: str = commands.DEFAULT_PROFILE) -> CommandResult:
+        return self._api(commands.sofia_check_sync(profile, user, domain))
+
+    def show_registrations(self, timeout: float | None = None) -> list[dict]:
+        return self._json_rows(commands.show_registrations(), timeout)
+
+    def show_channels(self, timeout: float | None = None) -> list[dict]:
+        return self._json_rows(commands.show_channels(), timeout)
+
+    def valet_info(self, lot: str | None = None, timeout: float | None = None) -> str:
+        """The lots as XML; "" when mod_valet_parking is not loaded (then nothing is parked)."""
+        result = self._api(commands.valet_info(lot), timeout)
+        if result.ok and result.body.lstrip().startswith("<lots"):
+            return result.body
+        if "Command not found" in result.body:
+            return ""
+        raise EslCommandError(f"valet_info: {result.body[:120]!r}")
+
+    def originate(self, request, timeout: float | None = None) -> Job:
+        """bgapi originate (it blocks until answer); the job ends with ``+OK <uuid>`` or
+        ``-ERR <CAUSE>`` such as USER_NOT_REGISTERED."""
+        wait = timeout if timeout is not None else request.ring_seconds + self.timeout
+        return self.bgapi(originate_cmd.originate(request), wait)
+
+    def uuid_kill(self, uuid: str, cause: str = "NORMAL_CLEARING") -> CommandResult:
+        return self._api(commands.uuid_kill(uuid, cause))
+
+    def uuid_transfer(self, uuid: str, destination: str, context: str, leg: str = "") -> CommandResult:
+        return self._api(commands.uuid_transfer(uuid, destination, context, leg))
+
+    def conference_list(self, name: str) -> CommandResult:
+        return self._api(commands.conference_list(name))
+
+    def conference_kick(self, name: str, member_id: int) -> CommandResult:
+        return self._api(commands.conference_kick(name, member_id))
+
+    def conference_mute(self, name: str, member_id: int, mute: bool = True) -> CommandResult:
+        return self._api(commands.conference_mute(name, member_id, mute))

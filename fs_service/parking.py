@@ -1,0 +1,146 @@
+"""Call park (PARK-1, PARK-2): the lot plan the dialplan uses, and the parked calls shown.
+
+mod_valet_parking keeps lots in memory and creates one on first use; the lot name is the
+account's SIP domain, so two accounts parking at once each get their own 701 and a call is
+never retrievable from another tenant. Events and ``valet_info`` are mapped here as plain data;
+parking_store.py writes them.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Iterable, Mapping
+
+import sqlalchemy as sa
+from lxml import etree
+
+from .db import db, utcnow
+from .models import Account, ParkedCall
+from .models._columns import as_utc
+
+Headers = Mapping[str, str]
+PARK_EXTENSION = "700"
+FIRST_SLOT, LAST_SLOT = 701, 709
+DEFAULT_TIMEOUT_SECONDS = 120
+
+
+@dataclass(frozen=True)
+class ParkPlan:
+    """What the dialplan needs for 700 (``valet_park <lot> auto in 701 709``) and 701-709."""
+
+    lot: str
+    park_extension: str
+    first_slot: int
+    last_slot: int
+    timeout_seconds: int  # valet_parking_timeout: then the call rings back (orbit)
+
+    @property
+    def slots(self) -> list[str]:
+        return [str(n) for n in range(self.first_slot, self.last_slot + 1)]
+
+
+def park_plan_parameters(account: Account) -> ParkPlan:
+    return ParkPlan(account.sip_domain, PARK_EXTENSION, FIRST_SLOT, LAST_SLOT, DEFAULT_TIMEOUT_SECONDS)
+
+
+@dataclass(frozen=True, slots=True)
+class ParkHold:
+    lot: str
+    slot: str
+    uuid: str
+    caller_number: str = ""
+    caller_name: str = ""
+    parked_by: str | None = None
+    parked_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ParkLeave:
+    lot: str
+    slot: str
+    uuid: str
+
+
+@dataclass(frozen=True)
+class ParkSnapshot:
+    """One node's lots (``valet_info``) and the uuids of its live channels."""
+
+    lots: tuple[str, ...]
+    holds: tuple[ParkHold, ...]
+    live_uuids: frozenset[str]
+
+
+def valet_event(event: Headers) -> ParkHold | ParkLeave | None:
+    """CUSTOM ``valet_parking::info``: Action ``hold`` (parked), ``bridge`` (retrieved; still
+    the parked channel's data) or ``exit`` (left the lot: retrieved, timed out or hung up)."""
+    lot, slot = (event.get("Valet-Lot-Name") or "").lower(), event.get("Valet-Extension")
+    uuid, action = event.get("Unique-ID"), event.get("Action")
+    if not (lot and slot and uuid):
+        return None
+    if action == "hold":
+        # The parked leg is the parker itself only when it is an authenticated phone that dialed
+        # 700; a blind-transferred caller carries no trustworthy "who parked me".
+        own = event.get("variable_user_name") if event.get("Call-Direction") == "inbound" else None
+        return ParkHold(lot, slot, uuid, (event.get("Caller-Caller-ID-Number") or "")[:40],
+                        (event.get("Caller-Caller-ID-Name") or "")[:80], own[:10] if own else None,
+                        utcnow())
+    if action in ("bridge", "exit"):
+        return ParkLeave(lot, slot, uuid)
+    return None
+
+
+def parse_valet_info(xml: str) -> list[tuple[str, list[tuple[str, str]]]]:
+    """``valet_info`` output: ``<lots><lot name=L><extension uuid=U>701</extension>..``.
+
+    Returns [(lot, [(slot, uuid), ...])]. mod_valet_parking prints names unescaped; ours are
+    SIP domains, which need none.
+    """
+    root = etree.fromstring(xml.strip().encode(), etree.XMLParser(resolve_entities=False, no_network=True))
+    lots = []
+    for lot in root.iter("lot"):
+        slots = [((ext.text or "").strip(), ext.get("uuid", "")) for ext in lot.iter("extension")]
+        lots.append(((lot.get("name") or "").lower(), [(s, u) for s, u in slots if s and u]))
+    return lots
+
+
+def snapshot_from(valet_xml: str, channel_rows: Iterable[Mapping[str, str]]) -> ParkSnapshot:
+    """Caller number and name come from the ``show channels`` row of the parked uuid."""
+    channels = {row.get("uuid"): row for row in channel_rows if row.get("uuid")}
+    holds, names = [], []
+    for lot, slots in parse_valet_info(valet_xml):
+        names.append(lot)
+        for slot, uuid in slots:
+            row = channels.get(uuid, {})
+            holds.append(ParkHold(lot, slot, uuid, (row.get("cid_num") or "")[:40],
+                                  (row.get("cid_name") or "")[:80], None, _epoch(row.get("created_epoch"))))
+    return ParkSnapshot(tuple(names), tuple(holds), frozenset(channels))
+
+
+def _epoch(value: str | None) -> datetime | None:
+    try:
+        return datetime.fromtimestamp(int(value), tz=timezone.utc) if value and int(value) > 0 else None
+    except ValueError:
+        return None
+
+
+@dataclass(frozen=True)
+class ParkedCallView:
+    slot: str
+    caller_number: str
+    caller_name: str
+    parked_by: str | None
+    parked_at: datetime
+    duration_seconds: int
+
+
+def parked_calls(account: Account, now: datetime | None = None) -> list[ParkedCallView]:
+    """The account's parked calls by slot, with how long each has waited (PARK-2)."""
+    now = now or utcnow()
+    rows = db.session.scalars(sa.select(ParkedCall).where(ParkedCall.account_id == account.id,
+                                                          ParkedCall.lot == account.sip_domain))
+    views = []
+    for row in rows:
+        parked_at = as_utc(row.created_at)
+        views.append(ParkedCallView(row.slot, row.caller_number, row.caller_name, row.parked_by,
+                                    parked_at, max(0, int((now - parked_at).total_seconds()))))
+    return sorted(views, key=lambda v: (len(v.slot), v.slot))

@@ -1,0 +1,89 @@
+"""The renderer turns plan steps into exactly the actions FreeSWITCH needs (golden files)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from fs_service.callplan.extension_call import plan_extension
+from fs_service.callplan.model import FollowMe
+from fs_service.callplan.steps import Confirm, Plan, Ring, Target, Voicemail
+from tests.unit.test_callplan_extension import ROUTING, ext
+from xml_curl.dialplan import RenderOptions, render
+
+GOLDEN = Path(__file__).parent.parent / "fixtures" / "golden"
+OPTIONS = RenderOptions("127.0.0.1:8084")
+
+
+def actions(xml: bytes) -> list[tuple[str, str]]:
+    doc = etree.fromstring(xml)
+    return [(a.get("application"), a.get("data", "")) for a in doc.xpath("//context/extension/condition/action")]
+
+
+def check_golden(name: str, xml: bytes) -> None:
+    path = GOLDEN / name
+    assert path.exists(), f"golden file {path} missing: render it, review it, commit it"
+    assert xml.decode() == path.read_text()
+
+
+def test_plain_extension_call_matches_golden():
+    xml = render(plan_extension(ext(), ROUTING), "acme.test", OPTIONS)
+    check_golden("extension-plain.xml", xml)
+    assert b"<?" not in xml
+
+
+def test_follow_me_with_screening_matches_golden():
+    fm = FollowMe("5145557777", 15, True, True, True, False, 1)
+    xml = render(plan_extension(ext(follow_me=fm), ROUTING, caller_name="Client Inc",
+                                caller_number="4185551234"), "acme.test", OPTIONS)
+    check_golden("extension-follow-me.xml", xml)
+
+
+def test_ring_sets_timeout_continue_on_fail_and_bridges_user_endpoint():
+    found = actions(render(Plan.of(Ring((Target("user", "101@acme.test"),), 20)), "acme.test", OPTIONS))
+    assert found == [("set", "call_timeout=20"), ("set", "continue_on_fail=true"),
+                     ("set", "hangup_after_bridge=true"), ("bridge", "user/101@acme.test")]
+
+
+def test_caller_id_with_spaces_is_single_quoted_and_list_delimiters_removed():
+    ring = Ring((Target("gateway", "15145551234", gateway="carrier"),), 30,
+                caller_id_name="Client, Inc {x}", caller_id_number="4185551234")
+    bridge = actions(render(Plan.of(ring), "acme.test", OPTIONS))[-1]
+    assert bridge == ("bridge", "{origination_caller_id_name='Client Inc x',origination_caller_id_number=4185551234}"
+                                "sofia/gateway/carrier/15145551234")
+
+
+def test_untrusted_caller_name_cannot_expand_variables():
+    ring = Ring((Target("gateway", "15145551234", gateway="carrier"),), 30, caller_id_name="${system(reboot)}")
+    bridge = actions(render(Plan.of(ring), "acme.test", OPTIONS))[-1][1]
+    assert "${" not in bridge
+
+
+def test_privacy_hides_name_and_number_everywhere():
+    ring = Ring((Target("gateway", "15145551234", gateway="carrier"),), 30, caller_id_number="15145550100",
+                privacy=True)
+    bridge = actions(render(Plan.of(ring), "acme.test", OPTIONS))[-1][1]
+    assert "origination_privacy=hide_name+hide_number" in bridge and "origination_caller_id_number=anonymous" in bridge
+    assert "15145550100" not in bridge
+
+
+def test_sequential_attempts_get_a_per_leg_timeout():
+    ring = Ring((Target("gateway", "1", gateway="g"),) * 3, 90, sequential=True)
+    bridge = actions(render(Plan.of(ring), "acme.test", OPTIONS))[-1][1]
+    assert bridge.count("[leg_timeout=30]") == 3 and bridge.count("|") == 2
+
+
+def test_confirm_is_cleared_after_the_ring():
+    ring = Ring((Target("user", "101@acme.test"),), 20, confirm=Confirm("1", ("a.wav", "b.wav")))
+    found = actions(render(Plan.of(ring, Voicemail("101", "acme.test")), "acme.test", OPTIONS))
+    names = [data.split("=")[0] for app, data in found if app == "set"]
+    assert ("set", "group_confirm_file=file_string://a.wav!b.wav") in found
+    assert names.index("group_confirm_key") < names.index("group_confirm_key", names.index("group_confirm_key") + 1)
+    assert found[-1] == ("socket", "127.0.0.1:8084 async full")
+
+
+@pytest.mark.parametrize("step_data", [("voicemail", "pbx_vm_box=101")])
+def test_voicemail_hands_the_call_to_our_outbound_socket(step_data):
+    found = actions(render(Plan.of(Voicemail("101", "acme.test")), "acme.test", OPTIONS))
+    assert ("set", "pbx_vm_action=deposit") in found and ("set", step_data[1]) in found
