@@ -18,6 +18,11 @@ def progress(name: str, r: dict) -> None:
           f"others {r.get('other_cpu', 0):.0%} steal {r.get('steal', 0):.0%}", flush=True)
 
 
+def stall_line(cpu, probe: dict) -> str:
+    return (f"# machine: cpu {cpu} spinning 1 s lost {probe['lost']:.1%} in {probe['stalls']} pauses > 0.5 ms, "
+            f"longest {probe['longest_ms']:.1f} ms")
+
+
 def _ratio(value: float, base: float) -> float:
     return value / base if base else 0.0
 

@@ -23,6 +23,25 @@ def _pin(cpu: int | None):
     return None if cpu is None else (lambda: os.sched_setaffinity(0, {cpu}))
 
 
+_PROBE = """
+import json, time
+now = time.perf_counter; end = now() + {seconds}; last = now(); gaps = []
+while (t := now()) < end:
+    if t - last > 0.0005:
+        gaps.append(t - last)
+    last = t
+print(json.dumps({{"lost": sum(gaps) / {seconds}, "longest_ms": max(gaps, default=0) * 1000, "stalls": len(gaps)}}))
+"""
+
+
+def stall_probe(cpu: int | None, seconds: float = 1.0) -> dict:
+    """Spin on one core and record every pause over 0.5 ms: the machine's own latency floor
+    (hypervisor, other processes), which no server can beat at p99."""
+    done = subprocess.run([sys.executable, "-c", _PROBE.format(seconds=seconds)], capture_output=True,
+                          text=True, timeout=seconds + 30, preexec_fn=_pin(cpu), check=True)
+    return json.loads(done.stdout)
+
+
 class Server:
     """``python -m bench.server`` in the background; the OS picks the port, the server writes it."""
 

@@ -10,6 +10,7 @@ bulk rows and the core shows up as an error, not as a fast wrong benchmark.
 from __future__ import annotations
 
 import hashlib
+import logging
 import random
 import secrets
 from dataclasses import dataclass, field
@@ -110,7 +111,11 @@ def seed(settings) -> Seeded:
 
     app = create_app(settings, dispatch_fs=False)
     with app.app_context():
-        flask_migrate.upgrade(directory=MIGRATIONS)
+        logging.disable(logging.INFO)  # alembic's per-revision lines
+        try:
+            flask_migrate.upgrade(directory=MIGRATIONS)
+        finally:
+            logging.disable(logging.NOTSET)
         accounts = _accounts(create_account)
         passwords = _bulk(db.session, (Extension, Mailbox, PhoneNumber, Softphone, User), accounts)
         db.session.commit()

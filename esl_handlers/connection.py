@@ -18,6 +18,7 @@ NOTES §8:
 from __future__ import annotations
 
 import logging
+from typing import Any, Callable
 
 import gevent
 import gevent.socket
@@ -128,7 +129,14 @@ class EslConnection(InboundESL):
 
     def _resolve(self, reply: Reply) -> None:
         if self._commands_sent:
-            self._commands_sent.pop(0).set(reply)
+            waiter, on_reply = self._commands_sent.pop(0)
+            if on_reply is None:
+                waiter.set(reply)
+                return
+            try:  # runs here, in frame order: before any event that follows the reply
+                waiter.set(on_reply(reply))
+            except Exception as exc:
+                waiter.set_exception(exc)
         else:
             log.warning("esl reply nobody waits for node=%s reply=%r", self.node.name, reply.data[:80])
 
@@ -141,7 +149,7 @@ class EslConnection(InboundESL):
         self._auth_request_event.set()
         error = EslUnavailable(self.node.name, self.reason)
         while self._commands_sent:
-            self._commands_sent.pop(0).set_exception(error)
+            self._commands_sent.pop(0)[0].set_exception(error)
         for handler in self.event_handlers.get("DISCONNECT", ()):
             try:
                 handler(error)
@@ -157,14 +165,20 @@ class EslConnection(InboundESL):
     def alive(self) -> bool:
         return self.connected and not self._closed.is_set()
 
-    def send(self, data: str, headers: dict[str, str] | None = None,
-             timeout: float | None = None) -> Reply:
-        """Send one command and wait for its reply; EslUnavailable on timeout or disconnect."""
+    def send(self, data: str, headers: dict[str, str] | None = None, timeout: float | None = None,
+             on_reply: Callable[[Reply], Any] | None = None) -> Any:
+        """Send one command and wait for its reply; EslUnavailable on timeout or disconnect.
+
+        ``on_reply(reply)``, when given, runs in the reader the moment the reply is matched --
+        before the events that follow it on the wire are dispatched -- and its return value
+        (or exception) is what ``send`` returns (raises). Resync uses it to queue a snapshot
+        exactly at the reply's place in the event stream.
+        """
         if not self.alive:
             raise EslUnavailable(self.node.name, self.reason or "not connected")
         payload, waiter = encode_command(data, headers), AsyncResult()
         with self._write_lock:  # the FIFO of waiters must match the order on the wire
-            self._commands_sent.append(waiter)
+            self._commands_sent.append((waiter, on_reply))
             try:
                 self.sock.sendall(payload)
             except OSError as exc:

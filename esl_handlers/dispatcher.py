@@ -1,8 +1,11 @@
 """Delivers the outbox to every FreeSWITCH node after commit, without holding up the request.
 
-Each batch runs in its own greenlet over one short ESL connection per node (sender.py). A node
-that cannot be reached gets the intents stored (fs_service.pending) and a retry loop delivers
-them later, in order, so "saved = live" holds once the node is back.
+Each batch runs in its own greenlet. When this process runs the node's listener (embedded
+``pbx run``, or ``pbx esl``), the batch goes over the listener's live connection through the
+facade: no new TCP connection and auth per save. Otherwise (web-only workers) it opens one
+short connection per node (sender.py). A node that cannot be reached gets the intents stored
+(fs_service.pending) and a retry loop delivers them later, in order, so "saved = live" holds
+once the node is back.
 """
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ from flask import Flask
 
 from fs_service import outbox, pending
 
-from .commands import command_for
+from . import registry
+from .commands import CommandResult, command_for
 from .nodes import NodeConfig, parse_nodes
 from .sender import EslUnavailable, send_api_batch
 
@@ -37,6 +41,13 @@ def _commands(intents: list[outbox.Intent]) -> tuple[list[int], list[str]]:
     return kept, commands
 
 
+def _send(node: NodeConfig, commands: list[str], timeout: float) -> list[CommandResult]:
+    facade = registry.live_facade(node.name)
+    if facade is not None and commands:
+        return facade.run_batch(commands)
+    return send_api_batch(node, commands, command_timeout=timeout)
+
+
 def deliver(app: Flask, node: NodeConfig, intents: list[outbox.Intent],
             pending_ids: list[int] | None = None) -> bool:
     """Send ``intents`` to one node; store what was not answered when the node is down.
@@ -50,7 +61,7 @@ def deliver(app: Flask, node: NodeConfig, intents: list[outbox.Intent],
         with app.app_context():
             pending.delivered([row for i, row in enumerate(pending_ids) if i not in kept])
     try:
-        results = send_api_batch(node, commands, command_timeout=settings.esl_timeout)
+        results = _send(node, commands, settings.esl_timeout)
     except EslUnavailable as exc:
         done = len(exc.completed)  # the node answered these before failing: do not resend them
         with app.app_context():
@@ -89,20 +100,22 @@ def install_dispatcher(app: Flask) -> None:
     outbox.set_dispatcher(dispatch)
 
 
-def retry_owed(app: Flask) -> None:
-    """One pass over every node's owed commands (called periodically by the ESL process)."""
+def retry_owed(app: Flask, only: str | None = None) -> None:
+    """One pass over every node's owed commands (or one node's: ``pbx esl --node``)."""
     for node in nodes_of(app):
+        if only is not None and node.name != only:
+            continue
         with app.app_context():
             owed = pending.owed(node.name)
         if owed:
             deliver(app, node, [intent for _, intent in owed], [row_id for row_id, _ in owed])
 
 
-def run_retry_loop(app: Flask) -> None:
+def run_retry_loop(app: Flask, only: str | None = None) -> None:
     interval = app.config["PBX"].esl_retry_seconds
     while True:
         try:
-            retry_owed(app)
+            retry_owed(app, only)
         except Exception:
             log.exception("fs retry pass failed")
         gevent.sleep(interval)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import uuid as uuidlib
+from typing import Any, Callable
 
 from gevent.event import AsyncResult
 from gevent.timeout import Timeout
@@ -19,6 +20,9 @@ from . import commands, originate as originate_cmd
 from .commands import CommandResult, parse_api_response
 from .connection import EslConnection
 from .errors import EslUnavailable
+
+
+Then = Callable[[Any], Any]
 
 
 class EslCommandError(Exception):
@@ -30,6 +34,11 @@ class Job:
 
     def __init__(self, facade: "EslFacade", job_id: str, waiter: AsyncResult, timeout: float) -> None:
         self.job_id, self._facade, self._waiter, self._timeout = job_id, facade, waiter, timeout
+
+    @property
+    def ready(self) -> bool:
+        """True once the job reported (or was refused at once)."""
+        return self._waiter.ready()
 
     def result(self, timeout: float | None = None) -> CommandResult:
         wait = self._timeout if timeout is None else timeout
@@ -55,19 +64,29 @@ class EslFacade:
         return self.conn.node.name
 
     # -- plumbing ----------------------------------------------------------------------
-    def _api(self, command: str, timeout: float | None = None) -> CommandResult:
-        reply = self.conn.send(f"api {command}", timeout=self.timeout if timeout is None else timeout)
-        return parse_api_response(reply.data)
+    def _api(self, command: str, timeout: float | None = None, then: Then | None = None):
+        """``api`` a command; ``then(result)`` runs in the reader in stream order (see
+        EslConnection.send) and its value is returned instead of the CommandResult."""
+        wait = self.timeout if timeout is None else timeout
 
-    def _json_rows(self, command: str, timeout: float | None) -> list[dict]:
-        result = self._api(command, timeout)
-        try:
-            data = json.loads(result.body) if result.ok else None
-        except ValueError:
-            data = None
-        if not isinstance(data, dict):
-            raise EslCommandError(f"{command}: {result.body[:120]!r}")
-        return [row for row in data.get("rows", []) if isinstance(row, dict)]  # none: no "rows"
+        def parse(reply) -> object:
+            result = parse_api_response(reply.data)
+            return then(result) if then else result
+
+        return self.conn.send(f"api {command}", timeout=wait, on_reply=parse)
+
+    def _json_rows(self, command: str, timeout: float | None, then: Then | None) -> object:
+        def rows(result: CommandResult) -> object:
+            try:
+                data = json.loads(result.body) if result.ok else None
+            except ValueError:
+                data = None
+            if not isinstance(data, dict):
+                raise EslCommandError(f"{command}: {result.body[:120]!r}")
+            found = [row for row in data.get("rows", []) if isinstance(row, dict)]  # none: no "rows"
+            return then(found) if then else found
+
+        return self._api(command, timeout, rows)
 
     def bgapi(self, command: str, timeout: float) -> Job:
         job_id, waiter = str(uuidlib.uuid4()), AsyncResult()
@@ -122,20 +141,26 @@ class EslFacade:
     def check_sync(self, user: str, domain: str, profile: str = commands.DEFAULT_PROFILE) -> CommandResult:
         return self._api(commands.sofia_check_sync(profile, user, domain))
 
-    def show_registrations(self, timeout: float | None = None) -> list[dict]:
-        return self._json_rows(commands.show_registrations(), timeout)
+    def show_registrations(self, timeout: float | None = None, then: Then | None = None):
+        """Rows of ``show registrations as json`` (``then(rows)``'s value when given)."""
+        return self._json_rows(commands.show_registrations(), timeout, then)
 
-    def show_channels(self, timeout: float | None = None) -> list[dict]:
-        return self._json_rows(commands.show_channels(), timeout)
+    def show_channels(self, timeout: float | None = None, then: Then | None = None):
+        """Rows of ``show channels as json`` (``then(rows)``'s value when given)."""
+        return self._json_rows(commands.show_channels(), timeout, then)
 
-    def valet_info(self, lot: str | None = None, timeout: float | None = None) -> str:
+    def valet_info(self, lot: str | None = None, timeout: float | None = None, then: Then | None = None):
         """The lots as XML; "" when mod_valet_parking is not loaded (then nothing is parked)."""
-        result = self._api(commands.valet_info(lot), timeout)
-        if result.ok and result.body.lstrip().startswith("<lots"):
-            return result.body
-        if "Command not found" in result.body:
-            return ""
-        raise EslCommandError(f"valet_info: {result.body[:120]!r}")
+        def lots(result: CommandResult) -> object:
+            if result.ok and result.body.lstrip().startswith("<lots"):
+                xml = result.body
+            elif "Command not found" in result.body:
+                xml = ""
+            else:
+                raise EslCommandError(f"valet_info: {result.body[:120]!r}")
+            return then(xml) if then else xml
+
+        return self._api(commands.valet_info(lot), timeout, lots)
 
     def originate(self, request, timeout: float | None = None) -> Job:
         """bgapi originate (it blocks until answer); the job ends with ``+OK <uuid>`` or

@@ -26,6 +26,7 @@ from .cover_data import CoverData, missing_fields
 from .cover_labels import LABELS, Labels
 
 FIELD_MAX_CHARS = 100
+TITLE_COMPANY_MAX_CHARS = 60  # the title is 22 pt: two lines at most
 COMMENTS_MAX_CHARS = 10_000  # bounds the layout work; far more than one page can hold
 MARGIN = 54.0                # 0.75 in: clear of the fax header line and of printer margins
 LABEL_WIDTH = 120.0
@@ -66,7 +67,7 @@ def _draw(story: list[Flowable], subject: str) -> bytes:
 def _header(data: CoverData, labels: Labels) -> list[Flowable]:
     s = _styles()
     return [
-        Paragraph(_text(labels.title.format(company=_short(data.from_company))), s["title"]),
+        Paragraph(_text(labels.title.format(company=_short(data.from_company, TITLE_COMPANY_MAX_CHARS))), s["title"]),
         Spacer(0, 6), _rule(2.5), Spacer(0, 8),
         _table([(labels.subject, data.subject), (labels.date, _date(data.date)),
                 (labels.time, _time(data.time)), (labels.pages, labels.pages_value.format(n=data.page_count))]),
@@ -144,9 +145,10 @@ def _rule(thickness: float) -> HRFlowable:
     return HRFlowable(width="100%", thickness=thickness, color=black, spaceBefore=0, spaceAfter=0)
 
 
-def _short(value: object) -> str:
+def _short(value: object, limit: int = FIELD_MAX_CHARS) -> str:
+    """One line of user text, whitespace collapsed, capped with an ellipsis."""
     text = " ".join(str(value).split())
-    return text if len(text) <= FIELD_MAX_CHARS else text[:FIELD_MAX_CHARS - 1].rstrip() + "…"
+    return text if len(text) <= limit else text[:limit - 1].rstrip() + "…"
 
 
 def _text(value: str) -> str:

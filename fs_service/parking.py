@@ -104,10 +104,11 @@ def parse_valet_info(xml: str) -> list[tuple[str, list[tuple[str, str]]]]:
 
 
 def snapshot_from(valet_xml: str, channel_rows: Iterable[Mapping[str, str]]) -> ParkSnapshot:
-    """Caller number and name come from the ``show channels`` row of the parked uuid."""
+    """Caller number and name come from the ``show channels`` row of the parked uuid; an
+    empty ``valet_xml`` (module not loaded) means no lot at all."""
     channels = {row.get("uuid"): row for row in channel_rows if row.get("uuid")}
     holds, names = [], []
-    for lot, slots in parse_valet_info(valet_xml):
+    for lot, slots in parse_valet_info(valet_xml) if valet_xml.strip() else []:
         names.append(lot)
         for slot, uuid in slots:
             row = channels.get(uuid, {})

@@ -65,10 +65,11 @@ class ChannelDown:
 
 @dataclass(frozen=True)
 class StatusSnapshot:
-    """Everything one node reported after a (re)connect; replaces that node's rows."""
+    """What one node reported after a (re)connect: replaces that node's registrations and/or
+    channels (a part left None is not touched, so each part lands when its reply does)."""
 
-    registrations: tuple[RegistrationUp, ...]
-    channels: tuple[ChannelUp, ...]
+    registrations: tuple[RegistrationUp, ...] | None = None
+    channels: tuple[ChannelUp, ...] | None = None
 
 
 def _domain(value: str | None) -> str | None:

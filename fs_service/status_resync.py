@@ -51,7 +51,11 @@ def channel_from_row(row: Row) -> ChannelUp | None:
                      _epoch(row.get("created_epoch")))
 
 
-def snapshot_from_rows(registrations: Iterable[Row], channels: Iterable[Row]) -> StatusSnapshot:
-    regs = tuple(r for r in map(registration_from_row, registrations) if r is not None)
-    chans = tuple(c for c in map(channel_from_row, channels) if c is not None)
-    return StatusSnapshot(regs, chans)
+def registrations_snapshot(rows: Iterable[Row]) -> StatusSnapshot:
+    """Replaces the node's registrations with ``show registrations as json`` rows."""
+    return StatusSnapshot(registrations=tuple(r for r in map(registration_from_row, rows) if r))
+
+
+def channels_snapshot(rows: Iterable[Row]) -> StatusSnapshot:
+    """Replaces the node's channels with ``show channels as json`` rows."""
+    return StatusSnapshot(channels=tuple(c for c in map(channel_from_row, rows) if c))

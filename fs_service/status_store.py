@@ -97,17 +97,21 @@ class _Pending:
 
 
 def replace_node(node: str, snapshot: StatusSnapshot) -> int:
-    """Make the node's rows exactly the snapshot (other nodes' rows are untouched)."""
-    now, session = utcnow(), db.session
-    session.execute(sa.delete(_REG).where(_REG.c.node == node))
-    session.execute(sa.delete(_CHAN).where(_CHAN.c.node == node))
-    if snapshot.registrations:
+    """Make the node's rows exactly the snapshot's parts (other nodes' rows are untouched)."""
+    now, session, written = utcnow(), db.session, 0
+    if snapshot.registrations is not None:
+        session.execute(sa.delete(_REG).where(_REG.c.node == node))
         rows = {r.call_id: _reg_row(node, r, now) for r in snapshot.registrations}
-        session.execute(_upsert(_REG, ["node", "call_id"], _REG_UPDATED), list(rows.values()))
-    if snapshot.channels:
+        if rows:
+            session.execute(_upsert(_REG, ["node", "call_id"], _REG_UPDATED), list(rows.values()))
+        written += len(rows)
+    if snapshot.channels is not None:
+        session.execute(sa.delete(_CHAN).where(_CHAN.c.node == node))
         rows = {c.uuid: _chan_row(node, c, now) for c in snapshot.channels}
-        session.execute(_upsert(_CHAN, ["uuid"], _CHAN_UPDATED), list(rows.values()))
-    return len(snapshot.registrations) + len(snapshot.channels)
+        if rows:
+            session.execute(_upsert(_CHAN, ["uuid"], _CHAN_UPDATED), list(rows.values()))
+        written += len(rows)
+    return written
 
 
 def apply_changes(node: str, changes: Sequence[object]) -> int:

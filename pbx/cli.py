@@ -58,7 +58,7 @@ def upgrade() -> None:
     from .app import MIGRATIONS
     app = _app()
     with app.app_context():
-        flask_migrate.upgrade(directory=MIGRATIONS)
+        flask_migrate.upgrade(directory=MIGRATIONS, revision="heads")
     click.echo("database is up to date")
 
 

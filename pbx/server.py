@@ -8,6 +8,8 @@ from flask import Flask
 from gevent.pywsgi import WSGIServer
 
 from esl_handlers import dispatcher
+from esl_handlers.lanes import Lanes
+from esl_handlers.listener import NodeListener
 
 log = logging.getLogger("pbx.server")
 
@@ -19,9 +21,30 @@ def _spawn_logged(fn, *args) -> gevent.Greenlet:
     return greenlet
 
 
-def start_esl_side(app: Flask) -> list[gevent.Greenlet]:
-    """Background work towards FreeSWITCH: redelivery of commands owed to unreachable nodes."""
-    return [_spawn_logged(dispatcher.run_retry_loop, app)]
+class EslSide:
+    """The ESL work of one process: a listener per node (sharing one lane pool) and the
+    redelivery loop of commands owed to unreachable nodes."""
+
+    def __init__(self, app: Flask, only: str | None = None) -> None:
+        settings = app.config["PBX"]
+        nodes = [n for n in dispatcher.nodes_of(app) if only is None or n.name == only]
+        self.lanes = Lanes(app)
+        self.listeners = [NodeListener(app, node, self.lanes, timeout=settings.esl_timeout) for node in nodes]
+        self.greenlets = [listener.start() for listener in self.listeners]
+        self.greenlets.append(_spawn_logged(dispatcher.run_retry_loop, app, only))
+
+    def stop(self) -> None:
+        for listener in self.listeners:
+            listener.stop()
+        gevent.killall(self.greenlets, block=True, timeout=2)
+        self.lanes.stop()
+
+
+def start_esl_side(app: Flask, only: str | None = None) -> EslSide:
+    """Listeners for every configured node (or only ``only``) and the retry loop."""
+    side = EslSide(app, only)
+    log.info("esl side started nodes=%s", ",".join(lst.node.name for lst in side.listeners) or "none")
+    return side
 
 
 def serve(app: Flask, host: str, port: int) -> None:
@@ -35,8 +58,9 @@ def serve(app: Flask, host: str, port: int) -> None:
 
 
 def run_esl(app: Flask, node: str) -> None:
+    """Production layout: this process owns one node's listener and its owed commands."""
     names = [n.name for n in dispatcher.nodes_of(app)]
     if node not in names:
         raise SystemExit(f"unknown node {node!r}; PBX_FREESWITCH_NODES has: {', '.join(names) or 'none'}")
     log.info("esl side running node=%s", node)
-    gevent.joinall(start_esl_side(app))
+    gevent.joinall(start_esl_side(app, only=node).greenlets)

@@ -54,7 +54,7 @@ def migrated(base_settings):
 
     app = create_app(load_settings(environ={}, **base_settings), dispatch_fs=False)
     with app.app_context():
-        flask_migrate.upgrade(directory=MIGRATIONS)
+        flask_migrate.upgrade(directory=MIGRATIONS, revision="heads")
     return True
 
 

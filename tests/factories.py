@@ -10,6 +10,13 @@ from fs_service.models import Account, Extension, User
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery"
+_PASSWORD_HASH: list[str] = []  # scrypt is slow on purpose: hash the shared test password once
+
+
+def password_hash() -> str:
+    if not _PASSWORD_HASH:
+        _PASSWORD_HASH.append(accounts.hash_password(PASSWORD))
+    return _PASSWORD_HASH[0]
 
 
 def make_account(name: str | None = None, sip_domain: str | None = None, **overrides) -> tuple[Account, User]:
@@ -19,27 +26,29 @@ def make_account(name: str | None = None, sip_domain: str | None = None, **overr
                   admin_last_name=f"Admin{n}")
     values.update(overrides)
     account, admin = accounts.create_account(**values)
-    admin.password_hash = accounts.hash_password(PASSWORD)
+    admin.password_hash = password_hash()
     db.session.commit()
     return account, admin
 
 
 def make_user(account: Account, role: str = "user", **overrides) -> User:
     n = next(_seq)
-    values = dict(email=f"user{n}@example.com", first_name="Uma", last_name=f"User{n}", role=role,
-                  password=PASSWORD)
+    values = dict(email=f"user{n}@example.com", first_name="Uma", last_name=f"User{n}", role=role)
     values.update(overrides)
     user = accounts.create_user(account, **values)
+    if user.password_hash is None:
+        user.password_hash = password_hash()
     db.session.commit()
     return user
 
 
 def make_operator(**overrides) -> User:
     n = next(_seq)
-    values = dict(email=f"operator{n}@example.com", first_name="Oscar", last_name="Operator",
-                  role="operator", password=PASSWORD)
+    values = dict(email=f"operator{n}@example.com", first_name="Oscar", last_name="Operator", role="operator")
     values.update(overrides)
     user = accounts.create_user(None, **values)
+    if user.password_hash is None:
+        user.password_hash = password_hash()
     db.session.commit()
     return user
 

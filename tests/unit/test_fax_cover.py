@@ -93,7 +93,7 @@ def test_comment_line_breaks_and_markup_characters_are_kept_as_text():
 
 def test_unbroken_long_word_and_long_fields_still_fit_one_page():
     long = "x" * 400
-    pdf = build_cover(sample_cover(comments="https://example.com/" + long, to_company=long,
+    pdf = build_cover(sample_cover(comments="https://example.com/" + "x" * 3000, to_company=long,
                                    from_company="Société " + long, subject=long), "fr")
     squeezed = "".join(cover_text(pdf).split())  # wrapped lines rejoined
     assert "x" * (FIELD_MAX_CHARS - 1) + "…" in squeezed  # single-line fields are capped

@@ -103,26 +103,35 @@ def page_tree_pdf(page_dict: bytes, pages_extra: bytes = b"") -> bytes:
     })
 
 
-def object_stream_bomb(inflated_bytes: int) -> bytes:
-    """A Letter page whose objects live in an object stream that inflates to ``inflated_bytes``:
-    the parser must decompress it to find the page, so only limits stop it."""
-    body = b"<< /Type /Catalog /Pages 2 0 R >> << /Type /Pages /Kids [3 0 R] /Count 1 >> " \
-           b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>"
-    offsets = [0, body.index(b"<< /Type /Pages"), body.index(b"<< /Type /Page ")]
-    header = b"1 %d 2 %d 3 %d " % tuple(offsets)
-    payload = header + body + b" " * (inflated_bytes - len(header) - len(body))
-    packed = zlib.compress(payload, 9)
+def object_stream_bomb(inflated_bytes: int, pages: int = 1) -> bytes:
+    """Letter pages each stored in its own object stream that inflates to ``inflated_bytes``
+    (the page first, then blank padding): the parser must inflate every one of them to find
+    the pages, so only limits stop it."""
     out = bytearray(b"%PDF-1.5\n")
-    stream_at = len(out)
-    out += (b"4 0 obj\n<< /Type /ObjStm /N 3 /First %d /Filter /FlateDecode /Length %d >>\nstream\n"
-            % (len(header), len(packed))) + packed + b"\nendstream\nendobj\n"
-    xref_at = len(out)
-    rows = [b"\x00\x00\x00\x00\x00\xff\xff"] + [b"\x02" + (4).to_bytes(4, "big") + i.to_bytes(2, "big")
-                                                for i in range(3)]
-    rows += [b"\x01" + stream_at.to_bytes(4, "big") + b"\x00\x00", b"\x01" + xref_at.to_bytes(4, "big") + b"\x00\x00"]
-    xref = b"".join(rows)
-    out += (b"5 0 obj\n<< /Type /XRef /Size 6 /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n" % len(xref)
-            + xref + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at)
+    where: dict[int, tuple[int, int, int]] = {}  # object → xref row (type, field 2, field 3)
+
+    def put(number: int, body: bytes) -> None:
+        where[number] = (1, len(out), 0)
+        out.extend(b"%d 0 obj\n%s\nendobj\n" % (number, body))
+
+    put(1, b"<< /Type /Catalog /Pages 2 0 R >>")
+    kids = b" ".join(b"%d 0 R" % (3 + i) for i in range(pages))
+    put(2, b"<< /Type /Pages /Kids [%s] /Count %d >>" % (kids, pages))
+    for i in range(pages):
+        page, stream = 3 + i, 3 + pages + i
+        header, body = b"%d 0 " % page, b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>"
+        packed = zlib.compress(header + body + b" " * (inflated_bytes - len(header) - len(body)), 9)
+        put(stream, b"<< /Type /ObjStm /N 1 /First %d /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream"
+            % (len(header), len(packed), packed))
+        where[page] = (2, stream, 0)
+    xref_number, xref_at = 3 + 2 * pages, len(out)
+    where[xref_number] = (1, xref_at, 0)
+    rows = b"\x00\x00\x00\x00\x00\xff\xff" + b"".join(
+        bytes([kind]) + a.to_bytes(4, "big") + b.to_bytes(2, "big")
+        for kind, a, b in (where[n] for n in range(1, xref_number + 1)))
+    out += (b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+            % (xref_number, xref_number + 1, len(rows)) + rows
+            + b"\nendstream\nendobj\nstartxref\n%d\n%%%%EOF\n" % xref_at)
     return bytes(out)
 
 

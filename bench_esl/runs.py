@@ -1,0 +1,150 @@
+"""The two measured runs and the feeder process they read from."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import gevent
+import gevent.socket
+
+from esl_handlers.handlers import subscription
+from esl_handlers.protocol import EslParser, encode_command
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench-secret"
+
+
+@dataclass
+class Result:
+    rate: float  # events per wall second
+    cpu_rate: float  # events per CPU second of this process
+    detail: str = ""
+
+
+class Feeder:
+    """``python -m bench_esl.feeder`` in the background, on its own core when possible."""
+
+    def __init__(self, cpu: int | None) -> None:
+        pin = (lambda: os.sched_setaffinity(0, {cpu})) if cpu is not None else None
+        self.proc = subprocess.Popen([sys.executable, "-m", "bench_esl.feeder", PASSWORD], cwd=ROOT,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, preexec_fn=pin,
+                                     env={**os.environ, "PYTHONPATH": str(ROOT)})
+        self.port = int(self.proc.stdout.readline())
+
+    def __enter__(self) -> "Feeder":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+
+
+class _Client:
+    """A bare ESL client (the ceiling, and the control channel that starts a stream)."""
+
+    def __init__(self, port: int) -> None:
+        self.sock = gevent.socket.create_connection(("127.0.0.1", port), timeout=10)
+        self.parser, self.frames = EslParser(), []
+        self.next()  # auth/request
+        self.call(f"auth {PASSWORD}")
+
+    def next(self):
+        while not self.frames:
+            self.frames += self.parser.feed(self.sock.recv(65536))
+        return self.frames.pop(0)
+
+    def call(self, line: str):
+        self.sock.sendall(encode_command(line))
+        return self.next()
+
+    def close(self) -> None:
+        self.sock.close()
+
+
+def _start_stream(feeder: Feeder, copies: int) -> None:
+    control = _Client(feeder.port)
+    assert control.call(f"api bench_stream {copies}").text.startswith("+OK")
+    control.close()
+
+
+def _cpu() -> float:
+    times = os.times()
+    return times.user + times.system
+
+
+def ceiling(feeder: Feeder, copies: int, total: int) -> Result:
+    """Read and split frames with EslParser over the socket, nothing else."""
+    client = _Client(feeder.port)
+    names, subclasses = subscription()
+    client.call("event plain " + " ".join([*names, "CUSTOM", *subclasses]))
+    parser, count = EslParser(), 0
+    started, cpu = time.perf_counter(), _cpu()
+    _start_stream(feeder, copies)
+    while count < total:
+        count += len(parser.feed(client.sock.recv(65536)))
+    wall, cpu = time.perf_counter() - started, _cpu() - cpu
+    client.close()
+    return Result(total / wall, total / cpu)
+
+
+def _app(workdir: str):
+    import flask_migrate
+
+    from pbx.app import MIGRATIONS, create_app
+    from pbx.config import load_settings
+    from tests.factories import make_account, make_extension
+
+    settings = load_settings(environ={}, env="test", instance_path=workdir, log_level="ERROR",
+                             database_url=f"sqlite:///{workdir}/bench.sqlite3", secret_key="bench",
+                             xml_curl_password="bench", esl_password=PASSWORD)
+    app = create_app(settings, dispatch_fs=False)
+    with app.app_context():
+        flask_migrate.upgrade(directory=MIGRATIONS)
+        acme, _ = make_account(name="Acme", sip_domain="acme.test")
+        beta, _ = make_account(name="Beta", sip_domain="beta.test")
+        for number in ("100", "101", "102", "105"):
+            make_extension(acme, number=number)
+        make_extension(beta, number="200")
+    return app
+
+
+def applied(feeder: Feeder, copies: int, total: int) -> Result:
+    """The production path into a fresh SQLite database, until the last event is committed."""
+    import sqlalchemy as sa
+
+    from esl_handlers.lanes import Lanes
+    from esl_handlers.listener import NodeListener
+    from esl_handlers.nodes import NodeConfig
+    from fs_service.db import db
+
+    with tempfile.TemporaryDirectory() as workdir:
+        app = _app(workdir)
+        lanes = Lanes(app)
+        listener = NodeListener(app, NodeConfig("fs1", "127.0.0.1", feeder.port, PASSWORD), lanes,
+                                timeout=10, probe_interval=600, resync_interval=0)
+        listener.start()
+        while not listener.connected or not lanes.wait_idle(0):
+            gevent.sleep(0.01)
+        base = listener.router.received
+        started, cpu = time.perf_counter(), _cpu()
+        _start_stream(feeder, copies)
+        while listener.router.received - base < total:
+            gevent.sleep(0.005)
+        lanes.wait_idle()
+        wall, cpu = time.perf_counter() - started, _cpu() - cpu
+        listener.stop()
+        with app.app_context():
+            rows = {t: db.session.scalar(sa.text(f"SELECT count(*) FROM {t}"))
+                    for t in ("registrations", "active_channels", "parked_calls")}
+            db.engine.dispose()
+        detail = f"{lanes.batches} batches, failed={lanes.failed}, rows now {rows}"
+        lanes.stop()
+        return Result(total / wall, total / cpu, detail)

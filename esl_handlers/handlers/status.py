@@ -1,0 +1,19 @@
+"""Live extension status (STAT-1): registrations and calls, applied by fs_service.status_store."""
+from fs_service import status_events as ev
+from fs_service import status_store
+
+from .base import HandlerModule
+
+MODULE = HandlerModule(
+    name="status",
+    table={
+        "sofia::register": (ev.registration_seen,),
+        "sofia::unregister": (ev.registration_gone,),
+        "sofia::expire": (ev.registration_gone,),
+        "CHANNEL_CREATE": (ev.channel_created,),
+        "CHANNEL_ANSWER": (ev.channel_answered,),
+        "CHANNEL_BRIDGE": (ev.channel_bridged,),
+        "CHANNEL_HANGUP_COMPLETE": (ev.channel_hungup,),
+    },
+    apply=status_store.apply_changes,
+)

@@ -1,0 +1,102 @@
+"""Ordered, batched work lanes run by a bounded gevent pool.
+
+The ESL reader must never wait for the database, and events of one key must apply in order
+(a channel's HANGUP after its CREATE, a slot's exit after its hold). A lane is a FIFO per key;
+at most one greenlet drains a lane, taking everything queued (up to ``batch_max``) and calling
+the lane's ``apply(batch)`` once, in its own app context. Live status uses one lane per
+(node, module), so one node's changes apply in arrival order and each batch is one
+transaction; different nodes and modules run in parallel, up to ``size`` greenlets.
+
+Back-pressure: when ``max_pending`` items wait, ``put`` blocks the reader until a batch
+lands, so a slow database slows the socket (FreeSWITCH queues up to 100000 events) instead of
+growing memory. A failing batch is retried item by item, so one bad change is logged and
+dropped without losing the others.
+"""
+from __future__ import annotations
+
+import logging
+from collections import deque
+from typing import Callable, Hashable
+
+import gevent
+from gevent.event import Event
+from gevent.pool import Pool
+
+log = logging.getLogger("pbx.esl.lanes")
+Apply = Callable[[list], object]
+
+
+class Lanes:
+    def __init__(self, app, *, size: int = 8, batch_max: int = 1000, max_pending: int = 50000) -> None:
+        self.app = app
+        self.batch_max = batch_max
+        self.max_pending = max_pending
+        self.pending = 0
+        self.applied = 0  # items applied (or dropped after logging), for health and benchmarks
+        self.failed = 0
+        self.batches = 0
+        self._pool = Pool(size)
+        self._queues: dict[Hashable, deque] = {}
+        self._room = Event()
+        self._idle = Event()
+        self._idle.set()
+
+    def put(self, key: Hashable, apply: Apply, item: object) -> None:
+        """Queue ``item`` for ``apply`` behind everything already queued under ``key``."""
+        while self.pending >= self.max_pending:
+            self._room.clear()
+            self._room.wait(1.0)
+        queue = self._queues.get(key)
+        self.pending += 1
+        self._idle.clear()
+        if queue is not None:
+            queue.append(item)
+            return
+        self._queues[key] = deque([item])
+        self._pool.spawn(self._drain, key, apply).link_exception(self._died)
+
+    def _drain(self, key: Hashable, apply: Apply) -> None:
+        queue = self._queues[key]
+        try:
+            while queue:
+                batch = [queue.popleft() for _ in range(min(len(queue), self.batch_max))]
+                self._apply(key, apply, batch)
+                self.batches += 1
+                self.pending -= len(batch)
+                self.applied += len(batch)
+                self._room.set()
+                gevent.sleep(0)  # let the reader queue more: the next batch grows under load
+        finally:
+            del self._queues[key]
+            if not self._queues:
+                self._idle.set()
+
+    def _apply(self, key: Hashable, apply: Apply, batch: list) -> None:
+        if self._try(key, apply, batch):
+            return
+        for item in batch if len(batch) > 1 else ():  # isolate the bad item, keep the rest
+            if not self._try(key, apply, [item]):
+                self.failed += 1
+        if len(batch) == 1:
+            self.failed += 1
+
+    def _try(self, key: Hashable, apply: Apply, batch: list) -> bool:
+        try:
+            with self.app.app_context():
+                apply(batch)
+            return True
+        except Exception:
+            what = f"item={batch[0]!r}" if len(batch) == 1 else f"batch of {len(batch)}, retrying one by one"
+            log.exception("esl lane apply failed lane=%s %s", key, what)
+            return False
+
+    @staticmethod
+    def _died(greenlet: gevent.Greenlet) -> None:
+        log.error("esl lane greenlet died error=%r", greenlet.exception)
+
+    def wait_idle(self, timeout: float | None = None) -> bool:
+        """True once nothing is queued or being applied (tests, benchmarks, shutdown)."""
+        return self._idle.wait(timeout)
+
+    def stop(self) -> None:
+        self._pool.kill(block=True, timeout=2)
