@@ -35,6 +35,8 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per phase")
     parser.add_argument("--connections", type=int, default=16, help="keep-alive connections")
     parser.add_argument("--repeat", type=int, default=2, help="max-rate runs of ceiling and real (best kept)")
+    parser.add_argument("--new-connections", action="store_true",
+                        help="one TCP connection per request, as mod_xml_curl really does (default: keep-alive)")
     parser.add_argument("--nagle", action="store_true",
                         help="leave Nagle on in the server (pywsgi's default: 40 ms stalls on keep-alive)")
     parser.add_argument("--profile", action="store_true", help="also cProfile the real server at max rate")
@@ -67,6 +69,7 @@ def _live_check(server: Server, seeded, settings, workdir: Path) -> Path:
 
 def _spec(args, server: Server, seeded, settings, client_cpu, **extra) -> dict:
     return dict(port=server.port, server_pid=server.pid, cpu=client_cpu, connections=args.connections,
+                keepalive=not args.new_connections,
                 warmup=args.warmup, duration=args.duration, domains=seeded.domains, numbers=seeded.numbers,
                 user=settings.xml_curl_user, password=settings.xml_curl_password, pool=2000, **extra)
 

@@ -36,8 +36,9 @@ TIMER_SLACK = 0.002  # seconds
 
 
 class Connection:
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, keepalive: bool = True) -> None:
         self.port = port
+        self.keepalive = keepalive
         self.sock: socket.socket | None = None
 
     def _open(self) -> socket.socket:
@@ -81,6 +82,8 @@ class Connection:
 def _call(conn: Connection, payload: bytes, window: Window, started: float, scheduled: float) -> None:
     try:
         status, body = conn.exchange(payload)
+        if not conn.keepalive:  # as mod_xml_curl does: one curl handle, so one TCP connection, per fetch
+            conn.close()
         ok = status == 200 and b"a1-hash" in body
         reason = "" if ok else f"status-{status}" if status != 200 else "no-a1-hash"
     except (OSError, ConnectionError, ValueError) as exc:
@@ -91,7 +94,7 @@ def _call(conn: Connection, payload: bytes, window: Window, started: float, sche
 
 def run_max(spec: dict, reqs: list[bytes], window: Window) -> None:
     def worker(k: int) -> None:
-        conn, i = Connection(spec["port"]), k
+        conn, i = Connection(spec["port"], spec["keepalive"]), k
         while (t := now()) < window.end:
             _call(conn, reqs[i % len(reqs)], window, t, t)
             i += spec["connections"]
@@ -117,7 +120,7 @@ def run_rate(spec: dict, reqs: list[bytes], window: Window) -> None:
             queue.put(None)
 
     def worker() -> None:
-        conn = Connection(spec["port"])
+        conn = Connection(spec["port"], spec["keepalive"])
         while (item := queue.get()) is not None:
             due, i = item
             _call(conn, reqs[i % len(reqs)], window, now(), due)

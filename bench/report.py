@@ -66,7 +66,7 @@ def final(results: dict, args) -> int:
           f"{ceiling['rate']:.0f} req/s ({'ok' if rate_ok else 'below'} target {TARGET_RATIO:.2f}); "
           f"p99 {half['p99_ms']:.2f} ms at {half['rate']:.0f} req/s, half the max "
           f"({'ok' if p99_ok else 'above'} target {TARGET_P99_MS:.0f} ms); "
-          f"{args.connections} keep-alive connections, {args.duration:.0f} s measured after {args.warmup:.0f} s warm-up")
+          f"{args.connections} {'new-per-request' if args.new_connections else 'keep-alive'} connections, {args.duration:.0f} s measured after {args.warmup:.0f} s warm-up")
     problems = _checks(results)
     for problem in problems:
         print(f"# WARNING (run not sound): {problem}")

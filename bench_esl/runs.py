@@ -107,7 +107,7 @@ def _app(workdir: str):
                              xml_curl_password="bench", esl_password=PASSWORD)
     app = create_app(settings, dispatch_fs=False)
     with app.app_context():
-        flask_migrate.upgrade(directory=MIGRATIONS)
+        flask_migrate.upgrade(directory=MIGRATIONS, revision="heads")
         acme, _ = make_account(name="Acme", sip_domain="acme.test")
         beta, _ = make_account(name="Beta", sip_domain="beta.test")
         for number in ("100", "101", "102", "105"):

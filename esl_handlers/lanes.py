@@ -7,6 +7,12 @@ the lane's ``apply(batch)`` once, in its own app context. Live status uses one l
 (node, module), so one node's changes apply in arrival order and each batch is one
 transaction; different nodes and modules run in parallel, up to ``size`` greenlets.
 
+The database work of a batch runs in gevent's native threadpool (``threaded``, the default):
+sqlite3 and libpq block the calling OS thread -- an SQLite commit waits for fsync, PostgreSQL
+for the network -- and in the event loop's thread that would stall the ESL reader and every web
+greenlet of the embedded process. In a worker thread only the lane waits; the drivers release
+the GIL while they block, so reading and parsing go on meanwhile.
+
 Back-pressure: when ``max_pending`` items wait, ``put`` blocks the reader until a batch
 lands, so a slow database slows the socket (FreeSWITCH queues up to 100000 events) instead of
 growing memory. A failing batch is retried item by item, so one bad change is logged and
@@ -27,8 +33,10 @@ Apply = Callable[[list], object]
 
 
 class Lanes:
-    def __init__(self, app, *, size: int = 8, batch_max: int = 1000, max_pending: int = 50000) -> None:
+    def __init__(self, app, *, size: int = 8, batch_max: int = 1000, max_pending: int = 50000,
+                 threaded: bool = True) -> None:
         self.app = app
+        self.threaded = threaded
         self.batch_max = batch_max
         self.max_pending = max_pending
         self.pending = 0
@@ -82,13 +90,19 @@ class Lanes:
 
     def _try(self, key: Hashable, apply: Apply, batch: list) -> bool:
         try:
-            with self.app.app_context():
-                apply(batch)
+            if self.threaded:
+                gevent.get_hub().threadpool.apply(self._in_context, (apply, batch))
+            else:
+                self._in_context(apply, batch)
             return True
         except Exception:
             what = f"item={batch[0]!r}" if len(batch) == 1 else f"batch of {len(batch)}, retrying one by one"
             log.exception("esl lane apply failed lane=%s %s", key, what)
             return False
+
+    def _in_context(self, apply: Apply, batch: list) -> None:
+        with self.app.app_context():  # its own context (and so its own session) per batch
+            apply(batch)
 
     @staticmethod
     def _died(greenlet: gevent.Greenlet) -> None:

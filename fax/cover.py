@@ -65,24 +65,27 @@ def _draw(story: list[Flowable], subject: str) -> bytes:
 
 
 def _header(data: CoverData, labels: Labels) -> list[Flowable]:
+    """Everything above the comments: title, the fax's facts, recipient, sender."""
     s = _styles()
+    title = labels.title.format(company=_short(data.from_company, TITLE_COMPANY_MAX_CHARS))
+    facts = [(labels.subject, data.subject), (labels.date, _date(data.date)), (labels.time, _time(data.time)),
+             (labels.pages, labels.pages_value.format(n=data.page_count))]
+    to = _party(labels, data.to_name, data.to_company, data.to_fax, data.to_phone,
+                hide_fax=False, hide_phone=data.hide_recipient_phone)
+    sender = _party(labels, data.from_name, data.from_company, data.from_fax, data.from_phone,
+                    hide_fax=data.hide_sender_fax, hide_phone=data.hide_sender_phone)
     return [
-        Paragraph(_text(labels.title.format(company=_short(data.from_company, TITLE_COMPANY_MAX_CHARS))), s["title"]),
-        Spacer(0, 6), _rule(2.5), Spacer(0, 8),
-        _table([(labels.subject, data.subject), (labels.date, _date(data.date)),
-                (labels.time, _time(data.time)), (labels.pages, labels.pages_value.format(n=data.page_count))]),
-        Spacer(0, 6), _rule(1.5), Spacer(0, 8),
-        Paragraph(_text(labels.to), s["section"]),
-        _table(_party(labels, data.to_name, data.to_company, data.to_fax, data.to_phone,
-                      hide_fax=False, hide_phone=data.hide_recipient_phone)),
-        Spacer(0, 6), _rule(1.5), Spacer(0, 8),
-        Paragraph(_text(labels.from_), s["section"]),
-        _table(_party(labels, data.from_name, data.from_company, data.from_fax, data.from_phone,
-                      hide_fax=data.hide_sender_fax, hide_phone=data.hide_sender_phone)),
-        Spacer(0, 6), _rule(1.5), Spacer(0, 8),
-        Paragraph(_text(labels.comments), s["section"]),
-        Spacer(0, 4),
+        Paragraph(_text(title), s["title"]), *_separator(2.5),
+        _table(facts), *_separator(1.5),
+        Paragraph(_text(labels.to), s["section"]), _table(to), *_separator(1.5),
+        Paragraph(_text(labels.from_), s["section"]), _table(sender), *_separator(1.5),
+        Paragraph(_text(labels.comments), s["section"]), Spacer(0, 4),
     ]
+
+
+def _separator(thickness: float) -> list[Flowable]:
+    """A solid black rule with air around it (no grey: a fax would dither it)."""
+    return [Spacer(0, 6), _rule(thickness), Spacer(0, 8)]
 
 
 def _party(labels: Labels, name: str, company: str, fax: str, phone: str, *,
@@ -104,7 +107,8 @@ def _comments(comments: str, labels: Labels, height: float) -> list[Flowable]:
     whole = _paragraph(text, style)
     if len(text) == len(full) and whole.wrap(_WIDTH, height)[1] <= height:
         return [whole]
-    note_height = Paragraph(_text(labels.truncated.format(n=len(full))), _styles()["note"]).wrap(_WIDTH, height)[1]
+    longest_note = Paragraph(_text(labels.truncated.format(n=len(full))), _styles()["note"])
+    note_height = longest_note.wrap(_WIDTH, height)[1]
     kept = _longest_prefix_that_fits(text, style, height - note_height - 4)
     note = labels.truncated.format(n=len(full) - len(kept))
     return [_paragraph(kept + "…", style), Spacer(0, 4), Paragraph(_text(note), _styles()["note"])]

@@ -5,8 +5,8 @@ directly only on trusted documents (our own cover page, tests).
 
 Only the document structure is read: the trailer, the page tree and each page's /MediaBox,
 /CropBox, /Rotate and /UserUnit. Content streams are never decompressed, so a content-stream
-decompression bomb costs nothing here. (Object and xref streams still are — pypdf caps each at
-75 MB and the sandbox caps the process.)
+decompression bomb costs nothing here. (Object and xref streams still are: each is capped at
+:data:`STRUCTURE_STREAM_MAX_BYTES`, and the sandbox caps the process's time and memory.)
 """
 from __future__ import annotations
 
@@ -86,32 +86,40 @@ def _pypdf_limits() -> ContextManager:
 
 
 def _parse(filename: str, data: bytes, max_pages: int, PdfReader: Any) -> list[dict[str, Any]]:
-    try:
-        reader = PdfReader(BytesIO(data), strict=False)
-    except Exception:
-        # pypdf may fail while setting up decryption (missing AES backend, bad /Encrypt):
-        # the file is encrypted all the same, which is the more useful thing to say.
-        code = "encrypted" if b"/Encrypt" in data else "unreadable"
-        raise PdfRejected(filename, code) from None
+    reader = _open_reader(filename, data, PdfReader)
     try:
         if reader.is_encrypted:
             raise PdfRejected(filename, "encrypted")
-        _check_declared_count(filename, reader, max_pages)
-        pages = reader.pages
-        count = len(pages)
-        if count == 0:
-            raise PdfRejected(filename, "no_pages")
-        if count > max_pages:
-            raise PdfRejected(filename, "too_many_pages", count=count, limit=max_pages)
-        return [_raw_geometry(pages[i], i + 1) for i in range(count)]
+        return _page_geometries(filename, reader, max_pages)
     except PdfRejected:
         raise
     except _PageError as exc:
         raise PdfRejected(filename, "page_unreadable", page=exc.number) from None
     except (MemoryError, RecursionError):  # nesting or sizes beyond any real document
         raise PdfRejected(filename, "too_complex") from None
-    except Exception:  # pypdf raises many types (and RecursionError) on hostile input
+    except Exception:  # pypdf raises many types on hostile input (KeyError, ValueError, …)
         raise PdfRejected(filename, "unreadable") from None
+
+
+def _open_reader(filename: str, data: bytes, PdfReader: Any) -> Any:
+    try:
+        return PdfReader(BytesIO(data), strict=False)
+    except Exception:
+        # pypdf may fail while setting up decryption (missing AES backend, bad /Encrypt):
+        # the file is encrypted all the same, which is the more useful thing to say.
+        code = "encrypted" if b"/Encrypt" in data else "unreadable"
+        raise PdfRejected(filename, code) from None
+
+
+def _page_geometries(filename: str, reader: Any, max_pages: int) -> list[dict[str, Any]]:
+    _check_declared_count(filename, reader, max_pages)
+    pages = reader.pages
+    count = len(pages)
+    if count == 0:
+        raise PdfRejected(filename, "no_pages")
+    if count > max_pages:
+        raise PdfRejected(filename, "too_many_pages", count=count, limit=max_pages)
+    return [_raw_geometry(pages[i], i + 1) for i in range(count)]
 
 
 def _check_declared_count(filename: str, reader: Any, max_pages: int) -> None:

@@ -21,7 +21,7 @@ from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
 from .render import run_ghostscript
-from .tiff import FAX_DPI, TiffPage, read_tiff_pages
+from .tiff import FAX_DPI, TiffPage, open_tiff, read_tiff_pages
 
 log = logging.getLogger("pbx.fax")
 
@@ -37,11 +37,10 @@ class ReceivedDocument:
 
 def received_tiff_to_pdf(tiff: bytes | Path) -> ReceivedDocument:
     """One PDF page per TIFF page, each at its physical size."""
-    source = _open(tiff)
-    pages = read_tiff_pages(source)
+    pages = read_tiff_pages(_open(tiff))
     writer = PdfWriter()
     sizes = []
-    with Image.open(_open(tiff)) as image:
+    with open_tiff(_open(tiff)) as image:
         for index, page in enumerate(pages):
             image.seek(index)
             x_dpi, y_dpi = _resolution(page, index)
@@ -85,7 +84,7 @@ def _tiff_first_page(data: bytes) -> Image.Image:
     """Page 1 in grey, stretched to square pixels (standard resolution is 204×98)."""
     page = read_tiff_pages(BytesIO(data))[0]
     x_dpi, y_dpi = _resolution(page, 0)
-    with Image.open(BytesIO(data)) as image:
+    with open_tiff(BytesIO(data)) as image:
         grey = image.convert("L")
     return grey.resize((page.width, max(1, round(page.height * x_dpi / y_dpi))), Image.Resampling.BOX)
 

@@ -21,6 +21,7 @@ import logging
 import os
 import shutil
 import subprocess
+import uuid
 from io import BytesIO
 from pathlib import Path
 from tempfile import TemporaryDirectory
@@ -51,25 +52,29 @@ def render_fax_tiff(pdfs: Sequence[bytes | Path], out: Path, *, timeout: float =
     if not pdfs:
         raise RenderError("nothing to render")
     out = Path(out)
-    with TemporaryDirectory(prefix="pbx-fax-") as tmp:
-        inputs = _as_files(pdfs, Path(tmp))
-        expected = expected_pages if expected_pages is not None else _count_pages(inputs)
-        partial = out.with_name(f".{out.name}.{os.getpid()}.part")
-        try:
-            done = run_ghostscript([*GS_OPTIONS, f"-sOutputFile={partial}", "-f", *map(str, inputs)],
-                                   timeout=timeout, gs=gs, what=f"rendering {len(inputs)} document(s)")
-            pages = _read_output(partial, done.stderr)
-            problems = sendable_problems(pages, expected)
-            if problems:
-                log.error("fax TIFF not sendable: %s; Ghostscript said: %s", "; ".join(problems),
-                          _tail(done.stderr))
-                raise RenderError("the fax image is not sendable: " + "; ".join(problems))
-            if done.stderr.strip():  # gs repaired something but every page came out right
-                log.warning("Ghostscript warnings while rendering a fax: %s", _tail(done.stderr))
-            os.replace(partial, out)
-        finally:
-            partial.unlink(missing_ok=True)
+    partial = out.with_name(f".{out.name}.{uuid.uuid4().hex[:12]}.part")
+    try:
+        with TemporaryDirectory(prefix="pbx-fax-") as tmp:
+            inputs = _as_files(pdfs, Path(tmp))
+            expected = expected_pages if expected_pages is not None else _count_pages(inputs)
+            pages = _render_checked(inputs, partial, expected, timeout, gs)
+        os.replace(partial, out)
+    finally:
+        partial.unlink(missing_ok=True)
     return TiffInfo(path=out, page_count=len(pages), pages=pages)
+
+
+def _render_checked(inputs: list[Path], tiff: Path, expected: int, timeout: float, gs: str) -> tuple:
+    done = run_ghostscript([*GS_OPTIONS, f"-sOutputFile={tiff}", "-f", *map(str, inputs)],
+                           timeout=timeout, gs=gs, what=f"rendering {len(inputs)} document(s)")
+    pages = _read_output(tiff, done.stderr)
+    problems = sendable_problems(pages, expected)
+    if problems:
+        log.error("fax TIFF not sendable: %s; Ghostscript said: %s", "; ".join(problems), _tail(done.stderr))
+        raise RenderError("the fax image is not sendable: " + "; ".join(problems))
+    if done.stderr.strip():  # gs repaired something, yet every page came out right
+        log.warning("Ghostscript warnings while rendering a fax: %s", _tail(done.stderr))
+    return pages
 
 
 def run_ghostscript(args: Sequence[str], *, timeout: float, gs: str = "gs",

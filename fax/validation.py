@@ -8,11 +8,13 @@ Rules, in the order they are applied (the rules themselves live in :mod:`fax.pdf
 3. not encrypted, readable, 1 to :data:`~fax.pdf_inspect.MAX_PAGES` pages;
 4. every page US Letter or A4 portrait, as shown (CropBox, /Rotate), ±2 pt (see :mod:`fax.paper`).
 
-Hostile files. Steps 1–2 run here. Step 3–4 parse untrusted bytes with pypdf, a pure-Python
-parser with a history of infinite-loop and memory CVEs, so they run in a child process
-(:mod:`fax._pdf_probe`) with a wall-clock timeout, a CPU limit and an address-space limit.
-A child costs ~0.2 s (interpreter + pypdf import); in exchange, no file can hang or bloat a
-web worker, and a gevent worker keeps serving while the child parses (the wait is cooperative).
+Hostile files. Steps 1–2 run here. Steps 3–4 parse untrusted bytes with pypdf, a pure-Python
+parser with a history of infinite-loop and memory CVEs, so they run in a child process with a
+wall-clock timeout, a CPU limit and an address-space limit: a probe server that has pypdf
+imported forks one child per document (:mod:`fax._pdf_probe`, pooled by
+:mod:`fax.probe_pool`). A check costs ~10 ms once the server runs (~0.2 s for the first one
+in a process); no file can hang or bloat a web worker, and a gevent worker keeps serving while
+the child parses (the wait is cooperative).
 Measured: a 0.6 MB file whose 40 pages sit in object streams of 15 MB of padding each (within
 pypdf's own per-stream limits) takes pypdf 83 s and 620 MB in-process; the probe stops it at
 the timeout. pypdf's own limits are tightened too (:mod:`fax.pdf_inspect`), and content
@@ -20,16 +22,12 @@ streams are never decoded.
 """
 from __future__ import annotations
 
-import json
 import logging
-import os
-import subprocess
-import sys
-from pathlib import Path
 
-from .limits import limited
+from . import probe_pool
 from .paper import PageSize
 from .pdf_inspect import MAX_BYTES, MAX_PAGES, PdfInfo, check_envelope, inspect_pdf, is_pdf
+from .probe_pool import ProbeUnavailable
 from .rejections import PdfRejected, describe
 
 __all__ = ["MAX_BYTES", "MAX_PAGES", "PdfInfo", "PdfRejected", "ValidationUnavailable",
@@ -38,8 +36,7 @@ __all__ = ["MAX_BYTES", "MAX_PAGES", "PdfInfo", "PdfRejected", "ValidationUnavai
 log = logging.getLogger("pbx.fax")
 
 PROBE_TIMEOUT = 5.0              # seconds; a legitimate 200-page 1.5 MB file takes ~0.3 s
-PROBE_MEMORY = 512 * 1024 * 1024  # address space of the probe (Python + pypdf need ~60 MB)
-_PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
+PROBE_MEMORY = 512 * 1024 * 1024  # address space of one check (Python + pypdf need ~60 MB)
 
 
 class ValidationUnavailable(RuntimeError):
@@ -52,7 +49,7 @@ def validate_pdf(filename: str, data: bytes, *, timeout: float = PROBE_TIMEOUT,
 
     Raises :class:`ValidationUnavailable` if the sandboxed probe cannot run at all.
     """
-    check_envelope(filename, data)  # cheap, so done here before paying for a child process
+    check_envelope(filename, data)  # cheap, so done here before involving another process
     verdict = _run_probe(filename, data, timeout, memory_bytes)
     if not verdict["ok"]:
         raise PdfRejected(filename, verdict["code"], verdict.get("page"), **verdict.get("params", {}))
@@ -61,35 +58,19 @@ def validate_pdf(filename: str, data: bytes, *, timeout: float = PROBE_TIMEOUT,
 
 
 def _run_probe(filename: str, data: bytes, timeout: float, memory_bytes: int) -> dict:
-    argv = limited([sys.executable, "-m", "fax._pdf_probe"], memory_bytes=memory_bytes,
-                   cpu_seconds=timeout)
+    """The verdict from the sandbox; stopped by a limit = too complex (the file's fault)."""
     try:
-        done = subprocess.run(argv, input=data, capture_output=True, timeout=timeout,
-                              check=True, env=_probe_env())
-    except subprocess.TimeoutExpired:
+        answer = probe_pool.ask(data, timeout, memory_bytes)
+    except ProbeUnavailable as exc:
+        log.error("PDF probe failed on %r: %s", filename, exc)
+        raise ValidationUnavailable("the PDF check could not run") from None
+    if "verdict" in answer:
+        return answer["verdict"]
+    if "timeout" in answer:
         log.warning("PDF probe timed out after %.1f s on %r", timeout, filename)
-        raise PdfRejected(filename, "too_complex") from None
-    except subprocess.CalledProcessError as exc:
-        return _probe_failed(filename, exc)
-    try:
-        return json.loads(done.stdout)
-    except ValueError:
-        log.error("PDF probe wrote no verdict for %r: %s", filename, done.stderr[-2000:])
-        raise ValidationUnavailable("the PDF check gave no answer") from None
-
-
-def _probe_failed(filename: str, exc: subprocess.CalledProcessError) -> dict:
-    """Killed by a limit (signal, or MemoryError escaping pypdf) = the file's fault; else ours."""
-    stderr = (exc.stderr or b"")[-2000:].decode("utf-8", "replace")
-    if exc.returncode < 0 or "MemoryError" in stderr:
-        log.warning("PDF probe stopped by a resource limit on %r (exit %s)", filename, exc.returncode)
-        return {"ok": False, "code": "too_complex"}
-    log.error("PDF probe failed on %r (exit %s): %s", filename, exc.returncode, stderr)
-    raise ValidationUnavailable("the PDF check could not run") from None
-
-
-def _probe_env() -> dict[str, str]:
-    """Make sure the child imports this same ``fax`` package, even from an uninstalled tree."""
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(p for p in (_PACKAGE_ROOT, env.get("PYTHONPATH")) if p)
-    return env
+    elif "signal" in answer:
+        log.warning("PDF probe killed by signal %s on %r", answer["signal"], filename)
+    else:
+        log.error("PDF probe crashed on %r: %s", filename, answer.get("crash"))
+        raise ValidationUnavailable("the PDF check could not run")
+    return {"ok": False, "code": "too_complex"}

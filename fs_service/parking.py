@@ -7,9 +7,10 @@ parking_store.py writes them.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from datetime import datetime, timezone
-from typing import Iterable, Mapping
+from datetime import datetime
+from typing import Iterable, Mapping, NamedTuple
 
 import sqlalchemy as sa
 from lxml import etree
@@ -43,19 +44,17 @@ def park_plan_parameters(account: Account) -> ParkPlan:
     return ParkPlan(account.sip_domain, PARK_EXTENSION, FIRST_SLOT, LAST_SLOT, DEFAULT_TIMEOUT_SECONDS)
 
 
-@dataclass(frozen=True, slots=True)
-class ParkHold:
+class ParkHold(NamedTuple):
     lot: str
     slot: str
     uuid: str
     caller_number: str = ""
     caller_name: str = ""
     parked_by: str | None = None
-    parked_at: datetime | None = None
+    parked_at: float | None = None  # epoch seconds
 
 
-@dataclass(frozen=True, slots=True)
-class ParkLeave:
+class ParkLeave(NamedTuple):
     lot: str
     slot: str
     uuid: str
@@ -74,16 +73,15 @@ def valet_event(event: Headers) -> ParkHold | ParkLeave | None:
     """CUSTOM ``valet_parking::info``: Action ``hold`` (parked), ``bridge`` (retrieved; still
     the parked channel's data) or ``exit`` (left the lot: retrieved, timed out or hung up)."""
     lot, slot = (event.get("Valet-Lot-Name") or "").lower(), event.get("Valet-Extension")
-    uuid, action = event.get("Unique-ID"), event.get("Action")
+    action, uuid, direction = event.get("Action"), event.get("Unique-ID"), event.get("Call-Direction")
     if not (lot and slot and uuid):
         return None
     if action == "hold":
+        name, number = event.get("Caller-Caller-ID-Name") or "", event.get("Caller-Caller-ID-Number") or ""
         # The parked leg is the parker itself only when it is an authenticated phone that dialed
         # 700; a blind-transferred caller carries no trustworthy "who parked me".
-        own = event.get("variable_user_name") if event.get("Call-Direction") == "inbound" else None
-        return ParkHold(lot, slot, uuid, (event.get("Caller-Caller-ID-Number") or "")[:40],
-                        (event.get("Caller-Caller-ID-Name") or "")[:80], own[:10] if own else None,
-                        utcnow())
+        own = event.get("variable_user_name") if direction == "inbound" else None
+        return ParkHold(lot, slot, uuid, number[:40], name[:80], own[:10] if own else None, time.time())
     if action in ("bridge", "exit"):
         return ParkLeave(lot, slot, uuid)
     return None
@@ -112,16 +110,11 @@ def snapshot_from(valet_xml: str, channel_rows: Iterable[Mapping[str, str]]) -> 
         names.append(lot)
         for slot, uuid in slots:
             row = channels.get(uuid, {})
+            created = row.get("created_epoch") or ""
             holds.append(ParkHold(lot, slot, uuid, (row.get("cid_num") or "")[:40],
-                                  (row.get("cid_name") or "")[:80], None, _epoch(row.get("created_epoch"))))
+                                  (row.get("cid_name") or "")[:80], None,
+                                  float(created) if created.isdigit() else None))
     return ParkSnapshot(tuple(names), tuple(holds), frozenset(channels))
-
-
-def _epoch(value: str | None) -> datetime | None:
-    try:
-        return datetime.fromtimestamp(int(value), tz=timezone.utc) if value and int(value) > 0 else None
-    except ValueError:
-        return None
 
 
 @dataclass(frozen=True)

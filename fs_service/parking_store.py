@@ -9,6 +9,7 @@ lots that node reported, and rows whose call is no longer alive on it nor on any
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
 import sqlalchemy as sa
@@ -32,9 +33,10 @@ def _accounts(lots: Iterable[str]) -> dict[str, int]:
 
 def _write_holds(holds: list[ParkHold]) -> int:
     accounts = _accounts(h.lot for h in holds)
+    now = utcnow()
     rows = [{"account_id": accounts[h.lot], "lot": h.lot, "slot": h.slot, "uuid": h.uuid,
-             "caller_number": h.caller_number, "caller_name": h.caller_name,
-             "parked_by": h.parked_by, "created_at": h.parked_at or utcnow()}
+             "caller_number": h.caller_number, "caller_name": h.caller_name, "parked_by": h.parked_by,
+             "created_at": datetime.fromtimestamp(h.parked_at, timezone.utc) if h.parked_at else now}
             for h in holds if h.lot in accounts]  # a lot that is no account's domain is not ours
     if rows:
         dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite

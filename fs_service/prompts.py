@@ -6,6 +6,8 @@ from this text at install time, replaceable by real recordings). Plans refer to 
 """
 from __future__ import annotations
 
+from .voicemail_prompts import VOICEMAIL_PROMPTS
+
 PROMPTS: dict[str, dict[str, str]] = {
     "user-busy": {"fr": "La personne que vous tentez de joindre est déjà au téléphone.",
                   "en": "The person you are calling is on the phone."},
@@ -25,6 +27,10 @@ PROMPTS: dict[str, dict[str, str]] = {
     "not-in-service": {"fr": "Le numéro composé n'est pas en service.",
                        "en": "The number you have dialed is not in service."},
 }
+
+
+PROMPTS.update(VOICEMAIL_PROMPTS)
+LANGUAGES = ("fr", "en")
 
 
 def path(prompt_id: str) -> str:

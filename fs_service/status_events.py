@@ -7,17 +7,15 @@ is unit-tested on recorded events.
 """
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
-from typing import Mapping
-
-from .db import utcnow
+from typing import Mapping, NamedTuple
 
 Headers = Mapping[str, str]
 
 # A phone that refreshes a little late must not flicker to "disconnected": keep a registration
 # this long past its Expires (FreeSWITCH itself keeps sofia registrations past the phone's value).
-EXPIRY_GRACE = timedelta(seconds=60)
+EXPIRY_GRACE_SECONDS = 60
 
 DIALING, RINGING, ANSWERED, BRIDGED = "dialing", "ringing", "answered", "bridged"
 # A phone is busy once it placed a call (dialing) or picked one up; a phone merely being rung
@@ -25,41 +23,41 @@ DIALING, RINGING, ANSWERED, BRIDGED = "dialing", "ringing", "answered", "bridged
 BUSY_STATES = frozenset({DIALING, ANSWERED, BRIDGED})
 
 
-@dataclass(frozen=True, slots=True)
-class RegistrationUp:
+# Changes are NamedTuples: immutable plain data like a frozen dataclass, but ~4x cheaper to
+# build, which counts at tens of thousands of events per second. Times are epoch seconds; the
+# store converts the few rows it writes.
+
+
+class RegistrationUp(NamedTuple):
     call_id: str
     sip_user: str
     sip_domain: str
     contact: str = ""
     user_agent: str = ""
     network_ip: str = ""
-    expires_at: datetime | None = None
+    expires: float | None = None  # epoch seconds; None = no expiry known
 
 
-@dataclass(frozen=True, slots=True)
-class RegistrationDown:
+class RegistrationDown(NamedTuple):
     call_id: str
 
 
-@dataclass(frozen=True, slots=True)
-class ChannelUp:
+class ChannelUp(NamedTuple):
     uuid: str
     sip_user: str | None
     sip_domain: str | None
     state: str
     caller_number: str = ""
     destination: str = ""
-    created_at: datetime | None = None
+    created: float | None = None  # epoch seconds
 
 
-@dataclass(frozen=True, slots=True)
-class ChannelState:
+class ChannelState(NamedTuple):
     uuid: str
     state: str
 
 
-@dataclass(frozen=True, slots=True)
-class ChannelDown:
+class ChannelDown(NamedTuple):
     uuid: str
 
 
@@ -76,25 +74,31 @@ def _domain(value: str | None) -> str | None:
     return value.strip().lower() if value else None
 
 
+def fields(event: Headers, names: tuple[str, ...]) -> list[str | None]:
+    """Several headers in one pass when the mapping offers it (the listener's lazily decoded
+    headers do; names must then be in FreeSWITCH's order), one by one for a plain dict."""
+    getter = getattr(event, "fields", None)
+    return getter(names) if getter is not None else [event.get(name) for name in names]
+
+
+_REGISTER = ("from-user", "contact", "call-id", "expires", "network-ip", "username", "realm",
+             "user-agent", "domain_name")
+
+
 def registration_seen(event: Headers) -> RegistrationUp | None:
     """``sofia::register`` (also a refresh, flagged ``update-reg``): the phone is reachable.
 
     mod_sofia: ``from-user`` is the AOR user (what calls to the user reach), ``username`` the
     digest user; ``realm`` is the domain the directory matched, ``from-host`` may be an IP.
     """
-    call_id = event.get("call-id")
-    user = event.get("from-user") or event.get("username")
-    domain = _domain(event.get("realm") or event.get("domain_name") or event.get("from-host"))
+    user, contact, call_id, expires, network_ip, username, realm, agent, domain = fields(event, _REGISTER)
+    user = user or username
+    domain = _domain(realm or domain or event.get("from-host"))
     if not (call_id and user and domain):
         return None
-    try:
-        expires = int(event.get("expires") or 0)
-    except ValueError:
-        expires = 0
-    expires_at = utcnow() + timedelta(seconds=expires) + EXPIRY_GRACE if expires > 0 else None
-    return RegistrationUp(call_id, user, domain, event.get("contact") or "",
-                          (event.get("user-agent") or "")[:255], event.get("network-ip") or "",
-                          expires_at)
+    seconds = int(expires) if expires and expires.isdigit() else 0
+    until = time.time() + seconds + EXPIRY_GRACE_SECONDS if seconds else None
+    return RegistrationUp(call_id, user, domain, contact or "", (agent or "")[:255], network_ip or "", until)
 
 
 def registration_gone(event: Headers) -> RegistrationDown | None:
@@ -103,7 +107,8 @@ def registration_gone(event: Headers) -> RegistrationDown | None:
     return RegistrationDown(call_id) if call_id else None
 
 
-def channel_owner(event: Headers) -> tuple[str | None, str | None]:
+def channel_owner(event: Headers, direction: str | None = None,
+                  presence: str | None = None) -> tuple[str | None, str | None]:
     """(SIP user, domain) whose phone this leg is, per NOTES §6 "Mapping a channel to a user".
 
     A leg the phone placed (Call-Direction inbound) is trusted only when authenticated
@@ -111,38 +116,33 @@ def channel_owner(event: Headers) -> tuple[str | None, str | None]:
     carrier leg later carries ``dialed_user`` of whoever it was bridged to. A leg ringing a
     phone (outbound) was made by ``user/``: ``dialed_user``/``dialed_domain``, then presence.
     """
-    if event.get("Call-Direction") == "inbound":
-        user, domain = event.get("variable_user_name"), _domain(event.get("variable_domain_name"))
-        return (user, domain) if user and domain else (None, domain)
-    user, domain = event.get("variable_dialed_user"), _domain(event.get("variable_dialed_domain"))
+    direction = direction or event.get("Call-Direction")
+    if direction == "inbound":
+        user, domain = fields(event, ("variable_user_name", "variable_domain_name"))
+        return (user, _domain(domain)) if user and domain else (None, _domain(domain))
+    user, domain = fields(event, ("variable_dialed_user", "variable_dialed_domain"))
     if user and domain:
-        return user, domain
-    presence = event.get("Channel-Presence-ID") or event.get("variable_presence_id") or ""
+        return user, _domain(domain)
+    presence = presence or event.get("Channel-Presence-ID") or event.get("variable_presence_id") or ""
     user, at, domain = presence.partition("@")
     if user and at and domain:
         return user, _domain(domain)
     return None, _domain(event.get("variable_domain_name"))
 
 
-def _event_time(event: Headers) -> datetime:
-    try:
-        micros = int(event.get("Caller-Channel-Created-Time") or event.get("Event-Date-Timestamp") or 0)
-    except ValueError:
-        micros = 0
-    return datetime.fromtimestamp(micros / 1e6, tz=timezone.utc) if micros > 0 else utcnow()
+_CREATE = ("Unique-ID", "Call-Direction", "Channel-Presence-ID", "Answer-State", "Caller-Caller-ID-Number",
+           "Caller-Destination-Number")
 
 
 def channel_created(event: Headers) -> ChannelUp | None:
     """CHANNEL_CREATE: a leg exists. Every leg is kept (even unmapped carrier legs) so a
     parked call or a resync can always find its node."""
-    uuid = event.get("Unique-ID")
+    uuid, direction, presence, answer, number, destination = fields(event, _CREATE)
     if not uuid:
         return None
-    user, domain = channel_owner(event)
-    inbound = event.get("Call-Direction") == "inbound"
-    state = ANSWERED if event.get("Answer-State") == "answered" else (DIALING if inbound else RINGING)
-    return ChannelUp(uuid, user, domain, state, (event.get("Caller-Caller-ID-Number") or "")[:40],
-                     (event.get("Caller-Destination-Number") or "")[:40], _event_time(event))
+    user, domain = channel_owner(event, direction or "", presence)
+    state = ANSWERED if answer == "answered" else (DIALING if direction == "inbound" else RINGING)
+    return ChannelUp(uuid, user, domain, state, (number or "")[:40], (destination or "")[:40], time.time())
 
 
 def channel_answered(event: Headers) -> ChannelState | None:

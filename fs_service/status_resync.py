@@ -6,7 +6,6 @@ missed while disconnected stays stale. The rows are FreeSWITCH's core DB columns
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
 from typing import Iterable, Mapping
 
 from .status_events import (ANSWERED, DIALING, RINGING, ChannelUp, RegistrationUp, StatusSnapshot,
@@ -17,13 +16,9 @@ Row = Mapping[str, str]
 _UNANSWERED = frozenset({"", "DOWN", "DIALING", "RINGING", "EARLY"})
 
 
-def _epoch(value: str | None) -> datetime | None:
+def _epoch(value: str | None) -> float | None:
     """FreeSWITCH writes absolute epochs (clocks assumed NTP-synced with ours)."""
-    try:
-        seconds = int(value or 0)
-    except ValueError:
-        return None
-    return datetime.fromtimestamp(seconds, tz=timezone.utc) if seconds > 0 else None
+    return float(value) if value and value.isdigit() and value != "0" else None
 
 
 def registration_from_row(row: Row) -> RegistrationUp | None:

@@ -9,7 +9,7 @@ listener resync) converges to the same state.
 """
 from __future__ import annotations
 
-from dataclasses import replace
+from datetime import datetime, timezone
 from typing import Iterable, Sequence
 
 import sqlalchemy as sa
@@ -25,49 +25,80 @@ _CHAN = ActiveChannel.__table__
 _GONE = object()  # marks a key to delete
 
 
-def _upsert(table: sa.Table, keys: list[str], updated: list[str]):
-    """INSERT .. ON CONFLICT DO UPDATE, spelled for the session's dialect."""
-    dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
-    stmt = dialect.insert(table)
-    return stmt.on_conflict_do_update(index_elements=keys,
-                                      set_={c: stmt.excluded[c] for c in updated})
-
-
 _REG_UPDATED = ["sip_user", "sip_domain", "contact", "user_agent", "network_ip", "expires_at"]
 _CHAN_UPDATED = ["node", "sip_user", "sip_domain", "state", "caller_number", "destination"]
+_STATEMENTS: dict[str, dict[str, object]] = {}
+
+
+def _upsert(dialect, table: sa.Table, keys: list[str], updated: list[str]):
+    stmt = dialect.insert(table)
+    return stmt.on_conflict_do_update(index_elements=keys, set_={c: stmt.excluded[c] for c in updated})
+
+
+def statements() -> dict[str, object]:
+    """The batch statements for the session's dialect, built once (building an upsert costs
+    ~0.5 ms, as much as writing a hundred rows)."""
+    name = db.session.get_bind().dialect.name
+    found = _STATEMENTS.get(name)
+    if found is None:
+        dialect = postgresql if name == "postgresql" else sqlite
+        found = _STATEMENTS[name] = {
+            "reg_upsert": _upsert(dialect, _REG, ["node", "call_id"], _REG_UPDATED),
+            "chan_upsert": _upsert(dialect, _CHAN, ["uuid"], _CHAN_UPDATED),
+            "reg_delete": sa.delete(_REG).where(_REG.c.node == sa.bindparam("n"),
+                                                _REG.c.call_id.in_(sa.bindparam("ids", expanding=True))),
+            "chan_delete": sa.delete(_CHAN).where(_CHAN.c.uuid.in_(sa.bindparam("ids", expanding=True))),
+            "chan_state": sa.update(_CHAN).where(_CHAN.c.uuid == sa.bindparam("k")).values(
+                state=sa.bindparam("s")),
+        }
+    return found
+
+
+def _utc(epoch: float | None) -> datetime | None:
+    return None if epoch is None else datetime.fromtimestamp(epoch, timezone.utc)
 
 
 def _reg_row(node: str, r: RegistrationUp, now) -> dict:
     return {"node": node, "call_id": r.call_id, "sip_user": r.sip_user, "sip_domain": r.sip_domain,
             "contact": r.contact, "user_agent": r.user_agent, "network_ip": r.network_ip,
-            "expires_at": r.expires_at, "created_at": now}
+            "expires_at": _utc(r.expires), "created_at": now}
 
 
 def _chan_row(node: str, c: ChannelUp, now) -> dict:
     return {"uuid": c.uuid, "node": node, "sip_user": c.sip_user, "sip_domain": c.sip_domain,
             "state": c.state, "caller_number": c.caller_number, "destination": c.destination,
-            "created_at": c.created_at or now}
+            "created_at": _utc(c.created) or now}
 
 
 class _Pending:
-    """Changes of one batch, coalesced per key in arrival order."""
+    """Changes of one batch, coalesced per key in arrival order.
+
+    A channel created and hung up within the same batch writes nothing: CHANNEL_CREATE is a
+    channel's first event and resync snapshots are ordered exactly (resync.py), so no row for
+    it can exist yet.
+    """
 
     def __init__(self) -> None:
         self.regs: dict[str, object] = {}
         self.chans: dict[str, object] = {}
+        self.born: set[str] = set()
 
     def add(self, change: object) -> None:
         kind = type(change)
         if kind is ChannelState:
             current = self.chans.get(change.uuid)
             if type(current) is ChannelUp:
-                self.chans[change.uuid] = replace(current, state=change.state)
+                self.chans[change.uuid] = current._replace(state=change.state)
             elif current is not _GONE:
                 self.chans[change.uuid] = change
         elif kind is ChannelUp:
             self.chans[change.uuid] = change
+            self.born.add(change.uuid)
         elif kind is ChannelDown:
-            self.chans[change.uuid] = _GONE
+            if change.uuid in self.born:
+                self.chans.pop(change.uuid, None)
+            else:
+                self.chans[change.uuid] = _GONE
         elif kind is RegistrationUp:
             self.regs[change.call_id] = change
         elif kind is RegistrationDown:
@@ -76,40 +107,39 @@ class _Pending:
             raise TypeError(f"not a status change: {change!r}")
 
     def write(self, node: str) -> int:
-        now, session = utcnow(), db.session
+        now, run, sql = utcnow(), db.session.execute, statements()
         gone_regs = [k for k, v in self.regs.items() if v is _GONE]
         regs = [_reg_row(node, v, now) for v in self.regs.values() if v is not _GONE]
         gone = [k for k, v in self.chans.items() if v is _GONE]
         ups = [_chan_row(node, v, now) for v in self.chans.values() if type(v) is ChannelUp]
         states = [{"k": v.uuid, "s": v.state} for v in self.chans.values() if type(v) is ChannelState]
         if gone_regs:
-            session.execute(sa.delete(_REG).where(_REG.c.node == node, _REG.c.call_id.in_(gone_regs)))
+            run(sql["reg_delete"], {"n": node, "ids": gone_regs})
         if regs:
-            session.execute(_upsert(_REG, ["node", "call_id"], _REG_UPDATED), regs)
+            run(sql["reg_upsert"], regs)
         if gone:
-            session.execute(sa.delete(_CHAN).where(_CHAN.c.uuid.in_(gone)))
+            run(sql["chan_delete"], {"ids": gone})
         if ups:
-            session.execute(_upsert(_CHAN, ["uuid"], _CHAN_UPDATED), ups)
+            run(sql["chan_upsert"], ups)
         if states:
-            session.execute(sa.update(_CHAN).where(_CHAN.c.uuid == sa.bindparam("k"))
-                            .values(state=sa.bindparam("s")), states)
+            run(sql["chan_state"], states)
         return len(gone_regs) + len(regs) + len(gone) + len(ups) + len(states)
 
 
 def replace_node(node: str, snapshot: StatusSnapshot) -> int:
     """Make the node's rows exactly the snapshot's parts (other nodes' rows are untouched)."""
-    now, session, written = utcnow(), db.session, 0
+    now, run, sql, written = utcnow(), db.session.execute, statements(), 0
     if snapshot.registrations is not None:
-        session.execute(sa.delete(_REG).where(_REG.c.node == node))
+        run(sa.delete(_REG).where(_REG.c.node == node))
         rows = {r.call_id: _reg_row(node, r, now) for r in snapshot.registrations}
         if rows:
-            session.execute(_upsert(_REG, ["node", "call_id"], _REG_UPDATED), list(rows.values()))
+            run(sql["reg_upsert"], list(rows.values()))
         written += len(rows)
     if snapshot.channels is not None:
-        session.execute(sa.delete(_CHAN).where(_CHAN.c.node == node))
+        run(sa.delete(_CHAN).where(_CHAN.c.node == node))
         rows = {c.uuid: _chan_row(node, c, now) for c in snapshot.channels}
         if rows:
-            session.execute(_upsert(_CHAN, ["uuid"], _CHAN_UPDATED), list(rows.values()))
+            run(sql["chan_upsert"], list(rows.values()))
         written += len(rows)
     return written
 

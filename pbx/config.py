@@ -44,6 +44,11 @@ class Settings:
     directory_cache_ms: int = 300000
     carrier_profile: str = "external"  # the sofia profile whose gateways we serve
     voicemail_socket: str = "127.0.0.1:8084"  # where FreeSWITCH reaches our voicemail service
+    # Voicemail audio folder shared with FreeSWITCH: as this process sees it (default
+    # <instance>/voicemail) and as FreeSWITCH sees it (default: the same path).
+    voicemail_storage: str = ""
+    voicemail_fs_storage: str = ""
+    music_on_hold_classes: str = "default,moh"  # local_stream names defined in local_stream.conf.xml
     # ESL door
     freeswitch_nodes: str = ""  # "fs1=127.0.0.1:8021,fs2=10.0.0.2:8021"
     esl_password: str = ""
@@ -78,6 +83,10 @@ class Settings:
     @property
     def resolved_sip_server(self) -> str:
         return self.sip_server or self.host
+
+    @property
+    def music_on_hold_choices(self) -> list[str]:
+        return [name.strip() for name in self.music_on_hold_classes.split(",") if name.strip()]
 
     @property
     def allowed_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:

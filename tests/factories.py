@@ -31,9 +31,10 @@ def make_account(name: str | None = None, sip_domain: str | None = None, **overr
     return account, admin
 
 
-def make_user(account: Account, role: str = "user", **overrides) -> User:
+def _make_login(account: Account | None, role: str, prefix: str, first_name: str, last_name: str,
+                overrides: dict) -> User:
     n = next(_seq)
-    values = dict(email=f"user{n}@example.com", first_name="Uma", last_name=f"User{n}", role=role)
+    values = dict(email=f"{prefix}{n}@example.com", first_name=first_name, last_name=f"{last_name}{n}", role=role)
     values.update(overrides)
     user = accounts.create_user(account, **values)
     if user.password_hash is None:
@@ -42,15 +43,12 @@ def make_user(account: Account, role: str = "user", **overrides) -> User:
     return user
 
 
+def make_user(account: Account, role: str = "user", **overrides) -> User:
+    return _make_login(account, role, "user", "Uma", "User", overrides)
+
+
 def make_operator(**overrides) -> User:
-    n = next(_seq)
-    values = dict(email=f"operator{n}@example.com", first_name="Oscar", last_name="Operator", role="operator")
-    values.update(overrides)
-    user = accounts.create_user(None, **values)
-    if user.password_hash is None:
-        user.password_hash = password_hash()
-    db.session.commit()
-    return user
+    return _make_login(None, "operator", "operator", "Oscar", "Operator", overrides)
 
 
 def make_extension(account: Account, number: str | None = None, user: User | None = None,

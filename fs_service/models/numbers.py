@@ -5,6 +5,7 @@ behaviours, exceptions, menu keys and voicemail keys 0 and *.
 """
 from __future__ import annotations
 
+import secrets
 from datetime import date, datetime, time
 
 import sqlalchemy as sa
@@ -18,6 +19,11 @@ MESSAGE_THEN = ("hangup", "continue")
 EXCEPTION_KINDS = ("all_day", "between")
 BLACKLIST_ACTIONS = ("block", "allow")
 MATCH_KINDS = ("equals", "starts_with", "ends_with", "contains")
+
+
+def new_token() -> str:
+    """A fresh cache token: rows that change get a new one, so every process sees the change."""
+    return secrets.token_hex(8)
 
 
 class Gateway(db.Model):
@@ -40,6 +46,8 @@ class PhoneNumber(db.Model):
     """A DID (E.164) assigned to an account by the operator."""
 
     __tablename__ = "phone_numbers"
+    # The closure access code identifies the number among the account's (HRS-4).
+    __table_args__ = (sa.Index("ix_phone_numbers_account_closure_code", "account_id", "closure_code", unique=True),)
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = account_fk()
     e164: Mapped[str] = mapped_column(sa.String(16), unique=True)
@@ -50,6 +58,9 @@ class PhoneNumber(db.Model):
     closure_code: Mapped[str | None] = mapped_column(sa.String(8))
     closure_password: Mapped[str | None] = mapped_column(sa.String(12))
     closure_message_path: Mapped[str | None] = mapped_column(sa.String(255))
+    # Changes whenever the number's schedule, exceptions or treatments change: the key of the
+    # compiled rules cached by each web process (so a cached snapshot is never stale).
+    rules_token: Mapped[str] = mapped_column(sa.String(16), default=new_token, server_default="")
     is_fax: Mapped[bool] = mapped_column(default=False)
     fax_confirmation_email: Mapped[bool] = mapped_column(default=False)
     fax_inbound_emails: Mapped[str] = mapped_column(sa.Text, default="")
@@ -128,3 +139,11 @@ class BlacklistRule(db.Model):
     match: Mapped[str] = choice("blacklist_match", MATCH_KINDS, default="equals")
     digits: Mapped[str] = mapped_column(sa.String(20))
     created_at: Mapped[datetime] = created_at()
+
+
+class BlacklistVersion(db.Model):
+    """One row per account with rules; its token changes on every rule change (matcher cache key)."""
+
+    __tablename__ = "blacklist_versions"
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(16), default=new_token)

@@ -48,6 +48,12 @@ def test_letter_and_a4_pages_come_out_1728_px_wide_fine_g4_bilevel(tmp_path):
         assert image.mode == "1"
 
 
+def test_cover_plus_a_two_page_document_is_a_three_page_fax(tmp_path):
+    info = render_fax_tiff([build_cover(sample_cover(page_count=3), "en"), make_pdf(LETTER, A4)],
+                           tmp_path / "fax.tif", timeout=60)
+    assert info.page_count == 3 and len(tiffinfo(info.path)) == 3
+
+
 def test_cover_then_documents_in_order_counts_every_page(tmp_path):
     cover = build_cover(sample_cover(page_count=4), "fr")
     a4_doc = tmp_path / "annexe.pdf"

@@ -16,10 +16,10 @@ from pbx.extensions import csrf
 from schema.api_errors import ApiErrorSchema
 from web.errors import is_api_request
 
-from . import accounts, auth, extensions, softphones
+from . import accounts, auth, extension_settings, extensions, softphones
 from .base import PREFIX
 
-BLUEPRINTS = (auth.bp, accounts.bp, extensions.bp, softphones.bp)
+BLUEPRINTS = (auth.bp, accounts.bp, extensions.bp, extension_settings.bp, softphones.bp)
 SECURITY = [{"bearerAuth": []}, {"sessionCookie": []}]
 
 

@@ -27,10 +27,10 @@ def _ui_context() -> dict:
 
 
 def register_ui(app: Flask) -> None:
-    from . import accounts, auth, extension, extensions, i18n, operator
+    from . import accounts, auth, extension, extensions, i18n, operator, quick_edit, settings
 
     i18n.ensure_catalogs_compiled()
-    for module in (auth, i18n, accounts, operator, extensions, extension):
+    for module in (auth, i18n, accounts, operator, extensions, extension, settings, quick_edit):
         app.register_blueprint(module.bp)
     app.add_template_filter(translate, "tr")
     app.context_processor(_ui_context)

@@ -53,6 +53,36 @@ EXACT = {
     "not found": N_("Page not found."),
     "internal error": N_("Internal error. The team has been notified; please try again later."),
     "the form has expired": N_("The form has expired. Reload the page and try again."),
+    # extension settings (schema/extension_settings.py, fs_service/extension_settings*.py)
+    "digits only, with an optional leading +": N_("Digits only, with an optional leading +."),
+    "the access code must be 4 to 12 digits": N_("The access code must be 4 to 12 digits."),
+    "each row needs the extension id": N_("Each row must name its extension."),
+    "this extension appears twice": N_("This extension appears twice."),
+    "choose an extension of this account or an external number":
+        N_("Choose an extension of this account or an external number."),
+    "an extension cannot forward to itself": N_("An extension cannot forward to itself."),
+    "emergency and service numbers cannot receive forwarded calls":
+        N_("Emergency and service numbers cannot receive forwarded calls."),
+    "not a valid phone number": N_("Not a valid phone number."),
+    "this extension may not call this number without an access code":
+        N_("This extension may not call this number without an access code."),
+    "find-me/follow-me needs an external number": N_("Find-me/follow-me needs an external number."),
+    "required when call forwarding is on": N_("Required when call forwarding is on."),
+    "required when find-me/follow-me is on": N_("Required when find-me/follow-me is on."),
+    "required when calls need an access code": N_("Required when calls need an access code."),
+    "enter both the caller ID name and number, or neither":
+        N_("Enter both the caller ID name and number, or neither."),
+    "choose one of the account's numbers": N_("Choose one of the account's numbers."),
+    "choose one of the music on hold offered": N_("Choose one of the music on hold offered."),
+    "this setting is reserved to the account administrators":
+        N_("This setting is reserved to the account administrators."),
+    "this setting does not exist": N_("This setting does not exist."),
+    "the outbound caller ID name has accents or special characters: many carriers and phones do not show them":
+        N_("The outbound caller ID name has accents or special characters: many carriers and phones do not show them."),
+    "find-me/follow-me is not used while call forwarding is on":
+        N_("Find-me/follow-me is not used while call forwarding is on."),
+    "call forwarding to this number will not work: access code needed":
+        N_("Call forwarding to this number will not work: it needs an access code."),
     # purposes of reserved numbers (fs_service.numbering.RESERVED)
     "public service": N_("public service"),
     "voicemail access": N_("voicemail access"),
@@ -79,6 +109,10 @@ PATTERNS = [
      N_("At most %(max)s characters.")),
     (re.compile(r"^Shorter than minimum length (?P<min>\d+)\.$"),
      N_("At least %(min)s characters.")),
+    (re.compile(r"^must be from (?P<low>\d+) to (?P<high>\d+)$"),
+     N_("Must be from %(low)s to %(high)s.")),
+    (re.compile(r"^must be one of: (?P<choices>.+)$"),
+     N_("Must be one of: %(choices)s.")),
     (re.compile(r"^invalid input: (?P<fields>.+)$"),
      N_("Invalid input: %(fields)s.")),
 ]

@@ -1,0 +1,39 @@
+"""The outbound-socket side of the ESL door: voicemail calls driven by the core's IVR engine.
+
+``start_voicemail_server(app)`` is what ``pbx run`` (pbx/server.py) calls: it listens on
+PBX_VOICEMAIL_SOCKET, installs the MWI sender and runs the voicemail email retry loop.
+"""
+from __future__ import annotations
+
+import logging
+
+import gevent
+from flask import Flask
+
+from fs_service.voicemail import mailer
+from fs_service.voicemail.dialogues import voicemail_script
+from fs_service.voicemail.store import VoicemailStore
+
+from ..mwi import install_mwi_sender
+from .server import OutboundServer
+
+log = logging.getLogger("pbx.esl.outbound")
+
+
+def build_voicemail_server(app: Flask, address: str | None = None) -> OutboundServer:
+    """The server, not started (tests bind it to port 0)."""
+    settings = app.config["PBX"]
+    return OutboundServer(address or settings.voicemail_socket, voicemail_script(VoicemailStore(app)))
+
+
+def start_voicemail_server(app: Flask) -> list[gevent.Greenlet]:
+    """Listen for voicemail calls and run the email retry loop; returns the greenlets to join."""
+    install_mwi_sender(app)
+    server = build_voicemail_server(app).start()
+    greenlets = [gevent.spawn(server.serve_forever), gevent.spawn(mailer.run_email_retry_loop, app)]
+    for greenlet in greenlets:
+        greenlet.link_exception(lambda g: log.error("voicemail service task died error=%r", g.exception))
+    return greenlets
+
+
+__all__ = ["OutboundServer", "build_voicemail_server", "start_voicemail_server"]

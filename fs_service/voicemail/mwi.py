@@ -1,0 +1,122 @@
+"""Message-waiting lamps (VM-6): our counts, as the MESSAGE_WAITING event FreeSWITCH relays.
+
+mod_voicemail is not loaded (it would answer every MESSAGE_QUERY with its own empty store,
+NOTES §9.12), so the lamp state comes from here: after every change the core queues the box;
+just before the commit its counts are read (same transaction, so they are exact) and turned
+into event headers; after the commit a sender installed by the ESL door
+(esl_handlers.mwi.install_mwi_sender) fires ``sendevent MESSAGE_WAITING``. A rollback sends
+nothing. The same counts answer MESSAGE_QUERY and the directory ``message-count`` request
+(:func:`mwi_counts`).
+"""
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Callable
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from ..db import db
+from ..models import Account, Mailbox, VoicemailMessage
+
+log = logging.getLogger("pbx.voicemail.mwi")
+_QUEUE_KEY, _READY_KEY = "pbx_mwi_boxes", "pbx_mwi_events"
+Sender = Callable[[list[dict[str, str]]], None]
+_sender: Sender | None = None
+
+
+@dataclass(frozen=True)
+class MwiCounts:
+    new: int = 0
+    saved: int = 0
+
+    @property
+    def waiting(self) -> bool:
+        return self.new > 0
+
+
+def stored(query):
+    """Only messages kept in the box: an email-only message in transit is not reachable by phone."""
+    return query.where(VoicemailMessage.delete_after_email.is_(False))
+
+
+def counts_for(mailbox_id: int, session: Session | None = None) -> MwiCounts:
+    rows = (session or db.session).execute(stored(
+        sa.select(VoicemailMessage.folder, sa.func.count()).where(VoicemailMessage.mailbox_id == mailbox_id)
+        .group_by(VoicemailMessage.folder))).all()
+    found = dict(rows)
+    return MwiCounts(found.get("new", 0), found.get("saved", 0))
+
+
+def mwi_counts(domain: str, box: str) -> MwiCounts | None:
+    """Counts of box ``box`` of the account whose SIP domain is ``domain`` (None: no such box)."""
+    box_id = db.session.scalar(sa.select(Mailbox.id).join(Account, Account.id == Mailbox.account_id)
+                               .where(Account.sip_domain == domain.strip().lower(), Mailbox.number == box))
+    return counts_for(box_id) if box_id is not None else None
+
+
+def message_waiting_headers(domain: str, box: str, counts: MwiCounts) -> dict[str, str]:
+    """MESSAGE_WAITING headers mod_sofia turns into a message-summary NOTIFY (NOTES §9.12)."""
+    return {"MWI-Messages-Waiting": "yes" if counts.waiting else "no",
+            "MWI-Message-Account": f"sip:{box}@{domain}",
+            "MWI-Voice-Message": f"{counts.new}/{counts.saved} (0/0)"}
+
+
+def parse_message_account(value: str) -> tuple[str, str] | None:
+    """``sip:101@acme.test`` (MESSAGE_QUERY's Message-Account) → ("101", "acme.test")."""
+    user, _, domain = (value or "").strip().removeprefix("sip:").partition("@")
+    return (user, domain.lower()) if user and domain else None
+
+
+def answer_query(message_account: str) -> dict[str, str] | None:
+    """The MESSAGE_WAITING headers answering a MESSAGE_QUERY, or None for a box we do not have."""
+    parsed = parse_message_account(message_account)
+    counts = mwi_counts(parsed[1], parsed[0]) if parsed else None
+    return message_waiting_headers(parsed[1], parsed[0], counts) if counts is not None else None
+
+
+def set_sender(sender: Sender | None) -> None:
+    """Installed by the ESL door at start-up; None = no FreeSWITCH to tell (events are dropped)."""
+    global _sender
+    _sender = sender
+
+
+def queue(session: Session, box: Mailbox, domain: str) -> None:
+    """The lamp of ``box`` may change in this transaction: send its state after the commit."""
+    pending: dict = session.info.setdefault(_QUEUE_KEY, {})
+    pending[(domain, box.number)] = box.id
+
+
+@event.listens_for(Session, "before_commit")
+def _read_counts(session: Session) -> None:
+    session.flush()  # first: a flush may queue more boxes (a mailbox deleted with its extension)
+    pending: dict = session.info.pop(_QUEUE_KEY, {})
+    if not pending:
+        return
+    events = session.info.setdefault(_READY_KEY, [])
+    for (domain, number), box_id in pending.items():
+        exists = session.get(Mailbox, box_id) is not None
+        counts = counts_for(box_id, session) if exists else MwiCounts()
+        events.append(message_waiting_headers(domain, number, counts))
+
+
+@event.listens_for(Session, "after_commit")
+def _send(session: Session) -> None:
+    events = session.info.pop(_READY_KEY, [])
+    if not events:
+        return
+    if _sender is None:
+        log.info("mwi not sent: no FreeSWITCH node configured count=%d", len(events))
+        return
+    try:
+        _sender(events)
+    except Exception:  # committed already: a lamp is never worth failing the caller
+        log.exception("mwi dispatch failed count=%d", len(events))
+
+
+@event.listens_for(Session, "after_rollback")
+def _drop(session: Session) -> None:
+    session.info.pop(_QUEUE_KEY, None)
+    session.info.pop(_READY_KEY, None)
