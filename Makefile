@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PBX    := $(VENV)/bin/pbx
 STAMP  := $(VENV)/.installed
 
-.PHONY: install system-deps run test bench clean
+.PHONY: install system-deps prompts run test bench clean
 
 system-deps:
 	@scripts/install-system-deps.sh
@@ -21,7 +21,12 @@ $(STAMP): setup.cfg pyproject.toml
 
 install: system-deps $(STAMP)
 
-run: install
+# Voicemail/IVR prompts spoken by espeak-ng into freeswitch-conf/sounds/{fr,en}/pbx/ (kept if
+# present, so real recordings dropped there survive).
+prompts: install
+	$(PY) scripts/generate_prompts.py
+
+run: install prompts
 	$(PBX) db upgrade
 	$(PBX) demo
 	$(PBX) run

@@ -114,6 +114,8 @@ def seed(settings) -> Seeded:
         logging.disable(logging.INFO)  # alembic's per-revision lines
         try:
             flask_migrate.upgrade(directory=MIGRATIONS)
+        except SystemExit as exc:  # flask_migrate logs alembic's error, then exits
+            raise RuntimeError("bench: the migrations failed (see the error above)") from exc
         finally:
             logging.disable(logging.NOTSET)
         accounts = _accounts(create_account)

@@ -15,6 +15,7 @@ from gevent import monkey
 
 monkey.patch_all()
 
+import gc  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
@@ -95,6 +96,7 @@ def main(argv: list[str]) -> None:
     fixed = lambda: Path(cfg["fixed_document"]).read_bytes()  # noqa: E731 (written after `real` is up)
     app = {"real": lambda: _flask_app(cfg, None), "flask-fixed": lambda: _flask_app(cfg, fixed()),
            "wsgi-fixed": lambda: _wsgi_app(fixed())}[kind]()
+    gc.freeze()  # as pbx.server does before serving: the long-lived app out of the collector's scans
     if os.environ.get("BENCH_CPROFILE"):
         _install_profiler(os.environ["BENCH_CPROFILE"])
     server_class = NoDelayWSGIServer if cfg.get("tcp_nodelay", True) else WSGIServer

@@ -1,9 +1,10 @@
 """The feeding side, in its own process (pinned to another core): the fake FreeSWITCH.
 
-``python -m bench_esl.feeder <password>`` prints its port, answers the listener's resync
-commands with an empty switch, and on ``api bench_stream <copies>`` (from the benchmark's
-control connection) streams that many copies of the template to every client that enabled
-events, as fast as they read. Runs until stdin closes.
+``python -m bench_esl.feeder <password>`` prints its port and answers the listener's resync
+commands with an empty switch. The benchmark's control connection sends ``api bench_prepare
+<copies> <hangup delay>`` (the stream is built in memory, untimed) then ``api bench_stream``: the whole stream
+goes to every client that enabled events in one ``sendall``, so the kernel feeds the reader as
+fast as it reads and the feeder is never the bottleneck. Runs until stdin closes.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from gevent.os import make_nonblocking, nb_read
 
 monkey.patch_all()
 
-from bench_esl.stream import Copies, template  # noqa: E402
+from bench_esl.stream import build  # noqa: E402
 from tests.fakes.fake_freeswitch import FakeFreeSwitch  # noqa: E402
 
 
@@ -24,16 +25,18 @@ def main() -> None:
     fake.set_reply("show registrations as json", '{"row_count":0}\n')
     fake.set_reply("show channels as json", '{"row_count":0}\n')
     fake.set_reply("valet_info", "<lots>\n</lots>\n")
-    copies = Copies(template()[0])
+    prepared = [b""]
 
-    def stream(count: int) -> None:
-        for index in range(count):
-            fake.inject(copies.copy(index))
+    def prepare(cmd: str) -> str:
+        _, copies, delay = cmd.split()
+        prepared[0] = build(int(copies), int(delay))
+        return f"+OK {len(prepared[0])} bytes\n"
 
     def start(cmd: str) -> str:
-        gevent.spawn(stream, int(cmd.split()[1]))
+        gevent.spawn(fake.inject, prepared[0])
         return "+OK streaming\n"
 
+    fake.set_reply("bench_prepare", prepare)
     fake.set_reply("bench_stream", start)
     print(fake.port, flush=True)
     make_nonblocking(0)

@@ -25,6 +25,12 @@ class Result:
     cpu_rate: float  # events per CPU second of this process
     detail: str = ""
 
+    @property
+    def on_cpu(self) -> float:
+        """Share of the wall time this process ran: low means the run was disturbed (another
+        process took the core, or the feeder could not keep up)."""
+        return self.rate / self.cpu_rate
+
 
 class Feeder:
     """``python -m bench_esl.feeder`` in the background, on its own core when possible."""
@@ -69,9 +75,15 @@ class _Client:
         self.sock.close()
 
 
-def _start_stream(feeder: Feeder, copies: int) -> None:
+def _prepare(feeder: Feeder, copies: int, hangup_delay: int) -> None:
     control = _Client(feeder.port)
-    assert control.call(f"api bench_stream {copies}").text.startswith("+OK")
+    assert control.call(f"api bench_prepare {copies} {hangup_delay}").text.startswith("+OK")
+    control.close()
+
+
+def _start_stream(feeder: Feeder) -> None:
+    control = _Client(feeder.port)
+    assert control.call("api bench_stream").text.startswith("+OK")
     control.close()
 
 
@@ -80,14 +92,15 @@ def _cpu() -> float:
     return times.user + times.system
 
 
-def ceiling(feeder: Feeder, copies: int, total: int) -> Result:
+def ceiling(feeder: Feeder, copies: int, total: int, hangup_delay: int = 0) -> Result:
     """Read and split frames with EslParser over the socket, nothing else."""
     client = _Client(feeder.port)
     names, subclasses = subscription()
     client.call("event plain " + " ".join([*names, "CUSTOM", *subclasses]))
     parser, count = EslParser(), 0
+    _prepare(feeder, copies, hangup_delay)
     started, cpu = time.perf_counter(), _cpu()
-    _start_stream(feeder, copies)
+    _start_stream(feeder)
     while count < total:
         count += len(parser.feed(client.sock.recv(65536)))
     wall, cpu = time.perf_counter() - started, _cpu() - cpu
@@ -95,7 +108,7 @@ def ceiling(feeder: Feeder, copies: int, total: int) -> Result:
     return Result(total / wall, total / cpu)
 
 
-def _app(workdir: str):
+def _app(workdir: str, port: int):
     import flask_migrate
 
     from pbx.app import MIGRATIONS, create_app
@@ -104,7 +117,8 @@ def _app(workdir: str):
 
     settings = load_settings(environ={}, env="test", instance_path=workdir, log_level="ERROR",
                              database_url=f"sqlite:///{workdir}/bench.sqlite3", secret_key="bench",
-                             xml_curl_password="bench", esl_password=PASSWORD)
+                             xml_curl_password="bench", esl_password=PASSWORD,
+                             freeswitch_nodes=f"fs1=127.0.0.1:{port}", esl_timeout=10.0)
     app = create_app(settings, dispatch_fs=False)
     with app.app_context():
         flask_migrate.upgrade(directory=MIGRATIONS, revision="heads")
@@ -116,35 +130,33 @@ def _app(workdir: str):
     return app
 
 
-def applied(feeder: Feeder, copies: int, total: int) -> Result:
-    """The production path into a fresh SQLite database, until the last event is committed."""
+def applied(feeder: Feeder, copies: int, total: int, hangup_delay: int = 0) -> Result:
+    """The production path (``pbx esl``'s start_esl_side: listener, lanes, batched writes) into a
+    fresh SQLite database, until the last event is committed."""
     import sqlalchemy as sa
 
-    from esl_handlers.lanes import Lanes
-    from esl_handlers.listener import NodeListener
-    from esl_handlers.nodes import NodeConfig
     from fs_service.db import db
+    from pbx.server import freeze_startup_objects, start_esl_side
 
     with tempfile.TemporaryDirectory() as workdir:
-        app = _app(workdir)
-        lanes = Lanes(app)
-        listener = NodeListener(app, NodeConfig("fs1", "127.0.0.1", feeder.port, PASSWORD), lanes,
-                                timeout=10, probe_interval=600, resync_interval=0)
-        listener.start()
+        app = _app(workdir, feeder.port)
+        freeze_startup_objects()  # as `pbx esl` and `pbx run` do
+        side = start_esl_side(app)
+        listener, lanes = side.listeners[0], side.lanes
         while not listener.connected or not lanes.wait_idle(0):
             gevent.sleep(0.01)
         base = listener.router.received
+        _prepare(feeder, copies, hangup_delay)
         started, cpu = time.perf_counter(), _cpu()
-        _start_stream(feeder, copies)
+        _start_stream(feeder)
         while listener.router.received - base < total:
             gevent.sleep(0.005)
         lanes.wait_idle()
         wall, cpu = time.perf_counter() - started, _cpu() - cpu
-        listener.stop()
+        detail = f"{lanes.batches} batches, failed={lanes.failed}"
+        side.stop()
         with app.app_context():
             rows = {t: db.session.scalar(sa.text(f"SELECT count(*) FROM {t}"))
                     for t in ("registrations", "active_channels", "parked_calls")}
             db.engine.dispose()
-        detail = f"{lanes.batches} batches, failed={lanes.failed}, rows now {rows}"
-        lanes.stop()
-        return Result(total / wall, total / cpu, detail)
+        return Result(total / wall, total / cpu, f"{detail}, rows now {rows}")

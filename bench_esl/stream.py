@@ -25,18 +25,23 @@ def wanted_names() -> set[str]:
     return (set(names) | set(subclasses)) - {"BACKGROUND_JOB"}
 
 
-def template() -> tuple[bytes, int, dict[str, int]]:
-    """(one copy of the stream, its number of events, events per name)."""
-    wanted, frames, counts = wanted_names(), [], {}
+def template(hangups_apart: bool = False) -> tuple:
+    """(one copy of the stream, its number of events, events per name); with
+    ``hangups_apart``, (copy without its hangups, the hangups, events, counts)."""
+    wanted, frames, hangups, counts = wanted_names(), [], [], {}
     for path in sorted(RECORDINGS.glob("*/events-plain.esl")):
         for frame in EslParser().feed(path.read_bytes()):
             if frame.content_type != "text/event-plain":
                 continue
             name = EventHeaders(frame.body).name
             if name in wanted:
-                frames.append(encode_frame({"Content-Type": "text/event-plain"}, frame.body))
+                encoded = encode_frame({"Content-Type": "text/event-plain"}, frame.body)
+                (hangups if hangups_apart and name == "CHANNEL_HANGUP_COMPLETE" else frames).append(encoded)
                 counts[name] = counts.get(name, 0) + 1
-    return b"".join(frames), len(frames), counts
+    total = len(frames) + len(hangups)
+    if hangups_apart:
+        return b"".join(frames), b"".join(hangups), total, counts
+    return b"".join(frames), total, counts
 
 
 class Copies:
@@ -52,3 +57,20 @@ class Copies:
         for start, end in self.spans:
             out[end - 8:end] = tag
         return bytes(out)
+
+
+def build(copies: int, hangup_delay: int = 0) -> bytes:
+    """The whole stream. With ``hangup_delay`` D, each copy's hangups come after copy i + D:
+    calls then outlive a batch (about 80 x D events), as long calls do on a real switch, and
+    no create/hangup pair can cancel out inside one batch."""
+    if not hangup_delay:
+        template_copies = Copies(template()[0])
+        return b"".join(template_copies.copy(i) for i in range(copies))
+    body, hangups = (Copies(part) for part in template(hangups_apart=True)[:2])
+    parts = []
+    for index in range(copies + hangup_delay):
+        if index < copies:
+            parts.append(body.copy(index))
+        if index >= hangup_delay:
+            parts.append(hangups.copy(index - hangup_delay))
+    return b"".join(parts)

@@ -1,24 +1,21 @@
 """One inbound ESL connection: greenswitch's ``InboundESL`` with the gaps of 0.0.19 closed.
 
-Kept from greenswitch: the object model (``send``, ``register_handle``/``event_handlers`` keyed
-by Event-Name or CUSTOM Event-Subclass, ``DISCONNECT``, ``connected``, ``authenticate``) and a
-new instance per connection (its ``_run`` never resets). Replaced, because each is a gap in
-NOTES §8:
-
+Kept from greenswitch: its object model (``send``, ``register_handle`` keyed by Event-Name or
+CUSTOM Event-Subclass, ``DISCONNECT``, ``connected``, ``authenticate``) and one new instance
+per connection (its ``_run`` never resets). Replaced, each being a gap of NOTES §8:
 - ``connect``: one deadline over TCP connect + auth/request + auth (greenswitch waits for
-  auth/request forever), IPv6 via create_connection (greenswitch is AF_INET only).
-- ``receive_events``: frames split by our EslParser over ``recv`` -- event bodies kept
-  (BACKGROUND_JOB output), values decoded after the split (no forged headers), a reply nobody
-  waits for is logged instead of killing the reader (IndexError), and when the reader ends for
-  any reason every pending ``send`` fails at once and ``DISCONNECT`` handlers run.
-- events: handlers are called inline by the reader, in order -- there is no 1-s-polling
-  ``process_events`` greenlet; a handler must only enqueue (see lanes.py), never block.
+  auth/request forever); IPv6 through create_connection (greenswitch is AF_INET only).
+- ``receive_events``: our EslParser over ``recv``: event bodies kept, values decoded after the
+  split (no forged headers), a reply nobody waits for is logged instead of killing the reader;
+  when the reader ends, every pending ``send`` fails at once and ``DISCONNECT`` handlers run.
+- events: handlers run inline in the reader, in order (no 1-s-polling ``process_events``
+  greenlet); a handler must only enqueue (lanes.py), never block.
 - ``send``: ``sendall`` under a lock (FIFO replies match write order), a timeout on every wait.
 """
 from __future__ import annotations
 
 import logging
-from typing import Any, Callable
+from typing import Any, Callable, NamedTuple
 
 import gevent
 import gevent.socket
@@ -35,13 +32,11 @@ log = logging.getLogger("pbx.esl.conn")
 _RECV_BYTES = 65536
 
 
-class Reply:
+class Reply(NamedTuple):
     """A command/reply or api/response, shaped like greenswitch's ESLEvent (headers, data)."""
 
-    __slots__ = ("headers", "data")
-
-    def __init__(self, headers: dict[str, str], data: str) -> None:
-        self.headers, self.data = headers, data
+    headers: dict[str, str]
+    data: str
 
 
 class EslConnection(InboundESL):
@@ -72,9 +67,8 @@ class EslConnection(InboundESL):
             self._fail(f"no ESL greeting/auth reply within {self.timeout:g}s")
         except ValueError:  # greenswitch authenticate(): Reply-Text was not "+OK accepted"
             self._fail("authentication refused")
-        except EslUnavailable:
-            self.close(polite=False)
-            raise
+        except EslUnavailable as exc:
+            self._fail(exc.reason)
         except OSError as exc:
             self._fail(f"cannot connect: {getattr(exc, 'strerror', None) or exc or type(exc).__name__}")
         finally:
@@ -98,6 +92,10 @@ class EslConnection(InboundESL):
                     break
                 for frame in parser.feed(data):
                     self._on_frame(frame.headers, frame.body)
+                if len(data) == _RECV_BYTES:
+                    # gevent's recv returns at once while bytes are waiting, so a busy switch
+                    # would keep this loop from ever yielding: let lanes and web greenlets run.
+                    gevent.sleep(0)
         except (OSError, EslProtocolError) as exc:
             reason = f"read failed: {exc}"
         finally:
@@ -205,5 +203,4 @@ class EslConnection(InboundESL):
         if reader is not None and reader is not gevent.getcurrent():
             reader.kill(block=True, timeout=timeout)
 
-    def stop(self) -> None:  # greenswitch's name for it
-        self.close()
+    stop = close  # greenswitch's name for it

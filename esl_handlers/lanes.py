@@ -13,6 +13,11 @@ for the network -- and in the event loop's thread that would stall the ESL reade
 greenlet of the embedded process. In a worker thread only the lane waits; the drivers release
 the GIL while they block, so reading and parsing go on meanwhile.
 
+Group commit: a lane lingers ``linger`` seconds (20 ms) before taking a batch that is not yet
+full, so under load a batch holds what arrived meanwhile and its fixed cost (session, BEGIN,
+COMMIT with its fsync) is shared by hundreds of events instead of a dozen. Live status has a
+2-second budget to the browser; 20 ms is invisible there.
+
 Back-pressure: when ``max_pending`` items wait, ``put`` blocks the reader until a batch
 lands, so a slow database slows the socket (FreeSWITCH queues up to 100000 events) instead of
 growing memory. A failing batch is retried item by item, so one bad change is logged and
@@ -33,9 +38,10 @@ Apply = Callable[[list], object]
 
 
 class Lanes:
-    def __init__(self, app, *, size: int = 8, batch_max: int = 1000, max_pending: int = 50000,
-                 threaded: bool = True) -> None:
+    def __init__(self, app, *, size: int = 8, batch_max: int = 5000, max_pending: int = 50000,
+                 threaded: bool = True, linger: float = 0.02) -> None:
         self.app = app
+        self.linger = linger
         self.threaded = threaded
         self.batch_max = batch_max
         self.max_pending = max_pending
@@ -51,22 +57,28 @@ class Lanes:
 
     def put(self, key: Hashable, apply: Apply, item: object) -> None:
         """Queue ``item`` for ``apply`` behind everything already queued under ``key``."""
+        if self.pending >= self.max_pending:
+            self._wait_for_room()
+        self.pending += 1
+        queue = self._queues.get(key)
+        if queue is not None:  # the lane is being drained: it will take this item too
+            queue.append(item)
+            return
+        self._idle.clear()
+        self._queues[key] = deque([item])
+        self._pool.spawn(self._drain, key, apply).link_exception(self._died)
+
+    def _wait_for_room(self) -> None:
         while self.pending >= self.max_pending:
             self._room.clear()
             self._room.wait(1.0)
-        queue = self._queues.get(key)
-        self.pending += 1
-        self._idle.clear()
-        if queue is not None:
-            queue.append(item)
-            return
-        self._queues[key] = deque([item])
-        self._pool.spawn(self._drain, key, apply).link_exception(self._died)
 
     def _drain(self, key: Hashable, apply: Apply) -> None:
         queue = self._queues[key]
         try:
             while queue:
+                if self.linger and len(queue) < self.batch_max:
+                    gevent.sleep(self.linger)
                 batch = [queue.popleft() for _ in range(min(len(queue), self.batch_max))]
                 self._apply(key, apply, batch)
                 self.batches += 1

@@ -48,6 +48,11 @@ class NodeListener:
         self._stopping = False
 
     @property
+    def _resync_timeout(self) -> float:
+        """``show channels`` on a busy switch lists thousands of rows: allow more than a probe."""
+        return max(10.0, self.timeout)
+
+    @property
     def connected(self) -> bool:
         return self.facade is not None and self.facade.conn.alive
 
@@ -59,12 +64,15 @@ class NodeListener:
         return self._greenlet
 
     def stop(self) -> None:
-        self._stopping = True
+        """End the session and the retry loop; the node shows down until a listener is back."""
+        was_connected, self._stopping = self.connected, True
         registry.remove(self)
         if self._conn is not None:
             self._conn.close(polite=False)
         if self._greenlet is not None:
             self._greenlet.kill(block=True, timeout=2)
+        if was_connected:
+            self._mark(False, "listener stopped")
 
     # -- the loop ------------------------------------------------------------------------
     def _run(self) -> None:
@@ -94,7 +102,7 @@ class NodeListener:
         try:
             conn.connect()
             facade.subscribe(*subscription(self.modules))  # before the snapshot: no gap
-            resync(facade, self.router)
+            resync(facade, self.router, self._resync_timeout)
             self.facade, self.sessions = facade, self.sessions + 1
             self._mark(True)
             log.info("esl node up node=%s host=%s:%s", self.node.name, self.node.host, self.node.port)
@@ -110,7 +118,7 @@ class NodeListener:
             try:
                 facade.status()
                 if self.resync_interval and time.monotonic() - last_resync >= self.resync_interval:
-                    resync(facade, self.router)
+                    resync(facade, self.router, self._resync_timeout)
                     last_resync = time.monotonic()
             except (EslUnavailable, EslCommandError) as exc:
                 log.warning("esl probe failed node=%s reason=%s", self.node.name, exc)

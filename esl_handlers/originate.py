@@ -13,7 +13,7 @@ from typing import Protocol
 
 from .commands import _DIGITS_RE, _DOMAIN_RE, _USER_RE, _checked
 
-_NAME_KEEP = re.compile(r"[^\w .()+@-]", re.UNICODE)
+_NAME_KEEP = re.compile(r"[^\w .()+@\u2019-]", re.UNICODE)
 _VAR_NAME = re.compile(r"[a-z_]{1,64}")
 
 

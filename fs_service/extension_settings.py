@@ -75,10 +75,20 @@ def _allowed(changes: Mapping[str, Any], *, as_admin: bool, replace: bool) -> No
         raise ValidationFailed(f"invalid input: {', '.join(sorted(unknown))}", unknown)
 
 
+def _differs(ext: Extension, name: str, value: Any) -> bool:
+    if name == "outbound_caller_id_number":
+        current = ext.outbound_caller_id_number
+        return (current.e164 if current else None) != (rules.as_e164(value) if value else None)
+    return getattr(ext, name) != value
+
+
 def _prepare(facts: rules.AccountFacts, ext: Extension, changes: Mapping[str, Any], *,
              as_admin: bool) -> tuple[dict[str, Any], list[str], rules.Errors]:
-    """Check one extension's change: (column values to write, warnings, per-field errors)."""
-    touched = set(changes)
+    """Check one extension's change: (column values to write, warnings, per-field errors).
+
+    Cross-field rules run for the fields that really change: a form or a quick edit table
+    re-sends every value, and an unchanged one must not block the save of another."""
+    touched = {name for name, value in changes.items() if _differs(ext, name, value)}
     columns = dict(changes)
     errors: rules.Errors = {}
     warnings: list[str] = []
@@ -125,25 +135,40 @@ def extensions_by_id(account: Account, ids: Sequence[int]) -> list[Extension]:
     return sorted(found, key=lambda ext: (len(ext.number), ext.number))
 
 
+def _cells(ext_id: int, details: Mapping[str, list[str]]) -> rules.Errors:
+    return {f"{ext_id}.{name}": list(messages) for name, messages in details.items()}
+
+
+def _check_rows(facts: rules.AccountFacts, exts: dict[int, Extension], rows: Mapping[int, Mapping[str, Any]],
+                as_admin: bool) -> tuple[dict[int, dict[str, Any]], dict[int, list[str]], rules.Errors]:
+    prepared: dict[int, dict[str, Any]] = {}
+    warnings: dict[int, list[str]] = {}
+    errors: rules.Errors = {}
+    for ext_id, changes in rows.items():
+        if ext_id not in exts:
+            errors[f"{ext_id}.id"] = ["extension not found"]
+            continue
+        try:
+            _allowed(changes, as_admin=as_admin, replace=False)
+        except Forbidden as exc:
+            raise Forbidden(exc.message, _cells(ext_id, exc.details)) from None
+        except ValidationFailed as exc:
+            errors.update(_cells(ext_id, exc.details))
+            continue
+        prepared[ext_id], warnings[ext_id], row_errors = _prepare(facts, exts[ext_id], changes, as_admin=as_admin)
+        errors.update(_cells(ext_id, row_errors))
+    return prepared, warnings, errors
+
+
 def quick_edit(account: Account, rows: Mapping[int, Mapping[str, Any]], *, as_admin: bool,
                moh_choices: Sequence[str] = DEFAULT_MOH) -> dict[int, list[str]]:
     """Save many extensions at once: every row is checked first, then all are written, or none.
 
     Errors are keyed ``"<extension id>.<field>"`` so the table can mark the very cell; the
     caller commits once (one transaction). Returns the warnings of each extension."""
-    for changes in rows.values():
-        _allowed(changes, as_admin=as_admin, replace=False)
     exts = {ext.id: ext for ext in extensions_by_id(account, list(rows))}
     facts = rules.AccountFacts(account, moh_choices)
-    errors: rules.Errors = {}
-    prepared: dict[int, dict[str, Any]] = {}
-    warnings: dict[int, list[str]] = {}
-    for ext_id, changes in rows.items():
-        if ext_id not in exts:
-            errors[f"{ext_id}.id"] = ["extension not found"]
-            continue
-        prepared[ext_id], warnings[ext_id], row_errors = _prepare(facts, exts[ext_id], changes, as_admin=as_admin)
-        errors.update({f"{ext_id}.{name}": messages for name, messages in row_errors.items()})
+    prepared, warnings, errors = _check_rows(facts, exts, rows, as_admin)
     if errors:
         raise ValidationFailed(f"invalid input: {', '.join(sorted(errors))}", errors)
     for ext_id, columns in prepared.items():

@@ -1,7 +1,8 @@
 """Writes parked calls from valet events and ``valet_info`` snapshots, one transaction a batch.
 
-Coalesced per (lot, slot) in arrival order. A "leave" only clears the slot if the same call
-still holds it: a late exit of the previous occupant must not free a slot a new call took.
+Coalesced per (lot, slot) in arrival order into the slot's final occupant and the calls that
+left it during the batch: ``leave W, hold X, leave X`` must still delete W's row from an
+earlier batch. A "leave" never clears a slot a newer call now holds.
 
 ``parked_calls`` has no node column (requested), so a node's snapshot replaces: the rows of the
 lots that node reported, and rows whose call is no longer alive on it nor on any other node
@@ -46,14 +47,24 @@ def _write_holds(holds: list[ParkHold]) -> int:
     return len(rows)
 
 
-def _write(pending: dict[tuple[str, str], object]) -> int:
-    holds = [c for c in pending.values() if type(c) is ParkHold]
-    leaves = [{"l": c.lot, "s": c.slot, "u": c.uuid} for c in pending.values() if type(c) is ParkLeave]
+def _write(pending: dict[tuple[str, str], tuple[ParkHold | None, set[str]]]) -> int:
+    holds = [hold for hold, _ in pending.values() if hold is not None]
+    leaves = [{"l": lot, "s": slot, "u": uuid} for (lot, slot), (hold, left) in pending.items()
+              if hold is None for uuid in sorted(left)]
     if leaves:
         db.session.execute(sa.delete(_PARKED).where(
             _PARKED.c.lot == sa.bindparam("l"), _PARKED.c.slot == sa.bindparam("s"),
             _PARKED.c.uuid == sa.bindparam("u")), leaves)
     return _write_holds(holds) + len(leaves)
+
+
+def _coalesce(pending: dict, change: ParkHold | ParkLeave) -> None:
+    key = (change.lot, change.slot)
+    hold, left = pending.get(key, (None, set()))
+    if type(change) is ParkHold:
+        pending[key] = (change, left)
+    elif hold is None or hold.uuid == change.uuid:  # else a newer call holds the slot: keep it
+        pending[key] = (None, left | {change.uuid})
 
 
 def replace_node(node: str, snapshot: ParkSnapshot) -> int:
@@ -79,11 +90,7 @@ def apply_changes(node: str, changes: Sequence[object]) -> int:
                 continue
             if type(change) not in (ParkHold, ParkLeave):
                 raise TypeError(f"not a parking change: {change!r}")
-            key = (change.lot, change.slot)
-            current = pending.get(key)
-            if type(change) is ParkLeave and type(current) is ParkHold and current.uuid != change.uuid:
-                continue  # the slot already holds a newer call
-            pending[key] = change
+            _coalesce(pending, change)
         written += _write(pending)
         db.session.commit()
     except BaseException:

@@ -6,6 +6,7 @@ from this text at install time, replaceable by real recordings). Plans refer to 
 """
 from __future__ import annotations
 
+from .number_prompts import NUMBER_PROMPTS
 from .voicemail_prompts import VOICEMAIL_PROMPTS
 
 PROMPTS: dict[str, dict[str, str]] = {
@@ -30,6 +31,7 @@ PROMPTS: dict[str, dict[str, str]] = {
 
 
 PROMPTS.update(VOICEMAIL_PROMPTS)
+PROMPTS.update(NUMBER_PROMPTS)
 LANGUAGES = ("fr", "en")
 
 

@@ -1,8 +1,9 @@
 """Live extension status (STAT-1, STAT-2): Available / In call / Disconnected.
 
 Computed on read from the rows the ESL listener keeps (registrations, channels), so every web
-worker sees the same answer. Event mapping is in status_events.py, batched writes in
-status_store.py, resync snapshots in status_resync.py; this module is what the web asks.
+worker sees the same answer. Event mapping is in status_events.py, batched writes and node
+up/down in status_store.py, resync snapshots in status_resync.py; this module is what the
+web asks.
 
 A SIP user maps to an extension by number, or through the softphones table (softphone SIP
 users are "<ext>-<n>", DEV-2). A registration counts until its ``expires_at``, so a phone that
@@ -20,7 +21,6 @@ from .db import db, utcnow
 from .errors import ValidationFailed
 from .models import Account, ActiveChannel, Extension, Registration, Softphone, User
 from .status_events import BUSY_STATES
-from .status_store import apply_changes, mark_node, node_states, replace_node  # noqa: F401
 
 AVAILABLE, IN_CALL, DISCONNECTED = "available", "in_call", "disconnected"
 STATES = (AVAILABLE, IN_CALL, DISCONNECTED)

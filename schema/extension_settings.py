@@ -106,7 +106,9 @@ class QuickEditSchema(StrictSchema):
     ``{12: {"ring_seconds": 30, ...}}``; errors are keyed ``"<id>.<field>"`` like the cells."""
 
     extensions = fields.List(fields.Dict(), required=True,
-                             validate=validate.Length(min=1, max=MAX_QUICK_EDIT_ROWS))
+                             validate=validate.Length(min=1, max=MAX_QUICK_EDIT_ROWS),
+                             metadata={"description": "One object per extension: its ``id`` and any field of "
+                                                      "AdminSettings to change."})
 
     @post_load
     def _rows(self, data: dict, **kwargs: Any) -> dict[int, dict]:

@@ -37,21 +37,22 @@ def _var_list(items: dict[str, str], brackets: str) -> str:
     return f"{brackets[0]}{body}{brackets[1]}"
 
 
-def _endpoint(target: s.Target, extra: dict[str, str]) -> str:
-    address = f"user/{target.address}" if target.kind == "user" else f"sofia/gateway/{target.gateway}/{target.address}"
-    return _var_list({**target.variables, **extra}, "[]") + address
-
-
-def _caller_id(ring: s.Ring) -> dict[str, str]:
-    if ring.privacy:  # NOTES §7: privacy flags alone leave the number in From; show anonymous too
+def _caller_id(name: str | None, number: str | None, privacy: bool) -> dict[str, str]:
+    if privacy:  # NOTES §7: privacy flags alone leave the number in From; show anonymous too
         return {"origination_caller_id_name": "Anonymous", "origination_caller_id_number": "anonymous",
                 "origination_privacy": "hide_name+hide_number", "sip_cid_type": "pid"}
     found = {}
-    if ring.caller_id_name:
-        found["origination_caller_id_name"] = ring.caller_id_name
-    if ring.caller_id_number:
-        found["origination_caller_id_number"] = ring.caller_id_number
+    if name:
+        found["origination_caller_id_name"] = name
+    if number:
+        found["origination_caller_id_number"] = number
     return found
+
+
+def _endpoint(target: s.Target, extra: dict[str, str]) -> str:
+    address = f"user/{target.address}" if target.kind == "user" else f"sofia/gateway/{target.gateway}/{target.address}"
+    own_id = _caller_id(target.caller_id_name, target.caller_id_number, target.privacy)
+    return _var_list({**target.variables, **own_id, **extra}, "[]") + address
 
 
 def _ring_actions(ring: s.Ring) -> list[tuple[str, str]]:
@@ -65,7 +66,7 @@ def _ring_actions(ring: s.Ring) -> list[tuple[str, str]]:
                     ("set", f"group_confirm_file=file_string://{files}"), ("set", "ignore_early_media=true")]
     per_leg = {"leg_timeout": str(max(ring.timeout // len(ring.targets), 1))} if ring.sequential else {}
     joiner = "|" if ring.sequential else ","
-    dial = _var_list(_caller_id(ring), "{}") + joiner.join(_endpoint(t, per_leg) for t in ring.targets)
+    dial = _var_list(_caller_id(ring.caller_id_name, ring.caller_id_number, ring.privacy), "{}") + joiner.join(_endpoint(t, per_leg) for t in ring.targets)
     actions.append(("bridge", dial))
     if ring.confirm:  # the next ring of the plan must not ask for a key
         actions += [("set", "group_confirm_key="), ("set", "group_confirm_file="), ("set", "ignore_early_media=")]
@@ -152,6 +153,18 @@ def _(step: s.MarkRinging, options):
 @actions_for.register
 def _(step: s.Hangup, options):
     return [("hangup", step.cause)]
+
+
+@actions_for.register
+def _(step: s.Ivr, options):
+    return [("ivr", step.menu)]
+
+
+@actions_for.register
+def _(step: s.RecordClosure, options):
+    number = "" if step.number_id is None else str(step.number_id)
+    return [("set", "pbx_vm_action=closure-record"), ("set", f"pbx_closure_number_id={number}"),
+            ("set", f"pbx_vm_domain={step.domain}"), ("socket", f"{options.voicemail_socket} async full")]
 
 
 def render(plan: s.Plan, context: str, options: RenderOptions) -> bytes:

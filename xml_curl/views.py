@@ -13,7 +13,7 @@ import time
 
 from flask import Blueprint, Response, current_app, request
 
-from . import dialplan_request, directory
+from . import configuration, dialplan_request, directory
 from .documents import NOT_FOUND
 from .request import FsRequest, parse_form
 
@@ -47,6 +47,8 @@ def _dispatch(req: FsRequest) -> tuple[bytes, str]:
                                 carrier_profile=settings.carrier_profile)
     if req.section == "dialplan":
         return dialplan_request.handle(req, voicemail_socket=settings.voicemail_socket)
+    if req.section == "configuration":
+        return configuration.handle(req)  # ivr.conf only; every other file stays static
     return NOT_FOUND, "unhandled-section"
 
 

@@ -17,7 +17,6 @@ import time
 import uuid
 from dataclasses import dataclass
 
-import gevent
 from gevent.queue import Empty, Queue
 
 from ..protocol import EslParser, EslProtocolError, Event, Frame, encode_command

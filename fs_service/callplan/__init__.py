@@ -1,15 +1,21 @@
 """The call planner: a dialplan request in, a :class:`Plan` (data) out (DESIGN "flow 2")."""
 from __future__ import annotations
 
+from .closure import plan_closure_recording
 from .context import DbDirectory, account_by_domain, routing_for
 from .internal import plan_internal
 from .model import CallRequest
+from .public_context import plan_public_call
+from .public_model import PUBLIC_CONTEXT
 from .steps import Plan
 
 
 def plan_call(req: CallRequest) -> Plan | None:
     """The plan for this call, or None when the context is not ours (FreeSWITCH "not found")."""
+    if req.context == PUBLIC_CONTEXT:  # from the carrier, on a company number (flow 3)
+        return plan_public_call(req)
     account = account_by_domain(req.context)
     if account is None:
         return None
-    return plan_internal(req, routing_for(account), DbDirectory(account))
+    routing, directory = routing_for(account), DbDirectory(account)
+    return plan_closure_recording(req, routing, directory) or plan_internal(req, routing, directory)

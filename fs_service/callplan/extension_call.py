@@ -6,6 +6,8 @@ is off), then voicemail. Ring durations are always > 0 (NOTES §7: 0 would mean 
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .. import prompts
 from . import stages
 from .model import AccountRouting, ExtensionSnapshot
@@ -67,8 +69,10 @@ def plan_forward(ext: ExtensionSnapshot, routing: AccountRouting, hops: int) -> 
         targets = (user_target(ext, routing),)
         if fwd.is_extension:
             targets += (Target("user", f"{fwd.destination}@{routing.domain}"),)
-        elif extra:
-            targets += extra[0].targets
+        elif extra:  # the carrier leg keeps its own caller ID (the company's, not the caller's)
+            leg = extra[0]
+            targets += tuple(replace(t, caller_id_name=leg.caller_id_name, caller_id_number=leg.caller_id_number,
+                                     privacy=leg.privacy) for t in leg.targets)
         return [Ring(targets, ring_seconds(ext, True)), *after_no_answer(ext, routing)]
     # confirm: after the ring time, the caller presses 1 to be forwarded (decided on re-entry)
     return [ring, Answer(), CollectDigits(FORWARD_CHOICE, prompts.path("press-1-to-forward"), 1, 1,

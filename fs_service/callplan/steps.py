@@ -49,6 +49,10 @@ class Target:
     address: str  # "101@acme.test" | "5145551234"
     gateway: str = ""
     variables: Mapping[str, str] = field(default_factory=dict)
+    # Caller ID for this leg only (e.g. the carrier leg of a ring-both forward); None = the ring's.
+    caller_id_name: str | None = None
+    caller_id_number: str | None = None
+    privacy: bool = False
 
 
 @dataclass(frozen=True)
@@ -144,8 +148,23 @@ class Hangup:
     cause: str = NORMAL_CLEARING
 
 
+@dataclass(frozen=True)
+class Ivr:
+    """Run a welcome menu with FreeSWITCH's ``ivr`` app; it fetches ``ivr.conf`` for ``menu``
+    through xml_curl (NOTES §9.10), and every key re-enters our dialplan."""
+    menu: str
+
+
+@dataclass(frozen=True)
+class RecordClosure:
+    """Hand the call to the recording service for a number's closure message (HRS-4): it asks
+    the access code and password, records, and stores (or clears) the message."""
+    domain: str
+    number_id: int | None = None  # known when called through that number's welcome menu
+
+
 Step = Set | Answer | Play | Sleep | Ring | Record | RecordPrompt | Voicemail | VoicemailLogin | CollectDigits | \
-    Transfer | Intercept | MarkRinging | Hangup
+    Transfer | Intercept | MarkRinging | Hangup | Ivr | RecordClosure
 
 
 @dataclass(frozen=True)

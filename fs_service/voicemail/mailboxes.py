@@ -166,7 +166,12 @@ def delete_mailbox(account: Account, box: Mailbox) -> None:
 def _forget_deleted_boxes(session: Session, flush_context, instances) -> None:
     """However a box goes (delete_mailbox, or its extension deleted), its files are removed after
     the commit and its lamp turned off: the rows themselves go by ON DELETE CASCADE."""
-    for box in [obj for obj in session.deleted if isinstance(obj, Mailbox)]:
+    boxes = {obj.id: obj for obj in session.deleted if isinstance(obj, Mailbox)}
+    gone_extensions = [obj.id for obj in session.deleted if isinstance(obj, Extension)]
+    if gone_extensions:  # their box goes by ON DELETE CASCADE, unseen by the ORM
+        boxes.update({b.id: b for b in session.scalars(sa.select(Mailbox).where(
+            Mailbox.extension_id.in_(gone_extensions)))})
+    for box in boxes.values():
         paths = [*session.scalars(sa.select(VoicemailMessage.audio_path).where(VoicemailMessage.mailbox_id == box.id)),
                  *session.scalars(sa.select(Greeting.audio_path).where(Greeting.mailbox_id == box.id))]
         for path in paths:

@@ -7,6 +7,7 @@ process. Tests use it against the real database.
 """
 from __future__ import annotations
 
+import hmac
 import logging
 import wave
 from datetime import datetime, timedelta, timezone
@@ -77,7 +78,7 @@ class VoicemailStore:
         locked = box.locked_until
         if locked is not None and (locked if locked.tzinfo else locked.replace(tzinfo=timezone.utc)) > now:
             return LoginResult("locked")
-        if pin and pin == box.pin:
+        if pin and hmac.compare_digest(pin.encode(), box.pin.encode()):
             box.failed_logins, box.locked_until = 0, None
             return LoginResult("ok", self._view(box, account))
         box.failed_logins += 1

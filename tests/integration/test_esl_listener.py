@@ -154,28 +154,30 @@ def test_a_handler_that_raises_does_not_stop_the_others(app, fake_fs, tenants, c
         lanes.stop()
 
 
+def node_row() -> NodeStatus | None:
+    db.session.rollback()  # see what the listener committed since
+    return db.session.get(NodeStatus, "fs1")
+
+
 def test_unreachable_freeswitch_keeps_retrying_node_shows_down_and_the_app_still_serves(app, client):
     down = FakeFreeSwitch(password=PASSWORD).start()
     port = down.port
     down.stop()
     listener, lanes = start_listener(app, port, backoff=(0.05, 0.2))
+    back = None
     try:
-        until(lambda: db.session.get(NodeStatus, "fs1") is not None)
-        row = db.session.get(NodeStatus, "fs1")
+        row = until(node_row)
         assert row.connected is False and "cannot connect" in row.last_error
         assert client.get("/login").status_code == 200
-        db.session.rollback()
         back = FakeFreeSwitch(password=PASSWORD, port=port).start()
         script_state(back)
-        try:
-            until(lambda: listener.connected, timeout=10)
-            until(lambda: db.session.rollback() or db.session.get(NodeStatus, "fs1").connected)
-        finally:
-            listener.stop()
-            back.stop()
+        until(lambda: listener.connected, timeout=10)
+        until(lambda: node_row().connected)
     finally:
         listener.stop()
         lanes.stop()
+        if back is not None:
+            back.stop()
 
 
 def test_a_switch_that_stops_answering_is_dropped_by_the_probe(app, fake_fs, tenants):

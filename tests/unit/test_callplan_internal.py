@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 from fs_service.callplan.internal import plan_internal
-from fs_service.callplan.model import AccountRouting, CallRequest, Identity
+from fs_service.callplan.model import CallRequest, Identity
 from fs_service.callplan.steps import (Answer, CollectDigits, Hangup, Intercept, Play, Record, Ring, Set, Transfer,
                                        Voicemail, VoicemailLogin)
 from tests.unit.test_callplan_extension import BASE, ROUTING

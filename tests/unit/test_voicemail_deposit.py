@@ -98,6 +98,15 @@ def test_key_0_goes_to_the_accounts_reception(world):
     assert world.messages() == []
 
 
+def test_key_0_from_a_company_number_call_reenters_through_public(world):
+    from tests.factories import make_extension
+    reception = world.treatment("extension", extension_id=make_extension(world.account, "102").id)
+    world.box.key0_treatment_id = reception.id
+    db.session.commit()
+    heard = deposit(world, [Press("0")], pbx_number_id="7")
+    assert heard[-1] == "transfer 102@public"
+
+
 def test_key_0_does_nothing_without_a_reception(world):
     heard = deposit(world, [Press("0"), Listen(), Speak(3), Listen()])
     assert heard == DEFAULT_GREETING + RECORD + SENT

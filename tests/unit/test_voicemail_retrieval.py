@@ -82,7 +82,8 @@ def test_message_navigation(world, keys, folder, left):
 
 
 def test_listening_plays_new_messages_in_order_with_their_menu(world):
-    first, second = world.add_message(caller="111"), world.add_message(caller="222")
+    world.add_message(caller="111")
+    world.add_message(caller="222")
     heard = login(world, [Press("1234#"), Press("1"), Listen(), Press("6"), Listen(), Press("2"), Press("*")],
                   box="101")
     start = heard.index("play vm-message")

@@ -5,6 +5,7 @@ from typing import Generator
 
 from ... import prompts
 from ...ivr import Command, Event, Play, Record, RecordDone, SetVar
+from ...ivr.steps import menu
 
 Sub = Generator[Command, Event, object]
 LANGUAGES = ("fr", "en")
@@ -33,3 +34,10 @@ def record(store, path: str, max_seconds: int) -> Sub:
     event = yield Record(path, max_seconds, silence_seconds=SILENCE_SECONDS)
     seconds = event.seconds if isinstance(event, RecordDone) else 0.0
     return seconds or store.seconds_of(path)
+
+
+def choose(files: tuple[str, ...], keys: str, tries: int = 3, timeout_ms: int = 5000) -> Sub:
+    """A menu; after a wrong key or silence "Invalid choice" and the menu again, ``tries`` times.
+    With one try (review menus, where silence means "go on") nothing is said on silence."""
+    invalid = prompts.path("vm-invalid-choice") if tries > 1 else ""
+    return (yield from menu(files, keys, tries=tries, invalid_file=invalid, timeout_ms=timeout_ms))

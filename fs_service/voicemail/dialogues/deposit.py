@@ -7,13 +7,14 @@ Channel variables set by the dialplan (xml_curl/dialplan.py, steps.Voicemail):
 """
 from __future__ import annotations
 
+from ...callplan.public_model import NUMBER_VARIABLE, PUBLIC_CONTEXT
 from ...ivr import Answer, CallEnded, Hangup, Play, Say, SetVar, Transfer
-from ...ivr.steps import menu, play
+from ...ivr.steps import play
 from ..greetings import choose_greeting
 from ..keys import STAGE_VARIABLE, KeyAction
 from ..messages import MIN_MESSAGE_SECONDS
 from ..views import BoxView
-from .common import Sub, language_of, p, record, use_language
+from .common import Sub, choose, language_of, p, record, use_language
 
 SKIP_KEY = "#"
 BUSY_CAUSES = ("USER_BUSY",)
@@ -74,7 +75,7 @@ def key_pressed(store, box: BoxView, action: KeyAction, variables: dict) -> Sub:
     from .retrieval import login  # the two dialogues call each other
 
     if action.kind == "login":
-        yield from login(store, {**variables, "pbx_vm_box": action.box})
+        yield from login(store, {**variables, "pbx_vm_box": action.box, "default_language": box.language})
     elif action.kind == "deposit":
         yield from deposit(store, {**variables, "pbx_vm_box": action.box, "pbx_vm_greeting": "unavailable",
                                    "pbx_vm_skip_greeting": "false"})
@@ -85,9 +86,15 @@ def key_pressed(store, box: BoxView, action: KeyAction, variables: dict) -> Sub:
             yield from key_pressed(store, box, action.then, variables)
     elif action.kind == "transfer":
         yield SetVar(STAGE_VARIABLE, action.stage)
-        yield Transfer(action.destination, action.context)
+        yield Transfer(action.destination, reentry_context(variables, action.context))
     else:
         yield Hangup()
+
+
+def reentry_context(variables: dict, domain: str) -> str:
+    """A call that came in on a company number is no authenticated extension: it re-enters the
+    dialplan through ``public``, where the call planner resumes it (``pbx_number_id`` is set)."""
+    return PUBLIC_CONTEXT if variables.get(NUMBER_VARIABLE) else domain
 
 
 def take_message(store, box: BoxView, variables: dict) -> Sub:
@@ -116,7 +123,7 @@ def take_message(store, box: BoxView, variables: dict) -> Sub:
 def review(path: str) -> Sub:
     """After the beep-recording: 1 listens (repeatedly); returns "3" (record again) or "#"."""
     while True:
-        choice = yield from menu(p("vm-review-message"), "13#", tries=1, timeout_ms=3000)
+        choice = yield from choose(p("vm-review-message"), "13#", tries=1, timeout_ms=3000)
         if choice != "1":
             return choice or "#"
         digit = yield from play((path,), "3#")

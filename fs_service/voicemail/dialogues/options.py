@@ -8,9 +8,9 @@ hangs up; * cancels it.
 from __future__ import annotations
 
 from ...ivr import CallEnded, Play
-from ...ivr.steps import ask, menu, play
+from ...ivr.steps import ask, play
 from ..views import BoxView
-from .common import Sub, p, record
+from .common import Sub, choose, p, record
 
 GREETINGS = {"1": "unavailable", "2": "busy", "3": "name", "4": "temporary"}
 MAX_GREETING_SECONDS = {"name": 10}
@@ -20,7 +20,7 @@ MIN_GREETING_SECONDS = 1
 
 def options(store, box: BoxView) -> Sub:
     while True:
-        choice = yield from menu(p("vm-options-menu"), "12345*")
+        choice = yield from choose(p("vm-options-menu"), "12345*")
         if choice in GREETINGS:
             yield from greeting_menu(store, box, GREETINGS[choice])
         elif choice == "5":
@@ -30,7 +30,7 @@ def options(store, box: BoxView) -> Sub:
 
 
 def greeting_menu(store, box: BoxView, kind: str) -> Sub:
-    choice = yield from menu(p(f"vm-greeting-{kind}", "vm-greeting-menu"), "12*")
+    choice = yield from choose(p(f"vm-greeting-{kind}", "vm-greeting-menu"), "12*")
     if choice == "1":
         yield from record_greeting(store, box, kind)
     elif choice == "2":
@@ -67,7 +67,7 @@ def record_greeting(store, box: BoxView, kind: str) -> Sub:
 def review(path: str) -> Sub:
     """1 listen, 2 keep (also silence), 3 record again, * cancel; returns "2", "3" or "*"."""
     while True:
-        choice = yield from menu(p("vm-review-greeting"), "123*", tries=1)
+        choice = yield from choose(p("vm-review-greeting"), "123*", tries=1)
         if choice != "1":
             return choice or "2"
         digit = yield from play((path,), "23*")

@@ -7,9 +7,9 @@ sets ``pbx_vm_action=login``), or with * during one's own greeting. Keys: README
 from __future__ import annotations
 
 from ...ivr import Answer, Play, Say, SetVar
-from ...ivr.steps import ask, menu, play
+from ...ivr.steps import ask, play
 from ..views import BoxView, MessageView
-from .common import Sub, language_of, p, use_language
+from .common import Sub, choose, language_of, p, use_language
 
 MAX_ATTEMPTS = 3
 MAIN_KEYS = "120*"
@@ -43,7 +43,7 @@ def mailbox_session(store, box: BoxView) -> Sub:
     yield SetVar("timezone", box.timezone)  # mod_say speaks dates in the box owner's time zone
     yield from announce(box, store.list_messages(box.id))
     while True:
-        choice = yield from menu(p("vm-main-menu"), MAIN_KEYS)
+        choice = yield from choose(p("vm-main-menu"), MAIN_KEYS)
         if choice in ("1", "2"):
             yield from listen(store, box, "new" if choice == "1" else "saved")
         elif choice == "0":
@@ -85,7 +85,7 @@ def one_message(store, box: BoxView, message: MessageView, position: int) -> Sub
     yield Say(box.language, "number", "pronounced", str(position))
     digit = yield from play((message.path,), MESSAGE_KEYS)
     while True:
-        choice = digit or (yield from menu(p("vm-message-menu"), MESSAGE_KEYS))
+        choice = digit or (yield from choose(p("vm-message-menu"), MESSAGE_KEYS))
         digit = ""
         if choice == "1":
             digit = yield from play((message.path,), MESSAGE_KEYS)

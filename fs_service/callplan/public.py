@@ -1,0 +1,128 @@
+"""Calls arriving from the carrier on a company number (context ``public``, DESIGN flow 3).
+
+First request (Caller-Destination-Number = the DID as the carrier sends it): find the
+number (unknown → ``UNALLOCATED_NUMBER``, SIP 404), screen the caller against the account's
+blacklist (refused → ``CALL_REJECTED``, SIP 603), decide open / closed / exception with
+:func:`fs_service.schedule_rules.decide` at the clock's now — the very function the schedule
+preview calls — and plan that treatment; the closure message (HRS-4) plays first when the
+call follows the number's usual closed behaviour.
+
+Later requests of the same call are our own re-entries (a welcome menu key, its timeout, a
+forward to another extension, "press 1 to be forwarded"): the channel carries
+``pbx_number_id``, and ``pbx_stage`` says which dialogue is resuming.
+"""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Callable
+
+from .. import prompts
+from ..numbering import CLOSURE_RECORDING, VOICEMAIL_ACCESS
+from ..numbers import nanp_e164
+from ..schedule_rules import decide
+from . import stages
+from .extension_call import plan_forward_confirmed
+from .model import CallRequest
+from .public_model import MENU_FAILURES_VARIABLE, NUMBER_VARIABLE, NumberEntry, PublicWorld
+from .steps import CALL_REJECTED, UNALLOCATED_NUMBER, Answer, Hangup, Play, Plan, RecordClosure, Set, Step, \
+    VoicemailLogin
+from .treatment_plan import (MENU, MENU_TIMEOUT, Caller, menu_steps, not_in_service, office_closed, plan_treatment,
+                             public_transfers, ring_extension)
+
+
+def _caller(req: CallRequest) -> Caller:
+    hops = req.var("pbx_forward_hops", "0")
+    return Caller(req.caller_name, req.caller_number, int(hops) if hops.isdigit() else 0)
+
+
+def plan_public(req: CallRequest, world: PublicWorld, now: Callable[[], datetime]) -> Plan:
+    number_id = req.var(NUMBER_VARIABLE)
+    if number_id.isdigit():
+        entry = world.number_by_id(int(number_id))
+        if entry is not None:
+            return plan_reentry(req, entry, world)
+    e164 = nanp_e164(req.destination)
+    entry = world.number_by_e164(e164) if e164 else None
+    if entry is None:
+        return Plan.of(Hangup(UNALLOCATED_NUMBER), reason=f"unknown number {req.destination!r}")
+    screening = world.screen(entry, req.caller_number, req.variables)
+    if not screening.allowed:
+        return Plan.of(Hangup(CALL_REJECTED), reason=screening.reason)
+    if entry.is_fax:
+        return plan_fax_number(entry)
+    return plan_first(req, entry, world, now())
+
+
+def plan_first(req: CallRequest, entry: NumberEntry, world: PublicWorld, at: datetime) -> Plan:
+    decision = decide(entry.rules, at)
+    steps: list[Step] = [Set(NUMBER_VARIABLE, str(entry.id))]
+    if decision.default_closed and entry.closure_message:
+        steps += [Answer(), Play(entry.closure_message)]
+    default = not_in_service() if decision.state == "open" else office_closed()
+    steps += plan_treatment(world, entry, decision.treatment_id, _caller(req), default)
+    closure = ", closure message first" if decision.default_closed and entry.closure_message else ""
+    return Plan(_answer_once(steps), f"{entry.e164}: {decision.reason}{closure}")
+
+
+def _answer_once(steps: list[Step]) -> tuple[Step, ...]:
+    """The closure message answers; the treatment after it need not answer again."""
+    first = next((i for i, step in enumerate(steps) if isinstance(step, Answer)), len(steps))
+    return tuple(steps[:first + 1]) + tuple(s for s in steps[first + 1:] if not isinstance(s, Answer))
+
+
+def plan_fax_number(entry: NumberEntry) -> Plan:
+    """Fax numbers are received by the fax feature; until it plans them, refuse cleanly."""
+    return Plan.of(Hangup("FACILITY_NOT_IMPLEMENTED"), reason=f"{entry.e164}: fax number")
+
+
+def plan_reentry(req: CallRequest, entry: NumberEntry, world: PublicWorld) -> Plan:
+    kind, _, ident = req.var(stages.VARIABLE).partition(":")
+    clear = Set(stages.VARIABLE, "")
+    if kind == MENU and ident.isdigit():
+        steps = menu_choice(req, entry, world, int(ident))
+        return Plan((clear, Set(MENU_FAILURES_VARIABLE, ""), *steps), f"menu {ident}: {req.destination}")
+    if kind == MENU_TIMEOUT and ident.isdigit():
+        steps = menu_timeout(req, entry, world, int(ident))
+        return Plan((clear, Set(MENU_FAILURES_VARIABLE, ""), *steps), f"menu {ident}: no choice")
+    directory = world.directory(entry)
+    if kind == stages.FORWARD_CONFIRM and ident.isdigit():
+        ext = directory.extension_by_id(int(ident))
+        if ext is None:
+            return Plan.of(clear, Hangup(CALL_REJECTED), reason="stale forward stage")
+        steps = plan_forward_confirmed(ext, world.routing(entry), req.var("pbx_forward_choice"),
+                                       _caller(req).forward_hops).steps
+        return Plan(tuple(public_transfers(steps, entry.domain)), "forward choice")
+    ext = directory.extension(req.destination)
+    if ext is None:
+        return Plan.of(clear, Hangup(UNALLOCATED_NUMBER), reason=f"no extension {req.destination!r}")
+    return Plan((clear, *ring_extension(world, entry, ext, _caller(req))), f"forwarded to {ext.number}")
+
+
+def menu_choice(req: CallRequest, entry: NumberEntry, world: PublicWorld, menu_id: int) -> list[Step]:
+    """What the caller typed during the greeting: a key, 8500, 8400 or an extension."""
+    menu = world.menu(entry.account_id, menu_id)
+    if menu is None:
+        return [Hangup()]
+    digits = req.destination
+    if digits in menu.keys:
+        return plan_treatment(world, entry, menu.keys[digits], _caller(req), [Hangup()])
+    if digits == VOICEMAIL_ACCESS:
+        return [VoicemailLogin(entry.domain)]
+    if digits == CLOSURE_RECORDING:
+        return [RecordClosure(entry.domain, entry.id)]
+    ext = world.directory(entry).extension(digits) if menu.dial_by_extension else None
+    if ext is not None:
+        return ring_extension(world, entry, ext, _caller(req))
+    failures = int(req.var(MENU_FAILURES_VARIABLE, "0") or 0) + 1
+    if failures >= menu.repeat_count:
+        return menu_timeout(req, entry, world, menu_id)
+    return [Set(MENU_FAILURES_VARIABLE, str(failures)), Play(prompts.path("menu-invalid")), *menu_steps(menu)]
+
+
+def menu_timeout(req: CallRequest, entry: NumberEntry, world: PublicWorld, menu_id: int) -> list[Step]:
+    """The menu ended without a choice: its timeout treatment, or goodbye."""
+    menu = world.menu(entry.account_id, menu_id)
+    then = world.treatment(entry.account_id, menu.timeout_treatment_id) if menu and menu.timeout_treatment_id else None
+    if then is None or (then.kind == "menu" and then.menu_id == menu_id):  # never replay it unattended
+        return [Hangup()]
+    return plan_treatment(world, entry, then.id, _caller(req), [Hangup()])

@@ -1,0 +1,80 @@
+"""Welcome menus served live: the plan runs ``ivr``, FreeSWITCH fetches ``ivr.conf``, and every
+key re-enters the public dialplan where the core plans it (guide 1.2, NOTES §9.10)."""
+from __future__ import annotations
+
+import pytest
+
+from fs_service import menus, numbers, treatments
+from fs_service.db import db
+from tests.factories import make_account, make_extension
+from tests.integration.test_public_calls import (DID_CALL, acme, actions, bridges, call, frozen,  # noqa: F401
+                                                 plays, reentry)
+
+
+@pytest.fixture
+def menu(acme):
+    account, number, exts = acme
+    to_101 = treatments.create_treatment(account, kind="extension", extension_id=exts["101"].id)
+    goodbye = treatments.create_treatment(account, kind="message", message_path="pbx-test/goodbye.wav")
+    welcome = menus.create_menu(account, name="Accueil", language="fr", greeting_path="/var/lib/pbx/acme/welcome.wav",
+                                timeout_seconds=6, repeat_count=2, timeout_treatment_id=goodbye.id)
+    menus.set_menu_keys(account, welcome, {"1": to_101.id})
+    run_menu = treatments.create_treatment(account, kind="menu", menu_id=welcome.id)
+    numbers.update_number(account, number, dict(open_treatment_id=run_menu.id))
+    db.session.commit()
+    return welcome
+
+
+def in_menu(number, menu_id: int, typed: str, **extra) -> bytes:
+    return reentry(DID_CALL, typed, pbx_number_id=str(number.id), pbx_stage=f"menu:{menu_id}", **extra)
+
+
+def test_open_hours_answer_and_run_the_menu_with_its_stage_set(client, acme, menu, frozen):
+    frozen(2026, 11, 25, 10, 0)
+    found = call(client)
+    stage = ("set", f"pbx_stage=menu:{menu.id}")
+    assert found.index(stage) < found.index(("answer", "")) < found.index(("ivr", f"pbx_menu_{menu.id}"))
+    assert ("set", "sound_prefix=$${sound_prefix_fr}") in found
+    assert found[-2:] == [("set", f"pbx_stage=menu-timeout:{menu.id}"), ("transfer", "menu-timeout XML public")]
+
+
+def test_typing_8500_during_the_greeting_leads_to_voicemail_login(client, acme, menu):
+    found = actions(client, in_menu(acme[1], menu.id, "8500"))
+    assert found[0] == ("set", "pbx_stage=")
+    assert ("set", "pbx_vm_action=login") in found and ("set", "pbx_vm_box=") in found
+    assert ("set", "pbx_vm_domain=acme.test") in found and found[-1] == ("socket", "127.0.0.1:8084 async full")
+
+
+def test_typing_an_extension_rings_it_with_its_settings(client, acme, menu):
+    found = actions(client, in_menu(acme[1], menu.id, "102"))
+    assert bridges(found) == ["user/102@acme.test"] and ("set", "pbx_vm_box=102") in found
+
+
+def test_a_key_runs_its_treatment(client, acme, menu):
+    assert bridges(actions(client, in_menu(acme[1], menu.id, "1"))) == ["user/101@acme.test"]
+
+
+def test_8400_hands_the_call_to_the_closure_recording_for_that_number(client, acme, menu):
+    found = actions(client, in_menu(acme[1], menu.id, "8400"))
+    assert ("set", "pbx_vm_action=closure-record") in found and ("set", f"pbx_closure_number_id={acme[1].id}") in found
+
+
+def test_invalid_entry_replays_the_menu_then_gives_up_to_the_timeout_treatment(client, acme, menu):
+    first = actions(client, in_menu(acme[1], menu.id, "999"))
+    assert ("set", "pbx_menu_failures=1") in first and plays(first) == ["pbx/menu-invalid.wav"]
+    assert ("ivr", f"pbx_menu_{menu.id}") in first
+    second = actions(client, in_menu(acme[1], menu.id, "999", pbx_menu_failures="1"))
+    assert plays(second) == ["pbx-test/goodbye.wav"] and ("ivr", f"pbx_menu_{menu.id}") not in second
+
+
+def test_menu_timeout_reentry_plans_the_timeout_treatment(client, acme, menu):
+    body = reentry(DID_CALL, "menu-timeout", pbx_number_id=str(acme[1].id), pbx_stage=f"menu-timeout:{menu.id}")
+    assert plays(actions(client, body)) == ["pbx-test/goodbye.wav"]
+
+
+def test_a_menu_of_another_account_cannot_be_resumed(client, acme, menu):
+    other, _ = make_account(name="Beta", sip_domain="beta.test")
+    make_extension(other, number="102")
+    foreign = numbers.create_number(other, "+15145550177")
+    db.session.commit()
+    assert actions(client, in_menu(foreign, menu.id, "102"))[-1] == ("hangup", "NORMAL_CLEARING")
