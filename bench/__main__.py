@@ -33,8 +33,9 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--warmup", type=float, default=3.0, help="seconds of load before measuring")
     parser.add_argument("--duration", type=float, default=10.0, help="measured seconds per phase")
-    parser.add_argument("--connections", type=int, default=16, help="keep-alive connections")
-    parser.add_argument("--repeat", type=int, default=2, help="max-rate runs of ceiling and real (best kept)")
+    parser.add_argument("--connections", type=int, default=16, help="concurrent connections")
+    parser.add_argument("--repeat", type=int, default=2,
+                        help="max-rate runs of ceiling and real, alternated (best kept)")
     parser.add_argument("--new-connections", action="store_true",
                         help="one TCP connection per request, as mod_xml_curl really does (default: keep-alive)")
     parser.add_argument("--nagle", action="store_true",
@@ -54,7 +55,7 @@ def _live_check(server: Server, seeded, settings, workdir: Path) -> Path:
     form = bodies.templates()[0]
     answers = []
     for domain, number in random.Random(3).sample(sorted(seeded.passwords), 40):
-        status, body = post(server.port, bodies._rewrite(form, domain, number, 1, random.Random(1)),
+        status, body = post(server.port, bodies.rewrite(form, domain, number, 1, random.Random(1)),
                             path=bodies.PATH, auth=auth)
         found = re.search(rb'name="a1-hash" value="([0-9a-f]{32})"', body)
         expected = hashlib.md5(f"{number}:{domain}:{seeded.passwords[(domain, number)]}".encode()).hexdigest()
@@ -96,10 +97,11 @@ def _phases(args, workdir: Path) -> dict:
           f"in {time.monotonic() - started:.1f} s; server on cpu {server_cpu}, load on cpu {client_cpu}",
           flush=True)
     config = workdir / "config.json"
-    config.write_text(json.dumps({"tcp_nodelay": not args.nagle, "fixed_document": str(workdir / "fixed-document.xml"), "settings": dict(
-        instance_path=settings.instance_path, database_url=settings.database_url,
-        xml_curl_password=settings.xml_curl_password, secret_key=settings.secret_key,
-        esl_password=settings.esl_password)}))
+    config.write_text(json.dumps({
+        "tcp_nodelay": not args.nagle, "fixed_document": str(workdir / "fixed-document.xml"),
+        "settings": dict(instance_path=settings.instance_path, database_url=settings.database_url,
+                         xml_curl_password=settings.xml_curl_password, secret_key=settings.secret_key,
+                         esl_password=settings.esl_password)}))
     profile_env = {"BENCH_CPROFILE": str(workdir / "real.prof")} if args.profile else None
     servers: dict[str, Server] = {}
     try:
@@ -123,7 +125,7 @@ def _measure(args, servers, seeded, settings, client_cpu, workdir) -> dict:
         return _spec(args, servers[kind], seeded, settings, client_cpu, path=path, **extra)
 
     runs: dict[str, list[dict]] = {"floor_max": [], "ceiling_max": [], "real_max": []}
-    plan = [("floor_max", "wsgi-fixed")] + [("ceiling_max", "flask-fixed"), ("real_max", "real")] * args.repeat
+    plan = [("floor_max", "wsgi-fixed"), *[("ceiling_max", "flask-fixed"), ("real_max", "real")] * args.repeat]
     for n, (name, kind) in enumerate(plan):
         result = run_load(spec(kind, mode="max"), workdir, f"{name}-{n}")
         runs[name].append(result)

@@ -25,7 +25,7 @@ def templates() -> list[list[tuple[str, str]]]:
     return [[tuple(item.split("=", 1)) for item in f.read_text().strip().split("&")] for f in files]
 
 
-def _rewrite(fields: list[tuple[str, str]], domain: str, user: str, seq: int, rng: random.Random) -> bytes:
+def rewrite(fields: list[tuple[str, str]], domain: str, user: str, seq: int, rng: random.Random) -> bytes:
     values = {
         "key_value": domain, "sip_auth_username": user, "sip_auth_realm": domain,
         "sip_to_user": user, "sip_to_host": domain, "sip_from_user": user, "sip_from_host": domain,
@@ -50,5 +50,5 @@ def pool(domains: list[str], numbers: list[str], *, port: int, user: str, passwo
     rng = random.Random(seed)
     auth = base64.b64encode(f"{user}:{password}".encode()).decode()
     forms = templates()
-    return [request_bytes(_rewrite(rng.choice(forms), rng.choice(domains), rng.choice(numbers), 500 + i, rng),
+    return [request_bytes(rewrite(rng.choice(forms), rng.choice(domains), rng.choice(numbers), 500 + i, rng),
                           port, auth, path) for i in range(size)]

@@ -10,7 +10,9 @@ bytes (bench.bodies); a response is read by Content-Length and checked: status 2
 - ``rate``: open loop. A scheduler releases request i at t0 + i/rate whatever happened before;
   an idle connection takes it, or it waits in the queue for one. Latency runs from the
   *scheduled* time to the end of the answer, so a slow server (or a late client) cannot hide
-  its queueing (no coordinated omission).
+  its queueing (no coordinated omission). libev's timers fire up to ~1 ms late, so the
+  scheduler sleeps until 2 ms before a due time, then spins on ``gevent.idle()`` (which lets
+  every ready socket be served first): the load core shows ~100 % busy in this mode, by design.
 
 Both sample their own CPU time and the server's (/proc/<pid>/stat) over the window, to show
 which side is saturated.
@@ -30,8 +32,7 @@ from gevent.queue import Queue  # noqa: E402
 from . import bodies  # noqa: E402
 from .stats import Window, cpu_seconds  # noqa: E402
 
-
-TIMER_SLACK = 0.002  # seconds
+TIMER_SLACK = 0.002  # seconds before a due time at which the scheduler stops sleeping and spins
 
 
 class Connection:

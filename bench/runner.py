@@ -127,8 +127,9 @@ def run_load(spec: dict, workdir: Path, name: str) -> dict:
     path = workdir / f"load-{name}.json"
     path.write_text(json.dumps(spec))
     limit = spec["warmup"] + spec["duration"] + 60
-    done = subprocess.run([sys.executable, "-m", "bench.load", str(path)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=limit, stdin=subprocess.DEVNULL, preexec_fn=_pin(spec.get("cpu")))
+    done = subprocess.run([sys.executable, "-m", "bench.load", str(path)], cwd=ROOT, text=True,
+                          capture_output=True, timeout=limit, stdin=subprocess.DEVNULL,
+                          preexec_fn=_pin(spec.get("cpu")))
     if done.returncode != 0:
         raise RuntimeError(f"load phase {name} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])

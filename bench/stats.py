@@ -67,8 +67,9 @@ class Window:
         gevent.sleep(max(0.0, self.end - now()))
         t1, c1, s1, m1, st1 = take()
         wall = t1 - t0
+        others = max(0.0, (m1 - m0) - (c1 - c0) - (s1 - s0))
         self.cpu = {"client_cpu": (c1 - c0) / wall, "server_cpu": (s1 - s0) / wall,
-                    "other_cpu": max(0.0, (m1 - m0) - (c1 - c0) - (s1 - s0)) / wall, "steal": (st1 - st0) / wall}
+                    "other_cpu": others / wall, "steal": (st1 - st0) / wall}
 
     def summary(self) -> dict:
         lat, waits = sorted(self.latencies), sorted(self.waits)

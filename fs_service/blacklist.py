@@ -1,10 +1,10 @@
 """Blacklist rules of an account: list with search, create, edit, delete, delete all (BL-1..3).
 
 Matching rules and the refusal cause are documented in :mod:`fs_service.blacklist_match`.
-Each change renews the account's row in ``blacklist_versions``; the dialplan reads that
-token with the dialed number (same query) and rebuilds its cached :class:`Matcher` only when
-the token changed, so thousands of rules cost nothing per call and a saved rule is live on
-the next call in every process.
+Each change renews the account's blacklist token (fs_service.call_versions); the dialplan
+reads it with the dialed number (same query) and rebuilds its cached :class:`Matcher` only
+when it changed, so thousands of rules cost nothing per call and a saved rule is live on the
+next call in every process.
 """
 from __future__ import annotations
 
@@ -12,11 +12,12 @@ import re
 
 import sqlalchemy as sa
 
+from . import call_versions
+from .blacklist_match import Matcher, Rule, Screening, caller_forms
 from .db import db
 from .errors import NotFound, ValidationFailed
-from .models import Account, BlacklistRule, BlacklistVersion
-from .models.numbers import BLACKLIST_ACTIONS, MATCH_KINDS, new_token
-from .blacklist_match import Matcher, Rule, Screening, caller_forms
+from .models import Account, BlacklistRule
+from .models.numbers import BLACKLIST_ACTIONS, MATCH_KINDS
 
 DIGITS = re.compile(r"^[0-9]{1,20}$")
 DIGITS_ERROR = "digits only, without spaces or dashes (e.g. 5149073400)"
@@ -29,11 +30,7 @@ _cache: dict[int, tuple[str, Matcher]] = {}
 
 
 def _touch(account_id: int) -> None:
-    version = db.session.get(BlacklistVersion, account_id)
-    if version is None:
-        db.session.add(BlacklistVersion(account_id=account_id, token=new_token()))
-    else:
-        version.token = new_token()
+    call_versions.touch(account_id, blacklist=True)
 
 
 def _check(account: Account, values: dict, own_id: int | None) -> dict:

@@ -36,9 +36,15 @@ def utcnow() -> datetime:
 
 
 @event.listens_for(Engine, "connect")
-def _sqlite_foreign_keys(dbapi_connection, _record) -> None:
-    """SQLite ignores ON DELETE CASCADE unless asked per connection; PostgreSQL always enforces."""
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    """SQLite ignores ON DELETE CASCADE unless asked per connection (PostgreSQL always enforces).
+    WAL lets the web read while the ESL listener commits, and synchronous=NORMAL keeps commits
+    cheap (still durable across a process crash; only an OS crash may lose the last commits)."""
     if type(dbapi_connection).__module__.startswith("sqlite3"):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        if cursor.execute("PRAGMA database_list").fetchone()[2]:  # a file, not :memory:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA synchronous=NORMAL")
         cursor.close()

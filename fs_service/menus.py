@@ -12,6 +12,7 @@ from typing import Mapping
 
 import sqlalchemy as sa
 
+from . import call_versions
 from .db import db
 from .errors import NotFound, ValidationFailed
 from .models import Account, Treatment, WelcomeMenu, WelcomeMenuKey
@@ -76,6 +77,7 @@ def create_menu(account: Account, *, name: str, language: str | None = None, gre
                   timeout_treatment_id=timeout_treatment_id)
     menu = WelcomeMenu(account_id=account.id, **_check(account, values, None))
     db.session.add(menu)
+    call_versions.touch(account.id, routing=True)
     db.session.flush()
     return menu
 
@@ -87,11 +89,13 @@ def update_menu(account: Account, menu: WelcomeMenu, changes: dict) -> WelcomeMe
     current = {name: getattr(menu, name) for name in FIELDS}
     for name, value in _check(account, current | changes, menu.id).items():
         setattr(menu, name, value)
+    call_versions.touch(account.id, routing=True)
     return menu
 
 
 def delete_menu(account: Account, menu: WelcomeMenu) -> None:
     """Its keys go with it; treatments that ran it now fall back to their default."""
+    call_versions.touch(account.id, routing=True)
     db.session.delete(menu)
 
 
@@ -113,5 +117,6 @@ def set_menu_keys(account: Account, menu: WelcomeMenu, keys: Mapping[str, int | 
             clean[digit] = owned_treatment_id(account, treatment_id, f"keys.{digit}")
     db.session.execute(sa.delete(WelcomeMenuKey).where(WelcomeMenuKey.menu_id == menu.id))
     db.session.add_all(WelcomeMenuKey(menu_id=menu.id, digit=d, treatment_id=t) for d, t in clean.items())
+    call_versions.touch(account.id, routing=True)
     db.session.flush()
     return menu_keys(menu)

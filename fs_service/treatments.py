@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from . import call_versions
 from .db import db
 from .errors import NotFound, ValidationFailed
 from .models import Account, Extension, Mailbox, PhoneNumber, ScheduleException, Treatment, WelcomeMenu
@@ -95,6 +96,7 @@ def _check(account: Account, values: dict, own_id: int | None) -> dict:
 def create_treatment(account: Account, **values) -> Treatment:
     treatment = Treatment(account_id=account.id, **_check(account, values, None))
     db.session.add(treatment)
+    call_versions.touch(account.id, routing=True)
     db.session.flush()
     return treatment
 
@@ -106,7 +108,8 @@ def update_treatment(account: Account, treatment: Treatment, changes: dict) -> T
     current = {name: getattr(treatment, name) for name in FIELDS}
     for name, value in _check(account, current | changes, treatment.id).items():
         setattr(treatment, name, value)
-    return treatment  # cached number rules hold only treatment ids: nothing to recompile
+    call_versions.touch(account.id, routing=True)
+    return treatment
 
 
 def bump_numbers_using(treatment_id: int) -> None:
@@ -120,6 +123,7 @@ def bump_numbers_using(treatment_id: int) -> None:
 def delete_treatment(account: Account, treatment: Treatment) -> None:
     """Where it was used: numbers and exceptions fall back to their default, menu keys vanish."""
     bump_numbers_using(treatment.id)
+    call_versions.touch(account.id, routing=True)
     db.session.delete(treatment)
 
 

@@ -45,6 +45,13 @@ def esl(node: str) -> None:
     run_esl(_app(), node)
 
 
+@main.command()
+def voicemail() -> None:
+    """Run the voicemail service alone (the outbound socket FreeSWITCH connects to)."""
+    from .server import run_voicemail
+    run_voicemail(_app())
+
+
 @main.group()
 def db() -> None:
     """Database schema."""

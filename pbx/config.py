@@ -54,6 +54,11 @@ class Settings:
     esl_password: str = ""
     esl_timeout: float = 3.0
     esl_retry_seconds: int = 30
+    esl_probe_seconds: int = 20  # liveness probe (api status) on each listener connection
+    esl_resync_seconds: int = 300  # full state resync even without a reconnect
+    esl_backoff_max_seconds: int = 30  # reconnect backoff cap
+    park_timeout_seconds: int = 120  # a parked call rings back the extension that parked it
+    click_to_call_ring_seconds: int = 30  # how long the user's own phone rings first
     sip_server: str = ""  # host name given to phones and softphones; default: host
     sip_port: int = 5060
     # mail

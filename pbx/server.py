@@ -11,6 +11,7 @@ from gevent.pywsgi import WSGIServer
 from esl_handlers import dispatcher
 from esl_handlers.lanes import Lanes
 from esl_handlers.listener import NodeListener
+from esl_handlers.outbound import start_voicemail_server
 
 log = logging.getLogger("pbx.server")
 
@@ -58,6 +59,7 @@ def freeze_startup_objects() -> None:
 def serve(app: Flask, host: str, port: int) -> None:
     freeze_startup_objects()
     start_esl_side(app)
+    start_voicemail_server(app)
     server = WSGIServer((host, port), app, log=None, error_log=log)
     server.init_socket()
     url = f"http://{host}:{server.server_port}/"
@@ -74,3 +76,11 @@ def run_esl(app: Flask, node: str) -> None:
     log.info("esl side running node=%s", node)
     freeze_startup_objects()
     gevent.joinall(start_esl_side(app, only=node).greenlets)
+
+
+def run_voicemail(app: Flask) -> None:
+    """Production layout: the voicemail service FreeSWITCH's ``socket`` app connects to
+    (PBX_VOICEMAIL_SOCKET), with its email retry loop. Run one per address you configure."""
+    freeze_startup_objects()
+    log.info("voicemail service running socket=%s", app.config["PBX"].voicemail_socket)
+    gevent.joinall(start_voicemail_server(app))

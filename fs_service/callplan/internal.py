@@ -7,6 +7,7 @@ from ..numbering import PARK, PARK_SLOTS, VOICEMAIL_ACCESS
 from . import stages
 from .extension_call import plan_extension, plan_forward_confirmed
 from .model import AccountRouting, CallRequest, ExtensionSnapshot
+from .dialing import classify
 from .outbound import ACCESS_CODE_VARIABLE, plan_outbound
 from .steps import CALL_REJECTED, UNALLOCATED_NUMBER, Hangup, Intercept, Plan, Voicemail, VoicemailLogin
 
@@ -27,7 +28,7 @@ def caller_extension_number(req: CallRequest) -> str:
     return req.var("user_name").split("-", 1)[0]
 
 
-def _stage_plan(req: CallRequest, routing: AccountRouting, caller: ExtensionSnapshot,
+def _stage_plan(req: CallRequest, routing: AccountRouting, caller: ExtensionSnapshot | None,
                 directory: AccountDirectory) -> Plan | None:
     stage = stages.decode(req.var(stages.VARIABLE))
     if stage is None:
@@ -39,32 +40,24 @@ def _stage_plan(req: CallRequest, routing: AccountRouting, caller: ExtensionSnap
             hops = int(req.var("pbx_forward_hops", "0") or 0)
             return Plan(tuple(plan_forward_confirmed(callee, routing, req.var("pbx_forward_choice"), hops)),
                         "forward confirmed" if req.var("pbx_forward_choice") == "1" else "forward declined")
-    if kind == stages.ACCESS_CODE and ident == str(caller.id):
+    if kind == stages.ACCESS_CODE and caller is not None and ident == str(caller.id):
         return plan_outbound(req.destination, caller, routing, typed_code=req.var(ACCESS_CODE_VARIABLE))
     return Plan.of(Hangup(CALL_REJECTED), reason="stale or foreign dialogue stage")
 
 
-def plan_internal(req: CallRequest, routing: AccountRouting, directory: AccountDirectory) -> Plan:
-    if req.var("domain_name").lower() != routing.domain:
-        return Plan.of(Hangup(CALL_REJECTED), reason="caller not authenticated in this account")
-    caller = directory.extension(caller_extension_number(req))
-    if caller is None:
-        return Plan.of(Hangup(CALL_REJECTED), reason="caller is not an extension of this account")
-    staged = _stage_plan(req, routing, caller, directory)
-    if staged is not None:
-        return staged
+def _plan_destination(req: CallRequest, routing: AccountRouting, directory: AccountDirectory,
+                      caller: ExtensionSnapshot | None) -> Plan | None:
+    """Destinations anyone in the account's context may reach, a transferred caller included."""
     dest = req.destination
     callee = directory.extension(dest)
     if callee is not None:
         hops = int(req.var("pbx_forward_hops", "0") or 0)
+        record = caller is not None and caller.recording in ("outbound", "all")
         return plan_extension(callee, routing, caller_name=req.caller_name, caller_number=req.caller_number,
-                              record=caller.recording in ("outbound", "all"), hops=hops)
+                              record=record, hops=hops)
     if dest == VOICEMAIL_ACCESS:
-        return Plan.of(VoicemailLogin(routing.domain, caller.voicemail_box), reason="voicemail access")
-    if dest.startswith(PICKUP_PREFIX) and dest[2:].isdigit():
-        if not caller.pickup_allowed:
-            return Plan.of(Hangup(CALL_REJECTED), reason="call pickup not allowed for this extension")
-        return Plan.of(Intercept(f"${{hash(select/{routing.domain}-ringing/{dest[2:]})}}"), reason="pickup")
+        return Plan.of(VoicemailLogin(routing.domain, caller.voicemail_box if caller else None),
+                       reason="voicemail access")
     if dest == PARK or dest in PARK_SLOTS:
         parked = directory.park_plan(dest, caller)
         if parked is not None:
@@ -72,7 +65,37 @@ def plan_internal(req: CallRequest, routing: AccountRouting, directory: AccountD
     box = directory.standalone_mailbox(dest)
     if box is not None:
         return Plan.of(Voicemail(box, routing.domain), reason="mailbox")
-    outbound = plan_outbound(dest, caller, routing)
-    if outbound is not None:
-        return outbound
-    return Plan.of(Hangup(UNALLOCATED_NUMBER), reason="unknown destination")
+    return None
+
+
+def _caller_only(req: CallRequest, routing: AccountRouting, caller: ExtensionSnapshot) -> Plan | None:
+    """Destinations that use the caller's own rights: pickup and calls through the carrier."""
+    dest = req.destination
+    if dest.startswith(PICKUP_PREFIX) and dest[2:].isdigit():
+        if not caller.pickup_allowed:
+            return Plan.of(Hangup(CALL_REJECTED), reason="call pickup not allowed for this extension")
+        return Plan.of(Intercept(f"${{hash(select/{routing.domain}-ringing/{dest[2:]})}}"), reason="pickup")
+    return plan_outbound(dest, caller, routing)
+
+
+def plan_internal(req: CallRequest, routing: AccountRouting, directory: AccountDirectory) -> Plan:
+    """A call in the account's context.
+
+    Only FreeSWITCH puts a channel in this context: a phone authenticated in the domain (its
+    ``user_context``), or a transfer (our own dialplan, or a phone's blind transfer of the other
+    party). A transferred channel is a *guest*: it reaches extensions, park, mailboxes and
+    voicemail login, never the carrier or pickup, which need an extension's own rights.
+    """
+    authenticated = req.var("domain_name").lower() == routing.domain
+    caller = directory.extension(caller_extension_number(req)) if authenticated else None
+    if authenticated and caller is None:
+        return Plan.of(Hangup(CALL_REJECTED), reason="caller is not an extension of this account")
+    staged = _stage_plan(req, routing, caller, directory)
+    if staged is not None:
+        return staged
+    planned = _plan_destination(req, routing, directory, caller)
+    if planned is None and caller is not None:
+        planned = _caller_only(req, routing, caller)
+    if planned is None and caller is None and classify(req.destination) is not None:
+        return Plan.of(Hangup(CALL_REJECTED), reason="transferred caller may not call out")
+    return planned or Plan.of(Hangup(UNALLOCATED_NUMBER), reason="unknown destination")

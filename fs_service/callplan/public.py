@@ -7,9 +7,9 @@ blacklist (refused → ``CALL_REJECTED``, SIP 603), decide open / closed / excep
 preview calls — and plan that treatment; the closure message (HRS-4) plays first when the
 call follows the number's usual closed behaviour.
 
-Later requests of the same call are our own re-entries (a welcome menu key, its timeout, a
-forward to another extension, "press 1 to be forwarded"): the channel carries
-``pbx_number_id``, and ``pbx_stage`` says which dialogue is resuming.
+Later requests of the same call are re-entries — a welcome menu key or its timeout, a forward
+to another extension, "press 1 to be forwarded", or a phone's blind transfer of the call: the
+channel carries ``pbx_number_id``, and ``pbx_stage`` says which dialogue is resuming.
 """
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ from .extension_call import plan_forward_confirmed
 from .model import CallRequest
 from .public_model import MENU_FAILURES_VARIABLE, NUMBER_VARIABLE, NumberEntry, PublicWorld
 from .steps import CALL_REJECTED, UNALLOCATED_NUMBER, Answer, Hangup, Play, Plan, RecordClosure, Set, Step, \
-    VoicemailLogin
+    Voicemail, VoicemailLogin
 from .treatment_plan import (MENU, MENU_TIMEOUT, Caller, menu_steps, not_in_service, office_closed, plan_treatment,
                              public_transfers, ring_extension)
 
@@ -92,10 +92,20 @@ def plan_reentry(req: CallRequest, entry: NumberEntry, world: PublicWorld) -> Pl
         steps = plan_forward_confirmed(ext, world.routing(entry), req.var("pbx_forward_choice"),
                                        _caller(req).forward_hops).steps
         return Plan(tuple(public_transfers(steps, entry.domain)), "forward choice")
+    return Plan((clear, *transferred(req, entry, world, directory)), f"transferred to {req.destination}")
+
+
+def transferred(req: CallRequest, entry: NumberEntry, world: PublicWorld, directory) -> list[Step]:
+    """A forward to another extension, or a phone's blind transfer of this call (the carrier's
+    leg stays in ``public``): extensions, standalone mailboxes and 8500 of the same account
+    only — never an external number, since nobody's toll rights apply here."""
     ext = directory.extension(req.destination)
-    if ext is None:
-        return Plan.of(clear, Hangup(UNALLOCATED_NUMBER), reason=f"no extension {req.destination!r}")
-    return Plan((clear, *ring_extension(world, entry, ext, _caller(req))), f"forwarded to {ext.number}")
+    if ext is not None:
+        return ring_extension(world, entry, ext, _caller(req))
+    if req.destination == VOICEMAIL_ACCESS:
+        return [VoicemailLogin(entry.domain)]
+    box = directory.standalone_mailbox(req.destination) if req.destination.isdigit() else None
+    return [Voicemail(box, entry.domain)] if box else [Hangup(UNALLOCATED_NUMBER)]
 
 
 def menu_choice(req: CallRequest, entry: NumberEntry, world: PublicWorld, menu_id: int) -> list[Step]:

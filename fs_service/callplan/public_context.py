@@ -1,10 +1,10 @@
 """Loads what the public planner needs from the database (the public twin of context.py).
 
-One query per call finds the dialed number with its account, its rules token and its
-account's blacklist token. The compiled rules (weekly ranges, every exception) and the
-blacklist matcher are cached per process and rebuilt only when their token changed, so 200
-exceptions and thousands of blacklist rules cost nothing per call, and a saved change is live
-on the next call in every process. Treatments and menus are read fresh (one small query each).
+One query per call finds the dialed number with its account and its three tokens; the
+number's rules, the account's routing (public_cache) and its blacklist matcher
+(fs_service.blacklist) come from per-process copies that those tokens keep current. So 200
+exceptions, thousands of blacklist rules and a welcome menu cost no further query; only an
+extension (planned with its live settings) or a mailbox is read for the call itself.
 """
 from __future__ import annotations
 
@@ -12,11 +12,8 @@ import sqlalchemy as sa
 
 from .. import blacklist
 from ..db import db
-from ..models import (Account, BlacklistVersion, Mailbox, PhoneNumber, Treatment, WelcomeMenu,
-                      WelcomeMenuKey)
-from ..schedule_rules import NumberRules
-from ..schedules import rules_for
-from . import clock
+from ..models import Account, CallVersion, Mailbox, PhoneNumber
+from . import clock, public_cache
 from .context import DbDirectory, routing_for
 from .ivr_menu import IvrMenu, ivr_menu, menu_id_of
 from .model import CallRequest
@@ -24,35 +21,14 @@ from .public import plan_public
 from .public_model import MenuSnapshot, NumberEntry, TreatmentSnapshot
 from .steps import Plan
 
-MAX_CACHED_RULES = 20000
-_rules: dict[int, tuple[str, NumberRules]] = {}
 _NUMBER = sa.select(PhoneNumber.id, PhoneNumber.account_id, PhoneNumber.e164, PhoneNumber.rules_token,
-                    PhoneNumber.closure_message_path, PhoneNumber.is_fax, Account.sip_domain, BlacklistVersion.token) \
+                    PhoneNumber.closure_message_path, PhoneNumber.is_fax, Account.sip_domain,
+                    CallVersion.blacklist_token, CallVersion.routing_token) \
     .join(Account, Account.id == PhoneNumber.account_id) \
-    .outerjoin(BlacklistVersion, BlacklistVersion.account_id == PhoneNumber.account_id) \
+    .outerjoin(CallVersion, CallVersion.account_id == PhoneNumber.account_id) \
     .where(Account.enabled.is_(True))
-_TREATMENT = (Treatment.id, Treatment.kind, Treatment.extension_id, Treatment.mailbox_id, Treatment.menu_id,
-              Treatment.message_path, Treatment.message_then, Treatment.next_treatment_id)
-
-
-def cached_rules(number_id: int, token: str) -> NumberRules:
-    """The number's compiled rules for this token (an empty token, from before tokens, is
-    never cached)."""
-    found = _rules.get(number_id)
-    if found is not None and token and found[0] == token:
-        return found[1]
-    rules = rules_for(db.session.get(PhoneNumber, number_id))
-    if len(_rules) >= MAX_CACHED_RULES:
-        _rules.clear()
-    _rules[number_id] = (token, rules)
-    return rules
-
-
-def _entry(row) -> NumberEntry | None:
-    if row is None:
-        return None
-    return NumberEntry(row.id, row.account_id, row.sip_domain, row.e164, cached_rules(row.id, row.rules_token),
-                       row.closure_message_path, row.token, row.is_fax)
+_BY_E164 = _NUMBER.where(PhoneNumber.e164 == sa.bindparam("e164"))
+_BY_ID = _NUMBER.where(PhoneNumber.id == sa.bindparam("number_id"))
 
 
 class DbPublicWorld:
@@ -60,32 +36,33 @@ class DbPublicWorld:
 
     def __init__(self) -> None:
         self._accounts: dict[int, Account] = {}
+        self._routing: dict[int, public_cache.Routing] = {}
+
+    def _entry(self, statement, params: dict) -> NumberEntry | None:
+        row = db.session.connection().execute(statement, params).first()
+        if row is None:
+            return None
+        self._routing[row.account_id] = public_cache.routing.get(row.account_id, row.routing_token)
+        return NumberEntry(row.id, row.account_id, row.sip_domain, row.e164,
+                           public_cache.rules.get(row.id, row.rules_token), row.closure_message_path,
+                           row.blacklist_token, row.is_fax)
 
     def number_by_e164(self, e164: str) -> NumberEntry | None:
-        return _entry(db.session.execute(_NUMBER.where(PhoneNumber.e164 == e164)).first())
+        return self._entry(_BY_E164, {"e164": e164})
 
     def number_by_id(self, number_id: int) -> NumberEntry | None:
-        return _entry(db.session.execute(_NUMBER.where(PhoneNumber.id == number_id)).first())
+        return self._entry(_BY_ID, {"number_id": number_id})
 
     def screen(self, entry: NumberEntry, caller_number: str, variables):
         return blacklist.screen(entry.account_id, entry.blacklist_token, caller_number, variables)
 
     def treatment(self, account_id: int, treatment_id: int) -> TreatmentSnapshot | None:
-        row = db.session.execute(sa.select(*_TREATMENT).where(Treatment.id == treatment_id,
-                                                              Treatment.account_id == account_id)).first()
-        return TreatmentSnapshot(*row) if row else None
+        routing = self._routing.get(account_id)
+        return routing.treatments.get(treatment_id) if routing else None
 
     def menu(self, account_id: int, menu_id: int) -> MenuSnapshot | None:
-        rows = db.session.execute(sa.select(
-            WelcomeMenu.id, WelcomeMenu.account_id, WelcomeMenu.language, WelcomeMenu.greeting_path,
-            WelcomeMenu.timeout_seconds, WelcomeMenu.repeat_count, WelcomeMenu.dial_by_extension,
-            WelcomeMenu.timeout_treatment_id, WelcomeMenuKey.digit, WelcomeMenuKey.treatment_id)
-            .outerjoin(WelcomeMenuKey, WelcomeMenuKey.menu_id == WelcomeMenu.id)
-            .where(WelcomeMenu.id == menu_id, WelcomeMenu.account_id == account_id)).all()
-        if not rows:
-            return None
-        keys = {r.digit: r.treatment_id for r in rows if r.digit is not None}
-        return MenuSnapshot(*rows[0][:8], keys=keys)
+        routing = self._routing.get(account_id)
+        return routing.menus.get(menu_id) if routing else None
 
     def mailbox_number(self, account_id: int, mailbox_id: int) -> str | None:
         return db.session.scalar(sa.select(Mailbox.number).where(Mailbox.id == mailbox_id,

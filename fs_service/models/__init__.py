@@ -5,7 +5,7 @@ from .devices import AddressBook, Contact, Device, DeviceContact, DeviceLine, bo
 from .extensions import Extension, Softphone
 from .fax import FaxJob, ReceivedFax
 from .live import ActiveChannel, NodeStatus, ParkedCall, PendingFsCommand, Registration
-from .numbers import (BlacklistRule, BlacklistVersion, Gateway, PhoneNumber, ScheduleException, ScheduleRange,
+from .numbers import (BlacklistRule, CallVersion, Gateway, PhoneNumber, ScheduleException, ScheduleRange,
                       Treatment, WelcomeMenu, WelcomeMenuKey)
 from .voicemail import Greeting, Mailbox, VoicemailMessage
 
@@ -15,6 +15,6 @@ __all__ = [
     "AddressBook", "Contact", "Device", "DeviceContact", "DeviceLine", "book_access", "book_contacts",
     "Extension", "Softphone", "FaxJob", "ReceivedFax",
     "ActiveChannel", "NodeStatus", "ParkedCall", "PendingFsCommand", "Registration",
-    "BlacklistRule", "BlacklistVersion", "Gateway", "PhoneNumber", "ScheduleException", "ScheduleRange",
+    "BlacklistRule", "CallVersion", "Gateway", "PhoneNumber", "ScheduleException", "ScheduleRange",
     "Treatment", "WelcomeMenu", "WelcomeMenuKey", "Greeting", "Mailbox", "VoicemailMessage",
 ]

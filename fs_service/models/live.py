@@ -16,6 +16,8 @@ class NodeStatus(db.Model):
     name: Mapped[str] = mapped_column(sa.String(64), primary_key=True)
     connected: Mapped[bool] = mapped_column(default=False)
     last_change_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # Refreshed by the listener's probe: the web can tell a dead `pbx esl` from a connected node.
+    last_seen_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     last_error: Mapped[str | None] = mapped_column(sa.String(255))
 
 
@@ -51,6 +53,7 @@ class ParkedCall(db.Model):
     __table_args__ = (sa.UniqueConstraint("lot", "slot"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
+    node: Mapped[str | None] = mapped_column(sa.String(64), index=True)  # resync replaces one node's rows
     lot: Mapped[str] = mapped_column(sa.String(253))
     slot: Mapped[str] = mapped_column(sa.String(8))
     uuid: Mapped[str] = mapped_column(sa.String(64))

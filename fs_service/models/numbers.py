@@ -141,9 +141,12 @@ class BlacklistRule(db.Model):
     created_at: Mapped[datetime] = created_at()
 
 
-class BlacklistVersion(db.Model):
-    """One row per account with rules; its token changes on every rule change (matcher cache key)."""
+class CallVersion(db.Model):
+    """Per account, tokens renewed on every change of what inbound calls read: the blacklist
+    (key of the compiled matcher each process caches) and the treatments and menus (key of the
+    cached routing). Read with the dialed number in one query."""
 
-    __tablename__ = "blacklist_versions"
+    __tablename__ = "call_versions"
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
-    token: Mapped[str] = mapped_column(sa.String(16), default=new_token)
+    blacklist_token: Mapped[str] = mapped_column(sa.String(16), default=new_token)
+    routing_token: Mapped[str] = mapped_column(sa.String(16), default=new_token)

@@ -10,7 +10,7 @@ from marshmallow import ValidationError
 from fs_service import blacklist, numbers, schedules, treatments
 from fs_service.db import db
 from fs_service.errors import NotFound, ValidationFailed
-from fs_service.models import BlacklistRule
+from fs_service.models import BlacklistRule, CallVersion
 from schema.blacklist import DeleteAllRulesSchema, RuleCreateSchema, RuleUpdateSchema
 from schema.menus import MenuCreateSchema, MenuKeysSchema
 from schema.numbers import ClosureMessageSchema, NumberCreateSchema, PreviewQuerySchema, TreatmentSchema
@@ -134,12 +134,12 @@ def test_blacklist_matcher_is_rebuilt_only_when_rules_change(acme):
     account, _ = acme
     blacklist.create_rule(account, digits="4185551234")
     db.session.commit()
-    token = blacklist.db.session.get(blacklist.BlacklistVersion, account.id).token
+    token = db.session.get(CallVersion, account.id).blacklist_token
     compiled = blacklist.matcher(account.id, token)
     assert blacklist.matcher(account.id, token) is compiled
     blacklist.create_rule(account, digits="4185550000")
     db.session.commit()
-    fresh = blacklist.db.session.get(blacklist.BlacklistVersion, account.id).token
+    fresh = db.session.get(CallVersion, account.id).blacklist_token
     assert fresh != token and not blacklist.screen(account.id, fresh, "4185550000").allowed
 
 

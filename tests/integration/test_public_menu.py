@@ -78,3 +78,15 @@ def test_a_menu_of_another_account_cannot_be_resumed(client, acme, menu):
     foreign = numbers.create_number(other, "+15145550177")
     db.session.commit()
     assert actions(client, in_menu(foreign, menu.id, "102"))[-1] == ("hangup", "NORMAL_CLEARING")
+
+
+def test_saved_menu_keys_are_live_on_the_next_keypress(client, acme, menu):
+    account, number, exts = acme
+    assert bridges(actions(client, in_menu(number, menu.id, "1"))) == ["user/101@acme.test"]
+    to_102 = treatments.create_treatment(account, kind="extension", extension_id=exts["102"].id)
+    menus.set_menu_keys(account, menu, {"1": to_102.id})
+    db.session.commit()
+    assert bridges(actions(client, in_menu(number, menu.id, "1"))) == ["user/102@acme.test"]
+    treatments.update_treatment(account, to_102, dict(kind="voicemail_login"))
+    db.session.commit()
+    assert ("set", "pbx_vm_action=login") in actions(client, in_menu(number, menu.id, "1"))

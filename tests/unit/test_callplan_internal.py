@@ -6,7 +6,7 @@ from dataclasses import replace
 import pytest
 
 from fs_service.callplan.internal import plan_internal
-from fs_service.callplan.model import CallRequest, Identity
+from fs_service.callplan.model import CallRequest, Forward, Identity
 from fs_service.callplan.steps import (Answer, CollectDigits, Hangup, Intercept, Play, Record, Ring, Set, Transfer,
                                        Voicemail, VoicemailLogin)
 from tests.unit.test_callplan_extension import BASE, ROUTING
@@ -50,10 +50,42 @@ def test_softphone_caller_calls_as_its_extension():
     assert plan.reason == "ring"
 
 
-def test_unauthenticated_or_foreign_domain_callers_are_rejected():
-    req = CallRequest("acme.test", "101", "100", "", "u", {"user_name": "100", "domain_name": "beta.test"})
+def guest(destination, **variables):
+    """A channel transferred into the account's context (e.g. a blind transfer of a customer)."""
+    req = CallRequest("acme.test", destination, "4185551234", "Client", "u", variables)
+    return plan_internal(req, ROUTING, Directory(CALLER, CALLEE, mailboxes={"3000"}))
+
+
+def test_a_transferred_caller_reaches_extensions_mailboxes_and_voicemail_login():
+    assert guest("101").reason == "ring"
+    assert guest("3000").steps == (Voicemail("3000", "acme.test"),)
+    assert guest("8500").steps == (VoicemailLogin("acme.test", None),)
+
+
+@pytest.mark.parametrize("destination", ["5145551234", "011331234567", "911"])
+def test_a_transferred_caller_never_dials_out(destination):
+    assert guest(destination).steps == (Hangup("CALL_REJECTED"),)
+
+
+def test_a_transferred_caller_cannot_pick_up_calls():
+    assert guest("**101").steps == (Hangup("UNALLOCATED_NUMBER"),)
+
+
+def test_forward_confirm_reentry_works_for_a_transferred_caller():
+    fwd = replace(CALLEE, forward=Forward("confirm", "5145551234", False))
+    req = CallRequest("acme.test", "101", "4185551234", "Client", "u",
+                      {"pbx_stage": f"forward-confirm:{fwd.id}", "pbx_forward_choice": "1"})
+    plan = plan_internal(req, ROUTING, Directory(CALLER, fwd))
+    assert plan.reason == "forward confirmed" and any(isinstance(s, Ring) for s in plan.steps)
+
+
+def test_a_user_authenticated_in_another_domain_is_a_guest_here():
+    req = CallRequest("acme.test", "5145551234", "100", "", "u", {"user_name": "100", "domain_name": "beta.test"})
     assert plan_internal(req, ROUTING, Directory(CALLER, CALLEE)).steps == (Hangup("CALL_REJECTED"),)
-    req = CallRequest("acme.test", "101", "100", "", "u", {})
+
+
+def test_an_authenticated_user_that_is_no_extension_is_rejected():
+    req = CallRequest("acme.test", "101", "555", "", "u", {"user_name": "555", "domain_name": "acme.test"})
     assert plan_internal(req, ROUTING, Directory(CALLER, CALLEE)).steps == (Hangup("CALL_REJECTED"),)
 
 

@@ -58,6 +58,9 @@ class World:
 
             def extension_by_id(self, extension_id):
                 return next((e for e in world.extensions.values() if e.id == extension_id), None)
+
+            def standalone_mailbox(self, number):
+                return {"3000": "3000"}.get(number)
         return Directory()
 
     def routing(self, entry):
@@ -182,3 +185,11 @@ def test_a_menu_that_times_out_into_itself_hangs_up_instead_of_looping():
 
 def test_reentry_for_an_unknown_number_id_is_treated_as_a_new_call():
     assert plan(world(), pbx_number_id="99").steps[0] == Set("pbx_number_id", "4")
+
+
+def test_blind_transfer_of_an_inbound_call_stays_within_the_account():
+    w, again = world(), dict(pbx_number_id="4")
+    assert any(isinstance(s, Ring) for s in plan(w, destination="102", **again).steps)
+    assert plan(w, destination="3000", **again).steps[-1] == Voicemail("3000", "acme.test")
+    assert plan(w, destination="8500", **again).steps[-1] == VoicemailLogin("acme.test")
+    assert plan(w, destination="5145551234", **again).steps[-1] == Hangup("UNALLOCATED_NUMBER")

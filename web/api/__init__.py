@@ -17,9 +17,11 @@ from schema.api_errors import ApiErrorSchema
 from web.errors import is_api_request
 
 from . import accounts, auth, extension_settings, extensions, softphones
+from . import voicemail, voicemail_messages
 from .base import PREFIX
 
-BLUEPRINTS = (auth.bp, accounts.bp, extensions.bp, extension_settings.bp, softphones.bp)
+BLUEPRINTS = (auth.bp, accounts.bp, extensions.bp, extension_settings.bp, softphones.bp, voicemail.bp,
+              voicemail_messages.bp)
 SECURITY = [{"bearerAuth": []}, {"sessionCookie": []}]
 
 

@@ -90,6 +90,19 @@ EXACT = {
     "call park slot": N_("call park slot"),
     "conference access": N_("conference access"),
     "closure message recording": N_("closure message recording"),
+    # voicemail (schema/voicemail.py, fs_service/voicemail/, web/voicemail_access.py)
+    "use 2 to 5 digits": N_("Use 2 to 5 digits."),
+    "use 4 to 10 digits": N_("Use 4 to 10 digits."),
+    "an email address is required to keep messages off the server":
+        N_("An email address is required to keep messages off the server."),
+    "no such extension in this account": N_("No such extension in this account."),
+    "a mailbox attached to an extension has its number": N_("A mailbox attached to an extension has its number."),
+    "this extension already has a mailbox": N_("This extension already has a mailbox."),
+    "no such call treatment in this account": N_("No such call treatment in this account."),
+    "this field cannot be changed": N_("This field cannot be changed."),
+    "mailbox not found": N_("Mailbox not found."),
+    "message not found": N_("Message not found."),
+    "recording not found": N_("Recording not found."),
 }
 
 PATTERNS = [
@@ -115,6 +128,17 @@ PATTERNS = [
      N_("Must be one of: %(choices)s.")),
     (re.compile(r"^invalid input: (?P<fields>.+)$"),
      N_("Invalid input: %(fields)s.")),
+    # voicemail: mailbox numbers follow the extension rules (fs_service/voicemail/mailboxes.py)
+    (re.compile(r"^invalid mailbox number: use 2 to 5 digits, not starting with 0$"),
+     N_("Invalid mailbox number: use 2 to 5 digits, not starting with 0.")),
+    (re.compile(r"^invalid mailbox number: (?P<number>\S+) is reserved for (?P<purpose>.+)$"),
+     N_("Invalid mailbox number: %(number)s is reserved (%(purpose)s).")),
+    (re.compile(r"^(?P<number>\d+) is already used$"),
+     N_("%(number)s is already used.")),
+    (re.compile(r"^must be between (?P<min>\d+) and (?P<max>\d+)$"),
+     N_("Must be between %(min)s and %(max)s.")),
+    (re.compile(r"^Must be greater than or equal to (?P<min>\d+) and less than or equal to (?P<max>\d+)\.$"),
+     N_("Must be between %(min)s and %(max)s.")),
 ]
 
 

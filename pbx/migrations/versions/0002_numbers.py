@@ -1,4 +1,4 @@
-"""company numbers: rules cache tokens, blacklist versions, unique closure codes (issue 5)
+"""company numbers: rules cache tokens, per-account call versions, unique closure codes (issue 5)
 
 Revision ID: 0002_numbers
 Revises: 0001
@@ -21,17 +21,18 @@ def upgrade():
         batch_op.add_column(sa.Column('rules_token', sa.String(length=16), server_default='', nullable=False))
         batch_op.create_index('ix_phone_numbers_account_closure_code', ['account_id', 'closure_code'], unique=True)
     op.create_table(
-        'blacklist_versions',
+        'call_versions',
         sa.Column('account_id', sa.Integer(), nullable=False),
-        sa.Column('token', sa.String(length=16), nullable=False),
-        sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_blacklist_versions_account_id_accounts'),
+        sa.Column('blacklist_token', sa.String(length=16), nullable=False),
+        sa.Column('routing_token', sa.String(length=16), nullable=False),
+        sa.ForeignKeyConstraint(['account_id'], ['accounts.id'], name=op.f('fk_call_versions_account_id_accounts'),
                                 ondelete='CASCADE'),
-        sa.PrimaryKeyConstraint('account_id', name=op.f('pk_blacklist_versions')),
+        sa.PrimaryKeyConstraint('account_id', name=op.f('pk_call_versions')),
     )
 
 
 def downgrade():
-    op.drop_table('blacklist_versions')
+    op.drop_table('call_versions')
     with op.batch_alter_table('phone_numbers', schema=None) as batch_op:
         batch_op.drop_index('ix_phone_numbers_account_closure_code')
     if op.get_bind().dialect.name == 'sqlite':

@@ -1,0 +1,77 @@
+"""Per-process copies of what inbound calls read and rarely changes, keyed by tokens.
+
+- a number's rules (weekly ranges, every exception, its open/closed treatment ids), keyed by
+  ``phone_numbers.rules_token``;
+- an account's routing (its treatments, menus and menu keys), keyed by
+  ``call_versions.routing_token``.
+
+Both tokens come with the dialed number in the request's single query, so a copy is used only
+while it is current: a change committed by any process is live on the next call everywhere.
+Extensions (with their live state), mailboxes and the blacklist (fs_service.blacklist, its
+own matcher cache) are not in here. An empty or missing token is never cached.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import sqlalchemy as sa
+
+from ..db import db
+from ..models import PhoneNumber, Treatment, WelcomeMenu, WelcomeMenuKey
+from ..schedule_rules import NumberRules
+from ..schedules import rules_for
+from .public_model import MenuSnapshot, TreatmentSnapshot
+
+MAX_ENTRIES = 20000
+_TREATMENT = (Treatment.id, Treatment.kind, Treatment.extension_id, Treatment.mailbox_id, Treatment.menu_id,
+              Treatment.message_path, Treatment.message_then, Treatment.next_treatment_id)
+_MENU = (WelcomeMenu.id, WelcomeMenu.account_id, WelcomeMenu.language, WelcomeMenu.greeting_path,
+         WelcomeMenu.timeout_seconds, WelcomeMenu.repeat_count, WelcomeMenu.dial_by_extension,
+         WelcomeMenu.timeout_treatment_id)
+
+
+@dataclass(frozen=True)
+class Routing:
+    treatments: Mapping[int, TreatmentSnapshot] = field(default_factory=dict)
+    menus: Mapping[int, MenuSnapshot] = field(default_factory=dict)
+
+
+class TokenCache:
+    """key → (token, value); a value is rebuilt when its token differs (or is empty)."""
+
+    def __init__(self, build) -> None:
+        self.build = build
+        self.entries: dict[int, tuple[str, object]] = {}
+
+    def get(self, key: int, token: str | None):
+        found = self.entries.get(key)
+        if found is not None and token and found[0] == token:
+            return found[1]
+        value = self.build(key)
+        if token:
+            if len(self.entries) >= MAX_ENTRIES:
+                self.entries.clear()
+            self.entries[key] = (token, value)
+        return value
+
+
+def load_rules(number_id: int) -> NumberRules:
+    return rules_for(db.session.get(PhoneNumber, number_id))
+
+
+def load_routing(account_id: int) -> Routing:
+    treatments = {row.id: TreatmentSnapshot(*row) for row in db.session.execute(
+        sa.select(*_TREATMENT).where(Treatment.account_id == account_id))}
+    keys: dict[int, dict[str, int]] = {}
+    for menu_id, digit, treatment_id in db.session.execute(
+            sa.select(WelcomeMenuKey.menu_id, WelcomeMenuKey.digit, WelcomeMenuKey.treatment_id)
+            .join(WelcomeMenu, WelcomeMenu.id == WelcomeMenuKey.menu_id).where(WelcomeMenu.account_id == account_id)):
+        keys.setdefault(menu_id, {})[digit] = treatment_id
+    menus = {row.id: MenuSnapshot(*row, keys=keys.get(row.id, {})) for row in db.session.execute(
+        sa.select(*_MENU).where(WelcomeMenu.account_id == account_id))}
+    return Routing(treatments, menus)
+
+
+rules = TokenCache(load_rules)
+routing = TokenCache(load_routing)
