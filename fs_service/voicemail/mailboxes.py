@@ -141,6 +141,9 @@ def update_mailbox(account: Account, box: Mailbox, changes: dict) -> Mailbox:
         setattr(box, key, value)
     if "pin" in changes:
         box.failed_logins, box.locked_until = 0, None
+    if "email" in changes and box.extension is not None:
+        # The extension pages show Extension.voicemail_email; keep both in step (see extension_settings).
+        box.extension.voicemail_email = box.email
     return box
 
 

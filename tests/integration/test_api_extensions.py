@@ -54,6 +54,8 @@ def test_suggestions_offer_free_numbers(client):
     assert response.json == {"numbers": ["101", "102", "103"]}
     assert_error(client.get(f"{_base(account)}/suggestions?count=0", headers=bearer(admin)),
                  400, "validation_error", "count")
+    assert_error(client.get(f"{_base(account)}/suggestions?cuont=3", headers=bearer(admin)),
+                 400, "validation_error", "cuont")
 
 
 @pytest.mark.parametrize("number", ["311", "511", "911", "8500", "700", "705", "709", "0123", "1"])

@@ -225,9 +225,6 @@ def test_the_openapi_document_describes_the_mailbox_endpoints(client):
     assert "audio/wav" in audio["responses"]["200"]["content"]
 
 
-@pytest.mark.xfail(strict=True, reason="core issue: fs_service.voicemail.update_mailbox changes Mailbox.email but "
-                   "not Extension.voicemail_email, which the extension pages show and edit (extension_settings "
-                   "syncs only the other way), so the two addresses drift apart")
 def test_the_email_set_on_an_extensions_box_is_the_one_its_extension_shows(client, site):
     url = f"{_base(site.account)}/{site.own.id}"
     assert client.patch(url, headers=bearer(site.user), json={"email": "new@example.com"}).status_code == 200

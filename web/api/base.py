@@ -47,7 +47,7 @@ class ApiParser(FlaskParser):
     DEFAULT_VALIDATION_STATUS = 400
     # Let each schema's Meta.unknown (RAISE in StrictSchema) decide, for query strings too.
     DEFAULT_UNKNOWN_BY_LOCATION: dict[str, str | None] = {
-        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "querystring": None}
+        **FlaskParser.DEFAULT_UNKNOWN_BY_LOCATION, "querystring": None, "query": None}
 
     def handle_error(self, error: ma.ValidationError, req: Any, schema: ma.Schema, *,
                      error_status_code: int | None, error_headers: Any) -> NoReturn:
