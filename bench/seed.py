@@ -113,7 +113,7 @@ def seed(settings) -> Seeded:
     with app.app_context():
         logging.disable(logging.INFO)  # alembic's per-revision lines
         try:
-            flask_migrate.upgrade(directory=MIGRATIONS)
+            flask_migrate.upgrade(directory=MIGRATIONS, revision="heads")  # as `pbx db upgrade`
         except SystemExit as exc:  # flask_migrate logs alembic's error, then exits
             raise RuntimeError("bench: the migrations failed (see the error above)") from exc
         finally:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import re
+import threading
 
 import gevent
 from flask import Flask
@@ -57,10 +58,19 @@ def install_mwi_sender(app: Flask) -> None:
         mwi.set_sender(None)
         return
     timeout = app.config["PBX"].esl_timeout
+    hub, hub_thread = gevent.get_hub(), threading.get_ident()
 
-    def send(events: list[dict[str, str]]) -> None:
+    def spawn_all(events: list[dict[str, str]]) -> None:
         for node in nodes:
             greenlet = gevent.spawn(send_message_waiting, node, list(events), timeout)
             greenlet.link_exception(lambda g: log.error("mwi send died error=%r", g.exception))
+
+    def send(events: list[dict[str, str]]) -> None:
+        # The ESL lanes apply batches in gevent's native threadpool; greenlets belong to the hub's
+        # thread, so from another thread the spawn is handed to the hub's loop.
+        if threading.get_ident() == hub_thread:
+            spawn_all(events)
+        else:
+            hub.loop.run_callback_threadsafe(spawn_all, list(events))
 
     mwi.set_sender(send)

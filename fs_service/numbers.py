@@ -19,9 +19,10 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
+from . import outbox
 from .db import db
 from .errors import NotFound, ValidationFailed
-from .models import Account, PhoneNumber
+from .models import Account, Extension, PhoneNumber, Softphone
 from .models.numbers import new_token
 from .sound_files import sound_path_problem
 from .treatments import owned_treatment_id
@@ -115,7 +116,12 @@ def update_number(account: Account, number: PhoneNumber, changes: dict) -> Phone
 
 
 def delete_number(account: Account, number: PhoneNumber) -> None:
-    """Its schedule and exceptions go with it; extensions showing it as caller ID stop doing so."""
+    """Its schedule and exceptions go with it; extensions showing it as caller ID stop doing so
+    (the database clears the reference; their cached directory entries are flushed)."""
+    users = db.session.execute(sa.select(Extension.number, Softphone.sip_username).outerjoin(
+        Softphone, Softphone.extension_id == Extension.id).where(Extension.outbound_caller_id_number_id == number.id))
+    for name in {n for row in users for n in row if n}:
+        outbox.queue(db.session, outbox.FlushDirectoryUser(name, account.sip_domain))
     db.session.delete(number)
 
 
@@ -137,13 +143,14 @@ def clear_closure_message(account: Account, number: PhoneNumber) -> PhoneNumber:
     return set_closure_message(account, number, None)
 
 
-def record_closure_message(number: PhoneNumber, path: str, speech_seconds: float) -> bool:
+def record_closure_message(account: Account, number: PhoneNumber, path: str, speech_seconds: float) -> bool:
     """Called by the recording service after a by-phone recording; True when the message is
     now active, False when it was "a short silence" and the message is disabled."""
+    if number.account_id != account.id:
+        raise NotFound("number not found")
     if speech_seconds < MIN_SPEECH_SECONDS:
         number.closure_message_path = None
         return False
-    account = db.session.get(Account, number.account_id)
     set_closure_message(account, number, path)
     return True
 

@@ -40,8 +40,9 @@ class ParkPlan:
         return [str(n) for n in range(self.first_slot, self.last_slot + 1)]
 
 
-def park_plan_parameters(account: Account) -> ParkPlan:
-    return ParkPlan(account.sip_domain, PARK_EXTENSION, FIRST_SLOT, LAST_SLOT, DEFAULT_TIMEOUT_SECONDS)
+def park_plan_parameters(account: Account, timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS) -> ParkPlan:
+    """``timeout_seconds`` comes from the settings (park_timeout_seconds)."""
+    return ParkPlan(account.sip_domain, PARK_EXTENSION, FIRST_SLOT, LAST_SLOT, timeout_seconds)
 
 
 class ParkHold(NamedTuple):

@@ -48,6 +48,12 @@ class Settings:
     # <instance>/voicemail) and as FreeSWITCH sees it (default: the same path).
     voicemail_storage: str = ""
     voicemail_fs_storage: str = ""
+    # Fax folder shared with FreeSWITCH (txfax reads the TIFFs we render, rxfax writes what it
+    # receives): as this process sees it (default <instance>/fax) and as FreeSWITCH sees it
+    # (default: the same path). See fax/storage.py.
+    fax_storage: str = ""
+    fax_fs_storage: str = ""
+    fax_concurrency: int = 4  # faxes one fax worker process places at the same time
     music_on_hold_classes: str = "default,moh"  # local_stream names defined in local_stream.conf.xml
     # ESL door
     freeswitch_nodes: str = ""  # "fs1=127.0.0.1:8021,fs2=10.0.0.2:8021"

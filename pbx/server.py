@@ -10,6 +10,7 @@ from gevent.pywsgi import WSGIServer
 
 from esl_handlers import dispatcher
 from esl_handlers.lanes import Lanes
+from esl_handlers.handlers import MODULES
 from esl_handlers.listener import NodeListener
 from esl_handlers.outbound import start_voicemail_server
 
@@ -30,7 +31,7 @@ class EslSide:
     def __init__(self, app: Flask, only: str | None = None) -> None:
         settings = app.config["PBX"]
         nodes = [n for n in dispatcher.nodes_of(app) if only is None or n.name == only]
-        self.lanes = Lanes(app, size=2 * len(nodes) + 2)  # a status and a parking lane per node
+        self.lanes = Lanes(app, size=len(MODULES) * len(nodes) + 2)  # one lane per handler module per node
         self.listeners = [NodeListener(app, node, self.lanes, timeout=settings.esl_timeout) for node in nodes]
         self.greenlets = [listener.start() for listener in self.listeners]
         self.greenlets.append(_spawn_logged(dispatcher.run_retry_loop, app, only))

@@ -14,6 +14,7 @@ from .common import StrictSchema, name_field
 
 WEEKDAY = validate.Range(min=0, max=6, error="must be 0 (Monday) to 6 (Sunday)")
 KINDS = ("all_day", "between")
+KIND = validate.OneOf(KINDS, error="must be one of: all_day, between")
 
 
 class RangeSchema(StrictSchema):
@@ -37,7 +38,7 @@ class ExceptionUpdateSchema(StrictSchema):
     label = name_field(80)
     start_date = fields.Date()
     end_date = fields.Date(allow_none=True)
-    kind = fields.String(validate=validate.OneOf(KINDS, error="must be one of: all_day, between"))
+    kind = fields.String(validate=KIND)
     closed_from = fields.Time(allow_none=True)
     closed_until = fields.Time(allow_none=True)
     repeat_yearly = fields.Boolean()
@@ -58,7 +59,7 @@ class ExceptionCreateSchema(ExceptionUpdateSchema):
     label = name_field(80, load_default="")
     start_date = fields.Date(required=True)
     end_date = fields.Date(load_default=None, allow_none=True)  # none: a single day
-    kind = fields.String(load_default="all_day", validate=validate.OneOf(KINDS, error="must be one of: all_day, between"))
+    kind = fields.String(load_default="all_day", validate=KIND)
     repeat_yearly = fields.Boolean(load_default=False)
     treatment_id = fields.Integer(load_default=None, allow_none=True)
 

@@ -167,6 +167,35 @@ def _(step: s.RecordClosure, options):
             ("set", f"pbx_vm_domain={step.domain}"), ("socket", f"{options.voicemail_socket} async full")]
 
 
+# Call park (mod_valet_parking.c, NOTES §3). The parked channel's valet_parking_timeout /
+# _orbit_exten / _orbit_dialplan / _orbit_context decide the ring back (the module copies them
+# into the inline transfer of a bridged partner or of an attended transfer's caller). A value
+# left by an earlier park would apply again, so every park sets all four; empty = unset.
+RETRIEVE_GUARD_SECONDS = 3
+
+
+@actions_for.register
+def _(step: s.Park, options):
+    back = bool(step.return_to and step.return_context and step.timeout > 0)
+    actions = [("set", f"valet_parking_timeout={step.timeout if back else ''}"),
+               ("set", f"valet_parking_orbit_exten={step.return_to if back else ''}"),
+               ("set", f"valet_parking_orbit_dialplan={'XML' if back else ''}"),
+               ("set", f"valet_parking_orbit_context={step.return_context if back else ''}")]
+    if step.music:  # else a transferred caller (no hold_music variable) would hear silence
+        actions.append(("set", f"valet_hold_music=local_stream://{step.music}"))
+    return actions + [("valet_park", f"{step.lot} auto in {step.slot_min} {step.slot_max}")]
+
+
+@actions_for.register
+def _(step: s.RetrieveParked, options):
+    # ``valet_park <lot> <slot>`` parks the caller itself in an empty slot; ``auto out`` on a
+    # one-slot range takes the call there, or plays valet_lot_empty and returns. A slot left
+    # less than 5 s ago can still be taken for occupied (the module purges every 5 s) and park
+    # the caller: the short timeout, with no orbit, ends that wait and the plan goes on.
+    return [("set", "valet_parking_orbit_exten="), ("set", f"valet_parking_timeout={RETRIEVE_GUARD_SECONDS}"),
+            ("valet_park", f"{step.lot} auto out {step.slot} {step.slot}")]
+
+
 def render(plan: s.Plan, context: str, options: RenderOptions) -> bytes:
     """One context, one extension, one always-true condition holding the plan's actions.
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 from .base import Handler, HandlerModule
 from .parking import MODULE as PARKING
 from .status import MODULE as STATUS
+from .voicemail import MODULE as VOICEMAIL
 
-MODULES: tuple[HandlerModule, ...] = (STATUS, PARKING)
+MODULES: tuple[HandlerModule, ...] = (STATUS, PARKING, VOICEMAIL)
 # The facade itself needs BACKGROUND_JOB (bgapi results), which no module table names.
 ALWAYS = ("BACKGROUND_JOB",)
 

@@ -5,10 +5,13 @@ The only module of the call planner that touches the database: everything else i
 from __future__ import annotations
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 
 from ..db import db
 from ..models import ActiveChannel, Account, Extension, Gateway, Mailbox, PhoneNumber
+from ..parking import DEFAULT_TIMEOUT_SECONDS, park_plan_parameters
 from .model import AccountRouting, ExtensionSnapshot, FollowMe, Forward, Identity
+from .park import plan_park
 from .steps import Plan
 
 
@@ -70,8 +73,9 @@ def snapshot(ext: Extension, domain: str) -> ExtensionSnapshot:
 class DbDirectory:
     """The account's extensions and mailboxes, looked up lazily and once per request."""
 
-    def __init__(self, account: Account) -> None:
+    def __init__(self, account: Account, park_timeout_seconds: int | None = None) -> None:
         self.account = account
+        self.park_timeout_seconds = park_timeout_seconds  # None: the app's settings
         self._cache: dict[object, ExtensionSnapshot | None] = {}
 
     def _load(self, key: object, condition) -> ExtensionSnapshot | None:
@@ -92,5 +96,14 @@ class DbDirectory:
         return db.session.scalar(sa.select(Mailbox.number).where(
             Mailbox.account_id == self.account.id, Mailbox.number == number, Mailbox.extension_id.is_(None)))
 
-    def park_plan(self, destination: str, caller: ExtensionSnapshot) -> Plan | None:
-        return None  # call park comes with the ESL listener issue
+    def park_plan(self, destination: str, caller: ExtensionSnapshot | None,
+                  transferor: ExtensionSnapshot | None = None) -> Plan | None:
+        """700 / 701-709 in the account's own lot (its SIP domain: lots are never shared)."""
+        lot = park_plan_parameters(self.account, self.park_timeout_seconds or _park_timeout())
+        return plan_park(destination, lot, self.account.sip_domain, caller, transferor)
+
+
+def _park_timeout() -> int:
+    """From the settings of the app serving this request (the planner always runs in one)."""
+    settings = current_app.config.get("PBX") if has_app_context() else None
+    return settings.park_timeout_seconds if settings is not None else DEFAULT_TIMEOUT_SECONDS

@@ -9,6 +9,7 @@ from .extension_call import plan_extension, plan_forward_confirmed
 from .model import AccountRouting, CallRequest, ExtensionSnapshot
 from .dialing import classify
 from .outbound import ACCESS_CODE_VARIABLE, plan_outbound
+from .park import referred_by
 from .steps import CALL_REJECTED, UNALLOCATED_NUMBER, Hangup, Intercept, Plan, Voicemail, VoicemailLogin
 
 PICKUP_PREFIX = "**"
@@ -20,7 +21,8 @@ class AccountDirectory(Protocol):
     def extension(self, number: str) -> ExtensionSnapshot | None: ...
     def extension_by_id(self, extension_id: int) -> ExtensionSnapshot | None: ...
     def standalone_mailbox(self, number: str) -> str | None: ...
-    def park_plan(self, destination: str, caller: ExtensionSnapshot) -> Plan | None: ...
+    def park_plan(self, destination: str, caller: ExtensionSnapshot | None,
+                  transferor: ExtensionSnapshot | None = None) -> Plan | None: ...
 
 
 def caller_extension_number(req: CallRequest) -> str:
@@ -58,8 +60,9 @@ def _plan_destination(req: CallRequest, routing: AccountRouting, directory: Acco
     if dest == VOICEMAIL_ACCESS:
         return Plan.of(VoicemailLogin(routing.domain, caller.voicemail_box if caller else None),
                        reason="voicemail access")
-    if dest == PARK or dest in PARK_SLOTS:
-        parked = directory.park_plan(dest, caller)
+    if dest == PARK or dest in PARK_SLOTS:  # a guest was blind-transferred by the Referred-By phone
+        transferor = directory.extension(referred_by(req)) if caller is None else None
+        parked = directory.park_plan(dest, caller, transferor)
         if parked is not None:
             return parked
     box = directory.standalone_mailbox(dest)

@@ -123,7 +123,8 @@ def menu_choice(req: CallRequest, entry: NumberEntry, world: PublicWorld, menu_i
     ext = world.directory(entry).extension(digits) if menu.dial_by_extension else None
     if ext is not None:
         return ring_extension(world, entry, ext, _caller(req))
-    failures = int(req.var(MENU_FAILURES_VARIABLE, "0") or 0) + 1
+    counted = req.var(MENU_FAILURES_VARIABLE)
+    failures = (int(counted) if counted.isdigit() else 0) + 1
     if failures >= menu.repeat_count:
         return menu_timeout(req, entry, world, menu_id)
     return [Set(MENU_FAILURES_VARIABLE, str(failures)), Play(prompts.path("menu-invalid")), *menu_steps(menu)]

@@ -163,8 +163,30 @@ class RecordClosure:
     number_id: int | None = None  # known when called through that number's welcome menu
 
 
+@dataclass(frozen=True)
+class Park:
+    """Park the call in the lowest free slot ``slot_min``–``slot_max`` of ``lot`` and announce
+    the slot (PARK-1). After ``timeout`` seconds the call re-enters ``return_context`` at
+    ``return_to`` (the extension that parked it); no ``return_to``: it waits until retrieved.
+    The plan goes on after this step only if the lot is full or the caller pressed #."""
+    lot: str
+    slot_min: int
+    slot_max: int
+    timeout: int = 0
+    return_to: str | None = None
+    return_context: str | None = None
+    music: str | None = None  # what the parked caller hears (a local_stream class)
+
+
+@dataclass(frozen=True)
+class RetrieveParked:
+    """Take the call parked in ``slot`` of ``lot``; the plan goes on only if the slot is empty."""
+    lot: str
+    slot: int
+
+
 Step = Set | Answer | Play | Sleep | Ring | Record | RecordPrompt | Voicemail | VoicemailLogin | CollectDigits | \
-    Transfer | Intercept | MarkRinging | Hangup | Ivr | RecordClosure
+    Transfer | Intercept | MarkRinging | Hangup | Ivr | RecordClosure | Park | RetrieveParked
 
 
 @dataclass(frozen=True)

@@ -14,6 +14,8 @@ FAX_STATES = ("queued", "sending", "retrying", "sent", "failed")
 
 class FaxJob(db.Model):
     __tablename__ = "fax_jobs"
+    # The worker's "what is due" query: queued/retrying jobs by next attempt time.
+    __table_args__ = (sa.Index("ix_fax_jobs_state_next_attempt_at", "state", "next_attempt_at"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = account_fk()
     user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="SET NULL"))
@@ -34,6 +36,15 @@ class FaxJob(db.Model):
     next_attempt_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
     claimed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     confirmation_sent_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # 0005_fax: what the outbox shows, where the call runs, retries that burn no rung, the email queue
+    subject: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    recipient_name: Mapped[str] = mapped_column(sa.String(200), default="", server_default="")
+    node: Mapped[str | None] = mapped_column(sa.String(64))
+    line_retries: Mapped[int] = mapped_column(default=0, server_default="0")
+    failure_class: Mapped[str | None] = mapped_column(sa.String(16))
+    duration_seconds: Mapped[int | None] = mapped_column()
+    email_due_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
+    email_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 
@@ -46,6 +57,13 @@ class ReceivedFax(db.Model):
     caller_number: Mapped[str] = mapped_column(sa.String(40), default="")
     remote_station_id: Mapped[str | None] = mapped_column(sa.String(40))
     pages: Mapped[int] = mapped_column(default=0)
-    pdf_path: Mapped[str] = mapped_column(sa.String(255))
+    pdf_path: Mapped[str | None] = mapped_column(sa.String(255))  # None until the TIFF is converted
     emailed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # 0005_fax: one row per rxfax call (events may be replayed), the TIFF rxfax wrote, the email queue
+    channel_uuid: Mapped[str | None] = mapped_column(sa.String(64), unique=True)
+    tiff_path: Mapped[str | None] = mapped_column(sa.String(255))
+    result_text: Mapped[str | None] = mapped_column(sa.String(255))
+    error: Mapped[str | None] = mapped_column(sa.String(255))
+    email_due_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
+    email_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
     created_at: Mapped[datetime] = created_at()

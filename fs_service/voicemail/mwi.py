@@ -77,6 +77,21 @@ def answer_query(message_account: str) -> dict[str, str] | None:
     return message_waiting_headers(parsed[1], parsed[0], counts) if counts is not None else None
 
 
+def message_query(headers) -> str | None:
+    """A MESSAGE_QUERY event (a phone subscribed to its lamp) → the account it asks about."""
+    return headers.get("Message-Account") or None
+
+
+def answer_queries(node: str, accounts: list[str | None]) -> int:
+    """Answer phones' lamp questions from OUR boxes (mod_voicemail is not loaded, NOTES §9.12);
+    accounts we do not know are ignored. Returns how many answers were sent."""
+    events = [found for account in dict.fromkeys(a for a in accounts if a)
+              if (found := answer_query(account)) is not None]
+    if events and _sender is not None:
+        _sender(events)
+    return len(events)
+
+
 def set_sender(sender: Sender | None) -> None:
     """Installed by the ESL door at start-up; None = no FreeSWITCH to tell (events are dropped)."""
     global _sender

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from fs_service import menus, numbers, treatments
+from fs_service import extensions, menus, numbers, outbox, treatments
 from fs_service.db import db
 from fs_service.errors import NotFound, ValidationFailed
 from fs_service.models import PhoneNumber, Treatment
@@ -157,6 +157,21 @@ def test_8400_from_a_phone_of_the_account_hands_over_to_closure_recording(client
     found = [(a.get("application"), a.get("data")) for a in etree.fromstring(post(client, body).data).xpath("//action")]
     assert ("set", "pbx_vm_action=closure-record") in found and ("set", "pbx_closure_number_id=") in found
     assert ("set", "pbx_vm_domain=acme.test") in found
+
+
+def test_deleting_a_number_flushes_the_extensions_that_showed_it_as_caller_id(acme):
+    account, ext = acme
+    number = numbers.create_number(account, "+15145550100")
+    extensions.update_extension(account, ext, dict(outbound_caller_id_name="ACME",
+                                                   outbound_caller_id_number_id=number.id))
+    extensions.create_softphone(account, ext)
+    db.session.commit()
+    sent: list = []
+    outbox.set_dispatcher(sent.extend)
+    numbers.delete_number(account, number)
+    db.session.commit()
+    assert {(i.user, i.domain) for i in sent} == {("101", "acme.test"), ("101-1", "acme.test")}
+    assert db.session.get(type(ext), ext.id).outbound_caller_id_number_id is None
 
 
 def test_treatment_listing_is_per_account(acme, beta):

@@ -39,7 +39,8 @@ def refused(call, *args, **kwargs) -> str:
 def test_week_is_saved_whole_and_renews_the_rules_token(acme):
     account, number = acme
     token = number.rules_token
-    saved = schedules.set_week(account, number, [r(0, "13:00", "17:00"), r(0, "08:00", "12:00"), r(4, "22:00", "02:00")])
+    week = [r(0, "13:00", "17:00"), r(0, "08:00", "12:00"), r(4, "22:00", "02:00")]
+    saved = schedules.set_week(account, number, week)
     assert [(s.weekday, s.opens_at) for s in saved] == [(0, time(8)), (0, time(13)), (4, time(22))]
     assert number.rules_token != token
     assert schedules.set_week(account, number, []) == []

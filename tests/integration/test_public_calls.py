@@ -95,7 +95,8 @@ def test_saved_extension_settings_are_live_through_the_number(client, acme, froz
 def test_outside_hours_plays_the_closed_message_then_hangs_up(client, acme, frozen):
     frozen(2026, 11, 25, 17, 0)  # closing time is already closed
     found = call(client)
-    assert plays(found) == ["pbx-test/closed.wav"] and bridges(found) == [] and found[-1] == ("hangup", "NORMAL_CLEARING")
+    assert plays(found) == ["pbx-test/closed.wav"] and bridges(found) == []
+    assert found[-1] == ("hangup", "NORMAL_CLEARING")
 
 
 def test_a_number_without_closed_treatment_says_the_office_is_closed(client, acme, frozen):
@@ -167,8 +168,9 @@ def test_closure_message_is_skipped_for_an_exception_with_its_own_treatment(clie
 
 def test_recording_a_short_silence_disables_the_closure_message(client, acme, frozen):
     account, number, _ = acme
-    assert numbers.record_closure_message(number, "/var/lib/pbx/closure/new.wav", speech_seconds=4.2)
-    assert not numbers.record_closure_message(number, "/var/lib/pbx/closure/silence.wav", speech_seconds=0.4)
+    assert numbers.record_closure_message(account, number, "/var/lib/pbx/closure/new.wav", speech_seconds=4.2)
+    assert not numbers.record_closure_message(account, number, "/var/lib/pbx/closure/silence.wav",
+                                              speech_seconds=0.4)
     db.session.commit()
     frozen(2026, 11, 25, 20, 0)
     assert plays(call(client)) == ["pbx-test/closed.wav"]

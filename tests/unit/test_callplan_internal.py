@@ -26,7 +26,7 @@ class Directory:
     def standalone_mailbox(self, number):
         return number if number in self.mailboxes else None
 
-    def park_plan(self, destination, caller):
+    def park_plan(self, destination, caller, transferor=None):
         return None
 
 

@@ -139,7 +139,8 @@ def test_message_then_continue_follows_the_chain_and_stops_a_loop():
 
 
 def test_mailbox_and_voicemail_login_treatments():
-    w = world(treatments={1: TreatmentSnapshot(1, "mailbox", mailbox_id=55), 2: TreatmentSnapshot(2, "voicemail_login")})
+    w = world(treatments={1: TreatmentSnapshot(1, "mailbox", mailbox_id=55),
+                          2: TreatmentSnapshot(2, "voicemail_login")})
     assert plan(w).steps[-1] == Voicemail("3000", "acme.test")
     assert plan(w, at=CLOSED_AT).steps[-1] == VoicemailLogin("acme.test")
 
