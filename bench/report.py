@@ -79,7 +79,7 @@ def final(results: dict, args) -> int:
           f"({'ok' if rate_ok else 'below'} target {TARGET_RATIO:.2f}); "
           f"p99 {half['p99_ms']:.2f} ms at {half['rate']:.0f} req/s, half the max "
           f"({'ok' if p99_ok else 'above'} target {TARGET_P99_MS:.0f} ms); "
-          f"{args.connections} {kind} connections, {args.duration:.0f} s measured after {args.warmup:.0f} s warm-up")
+          f"{args.connections} {kind} connections, {args.duration:g} s measured after {args.warmup:g} s warm-up")
     for problem in _checks(results):
         print(f"# WARNING (run not sound): {problem}")
     busy = {name: r.get("other_cpu", 0.0) + r.get("steal", 0.0) for name, r in results.items()}

@@ -19,12 +19,13 @@ import gc  # noqa: E402
 import json  # noqa: E402
 import os  # noqa: E402
 import signal  # noqa: E402
-import socket  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 import gevent  # noqa: E402
 from gevent.pywsgi import WSGIServer  # noqa: E402
+
+from pbx.server import NoDelayWSGIServer  # noqa: E402
 
 FIXED_PATH = "/bench/fixed"
 XML = "text/xml; charset=utf-8"
@@ -67,15 +68,6 @@ def _wsgi_app(fixed: bytes):
     return app
 
 
-class NoDelayWSGIServer(WSGIServer):
-    """pywsgi writes the status line + headers and the body in two sends; with Nagle on, the body
-    waits for the ACK of the headers, which a keep-alive client delays up to 40 ms (delayed ACK)."""
-
-    def handle(self, sock, address):
-        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-        super().handle(sock, address)
-
-
 def _install_profiler(path: str) -> None:
     import cProfile
 
@@ -105,7 +97,15 @@ def main(argv: list[str]) -> None:
     tmp = Path(portfile + ".tmp")
     tmp.write_text(str(server.server_port))
     tmp.rename(portfile)
+    gevent.spawn(_exit_with_parent, os.getppid())
     server.serve_forever()
+
+
+def _exit_with_parent(parent: int) -> None:
+    """The bench normally stops its servers; if it was killed outright, do not outlive it."""
+    while os.getppid() == parent:
+        gevent.sleep(1.0)
+    os._exit(0)
 
 
 if __name__ == "__main__":

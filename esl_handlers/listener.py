@@ -47,6 +47,15 @@ class NodeListener:
         self._conn: EslConnection | None = None
         self._stopping = False
 
+    @classmethod
+    def from_settings(cls, app: Flask, node: NodeConfig, lanes: Lanes) -> "NodeListener":
+        """A listener timed by the settings (PBX_ESL_TIMEOUT, _PROBE_SECONDS, _RESYNC_SECONDS,
+        _BACKOFF_MAX_SECONDS); the first retry stays quick, the cap is configurable."""
+        settings = app.config["PBX"]
+        return cls(app, node, lanes, timeout=settings.esl_timeout,
+                   backoff=(min(0.5, settings.esl_backoff_max_seconds), settings.esl_backoff_max_seconds),
+                   probe_interval=settings.esl_probe_seconds, resync_interval=settings.esl_resync_seconds)
+
     @property
     def _resync_timeout(self) -> float:
         """``show channels`` on a busy switch lists thousands of rows: allow more than a probe."""
@@ -117,12 +126,22 @@ class NodeListener:
         while not conn.wait_closed(self.probe_interval):
             try:
                 facade.status()
+                self._seen()
                 if self.resync_interval and time.monotonic() - last_resync >= self.resync_interval:
                     resync(facade, self.router, self._resync_timeout)
                     last_resync = time.monotonic()
             except (EslUnavailable, EslCommandError) as exc:
                 log.warning("esl probe failed node=%s reason=%s", self.node.name, exc)
                 conn.close(polite=False)
+
+    def _seen(self) -> None:
+        """The probe answered: refresh last_seen_at, so the web can tell a node whose listener
+        process died (its row still says connected) from a live one."""
+        try:
+            with self.app.app_context():
+                status_store.touch_node(self.node.name)
+        except Exception:
+            log.exception("esl node last seen not recorded node=%s", self.node.name)
 
     def _mark(self, connected: bool, error: str | None = None) -> None:
         try:

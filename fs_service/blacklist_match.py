@@ -95,6 +95,8 @@ class Matcher:
 
 def withheld(variables: Mapping[str, str]) -> bool:
     """The caller asked to hide their number (the number may still be in caller_id_number)."""
+    if variables.get("pbx_privacy_hide_number") == "true":
+        return True
     privacy = variables.get("sip_Privacy", "").lower()
     if any(token.strip() in HIDDEN_PRIVACY for token in privacy.replace(",", ";").split(";")):
         return True

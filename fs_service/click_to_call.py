@@ -69,12 +69,13 @@ def _target(account: Account, number: str) -> Extension:
 
 
 def click_to_call(account: Account, actor: Extension | None, target_number: str,
-                  now: datetime | None = None) -> OriginateRequest:
+                  now: datetime | None = None, ring_seconds: int = DEFAULT_RING_SECONDS) -> OriginateRequest:
     """Check and describe a click-to-call from ``actor`` (the user's extension) to a number.
 
     Errors: no extension (400 no_extension), target not an extension of the account
     (404 target_not_found), calling oneself (400 same_extension), the user's phone not
-    registered (409 phone_not_registered).
+    registered (409 phone_not_registered). ``ring_seconds``: how long the user's own phone
+    rings (settings click_to_call_ring_seconds).
     """
     if actor is None or actor.account_id != account.id:
         raise ValidationFailed("you have no extension to call from", {"extension": [
@@ -93,4 +94,4 @@ def click_to_call(account: Account, actor: Extension | None, target_number: str,
                             destination=target.number, context=account.sip_domain,
                             display_name=_display_name(target), display_number=target.number,
                             caller_name=_display_name(actor), caller_number=actor.number,
-                            from_extension=actor.number)
+                            from_extension=actor.number, ring_seconds=ring_seconds)

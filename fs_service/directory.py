@@ -72,23 +72,37 @@ def _to_sip_user(row, user_id: str, password: str, kind: str, softphones: tuple[
                    softphone_users=softphones)
 
 
+# Built once, with bound parameters: building a select and its cache key on every call cost more
+# than running it (bench/README.md). Softphones come in the same query, one row each (an
+# extension has a few at most), so an extension lookup is one round trip.
+_EXTENSION_BY_NUMBER = (_extension_query()
+                        .add_columns(Softphone.sip_username.label("softphone_user"))
+                        .outerjoin(Softphone, Softphone.extension_id == Extension.id)
+                        .where(Account.sip_domain == sa.bindparam("domain"),
+                               Extension.number == sa.bindparam("user"))
+                        .order_by(Softphone.id))
+_SOFTPHONE_BY_NAME = (_extension_query()
+                      .add_columns(Softphone.sip_username, Softphone.sip_password.label("sp_pw"))
+                      .join(Softphone, Softphone.extension_id == Extension.id)
+                      .where(Account.sip_domain == sa.bindparam("domain"),
+                             Softphone.sip_username == sa.bindparam("user")))
+
+
 def find_sip_user(domain: str, user: str) -> SipUser | None:
-    """The extension or softphone called ``user`` in the account whose SIP domain is ``domain``."""
-    domain = domain.strip().lower()
-    if "-" in user:  # softphone user names are "<extension>-<n>"; extensions are digits only
-        row = db.session.execute(
-            _extension_query().add_columns(Softphone.sip_username, Softphone.sip_password.label("sp_pw"))
-            .join(Softphone, Softphone.extension_id == Extension.id)
-            .where(Account.sip_domain == domain, Softphone.sip_username == user)).first()
-        return _to_sip_user(row, row.sip_username, row.sp_pw, "softphone", ()) if row else None
-    row = db.session.execute(_extension_query().where(Account.sip_domain == domain,
-                                                      Extension.number == user)).first()
-    if row is None:
+    """The extension or softphone called ``user`` in the account whose SIP domain is ``domain``.
+
+    Read-only, on a Core connection of its own: no ORM Session to build and tear down for the
+    hottest request FreeSWITCH sends."""
+    params = {"domain": domain.strip().lower(), "user": user}
+    with db.engine.connect() as conn:
+        if "-" in user:  # softphone user names are "<extension>-<n>"; extensions are digits only
+            row = conn.execute(_SOFTPHONE_BY_NAME, params).first()
+            return _to_sip_user(row, row.sip_username, row.sp_pw, "softphone", ()) if row else None
+        rows = conn.execute(_EXTENSION_BY_NUMBER, params).all()
+    if not rows:
         return None
-    softphones = tuple(db.session.scalars(sa.select(Softphone.sip_username)
-                                          .where(Softphone.extension_id == row.id)
-                                          .order_by(Softphone.id)))
-    return _to_sip_user(row, row.number, row.sip_password, "extension", softphones)
+    softphones = tuple(r.softphone_user for r in rows if r.softphone_user is not None)
+    return _to_sip_user(rows[0], rows[0].number, rows[0].sip_password, "extension", softphones)
 
 
 def domain_exists(domain: str) -> bool:

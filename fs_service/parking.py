@@ -79,9 +79,11 @@ def valet_event(event: Headers) -> ParkHold | ParkLeave | None:
         return None
     if action == "hold":
         name, number = event.get("Caller-Caller-ID-Name") or "", event.get("Caller-Caller-ID-Number") or ""
-        # The parked leg is the parker itself only when it is an authenticated phone that dialed
-        # 700; a blind-transferred caller carries no trustworthy "who parked me".
-        own = event.get("variable_user_name") if direction == "inbound" else None
+        # Our park plan names who parked the call as its ring-back extension (also for a
+        # blind-transferred caller); else the parked leg is the parker only when it is an
+        # authenticated phone that dialed 700.
+        own = event.get("variable_valet_parking_orbit_exten") or (
+            event.get("variable_user_name") if direction == "inbound" else None)
         return ParkHold(lot, slot, uuid, number[:40], name[:80], own[:10] if own else None, time.time())
     if action in ("bridge", "exit"):
         return ParkLeave(lot, slot, uuid)

@@ -4,9 +4,10 @@ Coalesced per (lot, slot) in arrival order into the slot's final occupant and th
 left it during the batch: ``leave W, hold X, leave X`` must still delete W's row from an
 earlier batch. A "leave" never clears a slot a newer call now holds.
 
-``parked_calls`` has no node column (requested), so a node's snapshot replaces: the rows of the
-lots that node reported, and rows whose call is no longer alive on it nor on any other node
-(after a FreeSWITCH restart its lots are gone from memory, so they are not even listed).
+Each row names the node whose mod_valet_parking holds the call (lots live in that switch's
+memory), so a node's snapshot replaces exactly that node's rows: after a FreeSWITCH restart
+its lots are gone and so are its rows, while other nodes' parked calls stay. Rows written
+before the column existed (node NULL) belong to no live listener and go with any snapshot.
 """
 from __future__ import annotations
 
@@ -17,11 +18,11 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from .db import db, utcnow
-from .models import Account, ActiveChannel, ParkedCall
+from .models import Account, ParkedCall
 from .parking import ParkHold, ParkLeave, ParkSnapshot
 
 _PARKED = ParkedCall.__table__
-_UPDATED = ["account_id", "uuid", "caller_number", "caller_name", "parked_by", "created_at"]
+_UPDATED = ["account_id", "node", "uuid", "caller_number", "caller_name", "parked_by", "created_at"]
 
 
 def _accounts(lots: Iterable[str]) -> dict[str, int]:
@@ -32,10 +33,10 @@ def _accounts(lots: Iterable[str]) -> dict[str, int]:
     return dict(rows.all())
 
 
-def _write_holds(holds: list[ParkHold]) -> int:
+def _write_holds(node: str, holds: list[ParkHold]) -> int:
     accounts = _accounts(h.lot for h in holds)
     now = utcnow()
-    rows = [{"account_id": accounts[h.lot], "lot": h.lot, "slot": h.slot, "uuid": h.uuid,
+    rows = [{"account_id": accounts[h.lot], "node": node, "lot": h.lot, "slot": h.slot, "uuid": h.uuid,
              "caller_number": h.caller_number, "caller_name": h.caller_name, "parked_by": h.parked_by,
              "created_at": datetime.fromtimestamp(h.parked_at, timezone.utc) if h.parked_at else now}
             for h in holds if h.lot in accounts]  # a lot that is no account's domain is not ours
@@ -47,7 +48,7 @@ def _write_holds(holds: list[ParkHold]) -> int:
     return len(rows)
 
 
-def _write(pending: dict[tuple[str, str], tuple[ParkHold | None, set[str]]]) -> int:
+def _write(node: str, pending: dict[tuple[str, str], tuple[ParkHold | None, set[str]]]) -> int:
     holds = [hold for hold, _ in pending.values() if hold is not None]
     leaves = [{"l": lot, "s": slot, "u": uuid} for (lot, slot), (hold, left) in pending.items()
               if hold is None for uuid in sorted(left)]
@@ -55,7 +56,7 @@ def _write(pending: dict[tuple[str, str], tuple[ParkHold | None, set[str]]]) -> 
         db.session.execute(sa.delete(_PARKED).where(
             _PARKED.c.lot == sa.bindparam("l"), _PARKED.c.slot == sa.bindparam("s"),
             _PARKED.c.uuid == sa.bindparam("u")), leaves)
-    return _write_holds(holds) + len(leaves)
+    return _write_holds(node, holds) + len(leaves)
 
 
 def _coalesce(pending: dict, change: ParkHold | ParkLeave) -> None:
@@ -68,15 +69,9 @@ def _coalesce(pending: dict, change: ParkHold | ParkLeave) -> None:
 
 
 def replace_node(node: str, snapshot: ParkSnapshot) -> int:
-    rows = db.session.execute(sa.select(ParkedCall.id, ParkedCall.lot, ParkedCall.uuid)).all()
-    elsewhere = set(db.session.scalars(sa.select(ActiveChannel.uuid).where(
-        ActiveChannel.node != node, ActiveChannel.uuid.in_([r.uuid for r in rows]))))
-    lots = set(snapshot.lots)
-    stale = [r.id for r in rows
-             if r.lot in lots or (r.uuid not in snapshot.live_uuids and r.uuid not in elsewhere)]
-    if stale:
-        db.session.execute(sa.delete(_PARKED).where(_PARKED.c.id.in_(stale)))
-    return len(stale) + _write_holds(list(snapshot.holds))
+    """Make the node's parked calls exactly the snapshot's holds."""
+    gone = db.session.execute(sa.delete(_PARKED).where(sa.or_(_PARKED.c.node == node, _PARKED.c.node.is_(None))))
+    return (gone.rowcount or 0) + _write_holds(node, list(snapshot.holds))
 
 
 def apply_changes(node: str, changes: Sequence[object]) -> int:
@@ -85,13 +80,13 @@ def apply_changes(node: str, changes: Sequence[object]) -> int:
     try:
         for change in changes:
             if type(change) is ParkSnapshot:
-                written += _write(pending) + replace_node(node, change)
+                written += _write(node, pending) + replace_node(node, change)
                 pending = {}
                 continue
             if type(change) not in (ParkHold, ParkLeave):
                 raise TypeError(f"not a parking change: {change!r}")
             _coalesce(pending, change)
-        written += _write(pending)
+        written += _write(node, pending)
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -165,11 +165,20 @@ def apply_changes(node: str, changes: Sequence[object]) -> int:
 def mark_node(node: str, connected: bool, error: str | None = None) -> None:
     """Record that a node is reachable or not (the web shows "down" from this row)."""
     row = db.session.get(NodeStatus, node) or NodeStatus(name=node, connected=not connected)
+    now = utcnow()
     if row.connected != connected:
-        row.last_change_at = utcnow()
+        row.last_change_at = now
+    if connected:
+        row.last_seen_at = now
     row.connected = connected
     row.last_error = None if connected else ((error or "")[:255] or None)
     db.session.add(row)
+    db.session.commit()
+
+
+def touch_node(node: str) -> None:
+    """The node answered a probe just now (one UPDATE; the row exists once marked up)."""
+    db.session.execute(sa.update(NodeStatus).where(NodeStatus.name == node).values(last_seen_at=utcnow()))
     db.session.commit()
 
 

@@ -6,6 +6,7 @@ from typing import Any
 
 from flask import Flask
 
+import fs_service.directory_versions  # noqa: F401 - registers the token renewal on every flush
 from fs_service.db import db
 
 from . import logs

@@ -12,6 +12,7 @@ import os
 import secrets
 import tomllib
 from dataclasses import dataclass, fields
+from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -99,7 +100,7 @@ class Settings:
     def music_on_hold_choices(self) -> list[str]:
         return [name.strip() for name in self.music_on_hold_classes.split(",") if name.strip()]
 
-    @property
+    @cached_property  # read on every xml_curl request: parse the list once
     def allowed_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
         try:
             return [ipaddress.ip_network(item.strip(), strict=False)

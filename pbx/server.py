@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gc
 import logging
+import socket
 
 import gevent
 from flask import Flask
@@ -17,6 +18,16 @@ from esl_handlers.outbound import start_voicemail_server
 log = logging.getLogger("pbx.server")
 
 
+class NoDelayWSGIServer(WSGIServer):
+    """pywsgi writes the status line + headers and the body in two sends; with Nagle on, the body
+    waits for the ACK of the headers, which a keep-alive client (a load balancer) delays up to
+    40 ms (delayed ACK). Measured by bench/: p50 = p99 = 44 ms without this."""
+
+    def handle(self, sock, address):
+        sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        super().handle(sock, address)
+
+
 def _spawn_logged(fn, *args) -> gevent.Greenlet:
     greenlet = gevent.spawn(fn, *args)
     greenlet.link_exception(lambda g: log.error("background task died task=%s error=%r", fn.__name__,
@@ -29,10 +40,9 @@ class EslSide:
     redelivery loop of commands owed to unreachable nodes."""
 
     def __init__(self, app: Flask, only: str | None = None) -> None:
-        settings = app.config["PBX"]
         nodes = [n for n in dispatcher.nodes_of(app) if only is None or n.name == only]
         self.lanes = Lanes(app, size=len(MODULES) * len(nodes) + 2)  # one lane per handler module per node
-        self.listeners = [NodeListener(app, node, self.lanes, timeout=settings.esl_timeout) for node in nodes]
+        self.listeners = [NodeListener.from_settings(app, node, self.lanes) for node in nodes]
         self.greenlets = [listener.start() for listener in self.listeners]
         self.greenlets.append(_spawn_logged(dispatcher.run_retry_loop, app, only))
 
@@ -61,7 +71,7 @@ def serve(app: Flask, host: str, port: int) -> None:
     freeze_startup_objects()
     start_esl_side(app)
     start_voicemail_server(app)
-    server = WSGIServer((host, port), app, log=None, error_log=log)
+    server = NoDelayWSGIServer((host, port), app, log=None, error_log=log)
     server.init_socket()
     url = f"http://{host}:{server.server_port}/"
     print(f"PBX control plane listening on {url}  (xml_curl: {url}freeswitch/xml)", flush=True)

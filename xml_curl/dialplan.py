@@ -196,6 +196,16 @@ def _(step: s.RetrieveParked, options):
             ("valet_park", f"{step.lot} auto out {step.slot} {step.slot}")]
 
 
+@actions_for.register
+def _(step: s.ReceiveFax, options):
+    # NOTES §5: the SDP layer refuses the far end's T.38 re-INVITE unless fax_enable_t38 is
+    # true on the channel; with _request we also re-INVITE ourselves (as a receiving gateway
+    # conventionally does), falling back to audio when refused. rxfax answers by itself; the
+    # explicit answer keeps the order obvious. ${uuid} in the path is expanded by FreeSWITCH.
+    return [("set", f"pbx_fax_number_id={int(step.number_id)}"), ("set", "fax_enable_t38=true"),
+            ("set", "fax_enable_t38_request=true"), ("answer", ""), ("rxfax", step.path)]
+
+
 def render(plan: s.Plan, context: str, options: RenderOptions) -> bytes:
     """One context, one extension, one always-true condition holding the plan's actions.
 

@@ -17,6 +17,8 @@ _PREFIX = "variable_"
 def call_request(req: FsRequest) -> CallRequest:
     """Only what the planner uses: context, destination, caller ID, uuid and channel variables."""
     variables = {k[len(_PREFIX):]: v for k, v in req.params.items() if k.startswith(_PREFIX)}
+    # FreeSWITCH's own reading of the caller's privacy (Privacy: id, RPID privacy=full…).
+    variables["pbx_privacy_hide_number"] = req.get("Caller-Privacy-Hide-Number", "false")
     return CallRequest(context=req.get("Caller-Context") or req.get("Hunt-Context"),
                        destination=req.get("Caller-Destination-Number") or req.get("Hunt-Destination-Number"),
                        caller_number=req.get("Caller-Caller-ID-Number"),

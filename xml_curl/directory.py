@@ -9,6 +9,7 @@ from fs_service.directory import SipUser
 
 from .documents import NOT_FOUND, Trusted, add_params, document, fs_safe, to_bytes
 from .request import FsRequest
+from .user_cache import UserDocumentCache
 
 # Rings every registered contact of the dialed user (NOTES §2); the domain-wide default.
 DIAL_STRING = Trusted("{^^:sip_invite_domain=${dialed_domain}:presence_id=${dialed_user}@${dialed_domain}}"
@@ -97,7 +98,15 @@ def gateways_document(profile: str, carrier_profile: str) -> bytes:
     return to_bytes(root)
 
 
-def handle(req: FsRequest, *, cacheable_ms: int, carrier_profile: str) -> tuple[bytes, str]:
+def _user_reply(domain: str, user: str, cacheable_ms: int) -> tuple[bytes, str]:
+    sip_user = core.find_sip_user(domain, user)
+    if sip_user is None:
+        return NOT_FOUND, "unknown-user"
+    return user_document(sip_user, cacheable_ms), "user"
+
+
+def handle(req: FsRequest, *, cacheable_ms: int, carrier_profile: str,
+           cache: UserDocumentCache | None = None) -> tuple[bytes, str]:
     """Return the reply and a short outcome word for the log line."""
     if req.get("purpose") == "gateways":
         return gateways_document(req.get("profile"), carrier_profile), "gateways"
@@ -111,7 +120,6 @@ def handle(req: FsRequest, *, cacheable_ms: int, carrier_profile: str) -> tuple[
         root, section = document("directory")
         _domain_element(section, domain.lower())
         return to_bytes(root), "domain"
-    sip_user = core.find_sip_user(domain, user)
-    if sip_user is None:
-        return NOT_FOUND, "unknown-user"
-    return user_document(sip_user, cacheable_ms), "user"
+    if cache is None:
+        return _user_reply(domain, user, cacheable_ms)
+    return cache.get_or_render(domain, user, lambda: _user_reply(domain, user, cacheable_ms))

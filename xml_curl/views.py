@@ -15,10 +15,17 @@ from flask import Blueprint, Response, current_app, request
 
 from . import configuration, dialplan_request, directory
 from .documents import NOT_FOUND
-from .request import FsRequest, parse_form
+from .request import FsRequest, parse_body
+from .user_cache import UserDocumentCache
 
 log = logging.getLogger("pbx.xml_curl")
 bp = Blueprint("xml_curl", __name__)
+
+
+@bp.record_once
+def _per_app_cache(state) -> None:
+    """One rendered-user cache per app (and so per process)."""
+    state.app.extensions["pbx_user_documents"] = UserDocumentCache()
 XML_MIMETYPE = "text/xml"
 
 
@@ -44,7 +51,8 @@ def _dispatch(req: FsRequest) -> tuple[bytes, str]:
     settings = current_app.config["PBX"]
     if req.section == "directory":
         return directory.handle(req, cacheable_ms=settings.directory_cache_ms,
-                                carrier_profile=settings.carrier_profile)
+                                carrier_profile=settings.carrier_profile,
+                                cache=current_app.extensions["pbx_user_documents"])
     if req.section == "dialplan":
         return dialplan_request.handle(req, voicemail_socket=settings.voicemail_socket)
     if req.section == "configuration":
@@ -62,7 +70,7 @@ def fetch() -> Response:
         log.warning("xml_curl refused source=%s reason=bad-credentials", request.remote_addr)
         return Response("unauthorized\n", status=401, mimetype="text/plain",
                         headers={"WWW-Authenticate": 'Basic realm="pbx-xml-curl"'})
-    req = parse_form(request.form)
+    req = parse_body(request.get_data(cache=False))
     try:
         body, outcome = _dispatch(req)
     except Exception:

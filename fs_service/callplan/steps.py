@@ -185,8 +185,17 @@ class RetrieveParked:
     slot: int
 
 
+@dataclass(frozen=True)
+class ReceiveFax:
+    """Answer as a fax machine and store the fax in ``path`` (FreeSWITCH's path; may hold
+    ``${uuid}``), T.38 allowed; the channel carries ``number_id`` for the result event (FAX-7,
+    built by fs_service.fax.receive_plan.fax_receive_steps)."""
+    number_id: int
+    path: str
+
+
 Step = Set | Answer | Play | Sleep | Ring | Record | RecordPrompt | Voicemail | VoicemailLogin | CollectDigits | \
-    Transfer | Intercept | MarkRinging | Hangup | Ivr | RecordClosure | Park | RetrieveParked
+    Transfer | Intercept | MarkRinging | Hangup | Ivr | RecordClosure | Park | RetrieveParked | ReceiveFax
 
 
 @dataclass(frozen=True)

@@ -150,3 +150,5 @@ class CallVersion(db.Model):
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
     blacklist_token: Mapped[str] = mapped_column(sa.String(16), default=new_token)
     routing_token: Mapped[str] = mapped_column(sa.String(16), default=new_token)
+    # Key of the directory documents (SIP users) each process caches (fs_service.directory_versions).
+    directory_token: Mapped[str] = mapped_column(sa.String(16), default=new_token)

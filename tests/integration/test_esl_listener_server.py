@@ -41,3 +41,26 @@ def test_pbx_esl_for_one_node_runs_only_that_nodes_listener(make_app, fake_fs):
             side.stop()
         db.session.rollback()
         assert db.session.get(NodeStatus, "fs2").connected is False  # stopped: shown down
+
+
+def test_listeners_are_timed_by_the_settings_and_each_probe_marks_the_node_seen(make_app, fake_fs):
+    app = make_app(freeswitch_nodes=f"fs1=127.0.0.1:{fake_fs.port}", esl_timeout=1.0, esl_probe_seconds=1,
+                   esl_resync_seconds=90, esl_backoff_max_seconds=12)
+    with app.app_context():
+        side = start_esl_side(app)
+        try:
+            [listener] = side.listeners
+            assert (listener.probe_interval, listener.resync_interval, listener.backoff) == (1, 90, (0.5, 12))
+            until(lambda: listener.connected)
+            db.session.rollback()
+            first_seen = db.session.get(NodeStatus, "fs1").last_seen_at
+            assert first_seen is not None  # marked up = seen
+
+            def seen_again():
+                db.session.rollback()
+                return db.session.get(NodeStatus, "fs1").last_seen_at > first_seen
+
+            until(seen_again, timeout=5)
+            assert fake_fs.api_commands().count("status") >= 1
+        finally:
+            side.stop()

@@ -106,3 +106,14 @@ def test_a_late_leave_of_an_old_call_does_not_free_the_slot_a_new_call_holds(ten
 def test_a_lot_that_is_no_accounts_domain_is_ignored(tenants):
     parking_store.apply_changes("fs1", [hold("stray", lot="unknown.test")])
     assert uuids() == []
+
+
+def test_a_nodes_resync_replaces_only_that_nodes_parked_calls(tenants):
+    parking_store.apply_changes("fs1", [hold("on-fs1")])
+    parking_store.apply_changes("fs2", [hold("on-fs2", lot="beta.test")])
+    snapshot = parking.ParkSnapshot(("acme.test",), (hold("new-fs1", slot="703"),), frozenset())
+    parking_store.apply_changes("fs1", [snapshot])
+    rows = db.session.execute(sa.select(ParkedCall.node, ParkedCall.uuid).order_by(ParkedCall.uuid)).all()
+    assert [tuple(r) for r in rows] == [("fs1", "new-fs1"), ("fs2", "on-fs2")]
+    parking_store.apply_changes("fs2", [parking.ParkSnapshot((), (), frozenset())])  # fs2 restarted
+    assert uuids() == ["new-fs1"]

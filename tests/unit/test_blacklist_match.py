@@ -93,3 +93,8 @@ def test_matching_cost_does_not_grow_with_the_number_of_rules():
         return best
 
     assert cost(rules(20000)) < 3 * cost(rules(200))  # set probes per caller, not a scan of the rules
+
+
+def test_freeswitchs_own_privacy_flag_withholds_the_number():
+    assert withheld({"pbx_privacy_hide_number": "true"})
+    assert not withheld({"pbx_privacy_hide_number": "false"})

@@ -95,6 +95,13 @@ def test_valet_hold_then_bridge_then_exit_for_slot_701_of_the_account_lot():
     assert bridge == parking.ParkLeave("acme.test", "701", hold.uuid) == leave
 
 
+def test_a_blind_transferred_caller_is_parked_by_its_ring_back_extension():
+    recorded = events("park-and-retrieve", "valet_parking::info")[0]
+    guest = {k: v for k, v in recorded.items() if k != "variable_user_name"}
+    guest.update({"Call-Direction": "outbound", "variable_valet_parking_orbit_exten": "101"})
+    assert parking.valet_event(guest).parked_by == "101"
+
+
 def test_show_registrations_rows_map_like_register_events_with_absolute_expiry():
     row = {"reg_user": "101", "realm": "acme.test", "token": "cid", "url": "sofia/internal/sip:x@y",
            "expires": "1795663987", "network_ip": "127.0.0.1"}

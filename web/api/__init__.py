@@ -17,11 +17,11 @@ from schema.api_errors import ApiErrorSchema
 from web.errors import is_api_request
 
 from . import accounts, auth, extension_settings, extensions, softphones
-from . import voicemail, voicemail_messages
+from . import blacklist, menus, numbers, numbers_schedules, status, voicemail, voicemail_messages
 from .base import PREFIX
 
 BLUEPRINTS = (auth.bp, accounts.bp, extensions.bp, extension_settings.bp, softphones.bp, voicemail.bp,
-              voicemail_messages.bp)
+              voicemail_messages.bp, numbers.bp, numbers.treatments_bp, numbers_schedules.bp, blacklist.bp, menus.bp, status.bp)
 SECURITY = [{"bearerAuth": []}, {"sessionCookie": []}]
 
 

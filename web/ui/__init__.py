@@ -28,11 +28,12 @@ def _ui_context() -> dict:
 
 def register_ui(app: Flask) -> None:
     from . import accounts, auth, extension, extensions, i18n, operator, quick_edit, settings
-    from . import voicemail, voicemail_messages
+    from . import blacklist, menus, numbers, status, voicemail, voicemail_messages
+    from . import numbers_exceptions as number_exceptions
 
     i18n.ensure_catalogs_compiled()
-    for module in (auth, i18n, accounts, operator, extensions, extension, settings, quick_edit,
-                   voicemail, voicemail_messages):
+    for module in (auth, i18n, accounts, operator, extensions, extension, settings, quick_edit, number_exceptions,
+                   voicemail, voicemail_messages, numbers, blacklist, menus, status):
         app.register_blueprint(module.bp)
     app.add_template_filter(translate, "tr")
     app.context_processor(_ui_context)

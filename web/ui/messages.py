@@ -103,6 +103,42 @@ EXACT = {
     "mailbox not found": N_("Mailbox not found."),
     "message not found": N_("Message not found."),
     "recording not found": N_("Recording not found."),
+    # numbers, schedules, blacklist, menus (schema/numbers.py, schedules.py, blacklist.py, menus.py, fs_service/)
+    "digits only, without spaces or dashes (e.g. 5149073400)":
+        N_("Digits only, without spaces or dashes (e.g. 5149073400)."),
+    "this rule already exists": N_("This rule already exists."),
+    "rule not found": N_("Rule not found."),
+    "confirm to delete every rule": N_("Tick the box to confirm."),
+    "number not found": N_("Number not found."),
+    "exception not found": N_("Exception not found."),
+    "treatment not found": N_("Treatment not found."),
+    "menu not found": N_("Welcome menu not found."),
+    "Not a valid time.": N_("Not a valid time (HH:MM)."),
+    "Not a valid date.": N_("Not a valid date (YYYY-MM-DD)."),
+    "Not a valid datetime.": N_("Not a valid date and time."),
+    "required": N_("This field is required."),
+    "must not be before the start date": N_("Must not be before the start date."),
+    "a yearly exception must last less than a year": N_("A yearly exception must last less than a year."),
+    "required when closed between two times": N_("Required when closed between two times."),
+    "must be after the closing time (00:00 = midnight)": N_("Must be after the closing time (00:00 = midnight)."),
+    "must differ from the opening time (00:00 to 00:00 = all day)":
+        N_("Must differ from the opening time (00:00 to 00:00 = all day)."),
+    "no such treatment in this account": N_("No such call treatment in this account."),
+    "choose one of this account's": N_("Choose one of this account's."),
+    "choose what follows the message": N_("Choose what follows the message."),
+    "this would loop back to the same message": N_("This would loop back to the same message."),
+    "unknown time zone: use an IANA name such as America/Toronto":
+        N_("Unknown time zone: use a name such as America/Toronto."),
+    "an IANA time zone name": N_("Unknown time zone: use a name such as America/Toronto."),
+    "a North American number, e.g. +15145550100": N_("A North American number, e.g. +15145550100."),
+    "not a North American number: +1 then 10 digits (e.g. +15145550100)":
+        N_("Not a North American number: +1 then 10 digits (e.g. +15145550100)."),
+    "a .wav or .mp3 path made of letters, digits, '_', '-', '.' and '/'":
+        N_("A .wav or .mp3 file path made of letters, digits, '_', '-', '.' and '/'."),
+    "required, at most 80 characters": N_("Required, at most 80 characters."),
+    "cannot be this same menu": N_("Cannot be this same menu."),
+    "Monday": N_("Monday"), "Tuesday": N_("Tuesday"), "Wednesday": N_("Wednesday"), "Thursday": N_("Thursday"),
+    "Friday": N_("Friday"), "Saturday": N_("Saturday"), "Sunday": N_("Sunday"),
 }
 
 PATTERNS = [
@@ -135,6 +171,13 @@ PATTERNS = [
      N_("Invalid mailbox number: %(number)s is reserved (%(purpose)s).")),
     (re.compile(r"^(?P<number>\d+) is already used$"),
      N_("%(number)s is already used.")),
+    (re.compile(r"^(?P<number>\+\d+) is already assigned$"), N_("%(number)s is already assigned.")),
+    (re.compile(r"^must be a whole number from (?P<low>\d+) to (?P<high>\d+)$"),
+     N_("Must be from %(low)s to %(high)s.")),
+    (re.compile(r"^(?P<day>\w+): (?P<second>.+) overlaps (?P<first>.+)$"),
+     N_("%(day)s: %(second)s overlaps %(first)s.")),
+    (re.compile(r"^(?P<day>\w+): opens and closes at the same time$"),
+     N_("%(day)s: opens and closes at the same time.")),
     (re.compile(r"^must be between (?P<min>\d+) and (?P<max>\d+)$"),
      N_("Must be between %(min)s and %(max)s.")),
     (re.compile(r"^Must be greater than or equal to (?P<min>\d+) and less than or equal to (?P<max>\d+)\.$"),

@@ -1,0 +1,15 @@
+"""The fax feature's core (FAX-1..7): rules and state, no Flask request, no socket, no XML.
+
+- :mod:`.rights` — fax numbers, who may fax, per-number email settings (FAX-1, 6, 7)
+- :mod:`.sending` — check, cover, render, queue one fax (FAX-2..5)
+- :mod:`.queue` — the job queue and safe claiming by any number of workers
+- :mod:`.ladder` — the retry ladder and failure classes (pure)
+- :mod:`.jobs` — the state machine: how each try's outcome moves a job
+- :mod:`.events` — mod_spandsp events as plain changes (pure); :mod:`.apply` writes them
+- :mod:`.watchdog` — jobs stuck in "sending" reconciled with FreeSWITCH
+- :mod:`.outbox` — what each user sees, live progress, resend
+- :mod:`.inbound` — received faxes: row, PDF, inbox (FAX-7)
+- :mod:`.emails`, :mod:`.mailer` — confirmation, alert and received-fax emails (FAX-6, 7)
+- :mod:`.receive_plan` — ``fax_receive_steps``: how the public planner answers a fax number
+The worker process that drives the queue is fax/worker.py; files live in fax/storage.py.
+"""

@@ -1,0 +1,86 @@
+"""One account's live view (STAT-1, STAT-2, PARK-2): extension states, parked calls and whether
+FreeSWITCH is reachable, read together for the status page, its push stream and the REST API.
+
+A node is shown up only if its listener says connected *and* saw it recently: the listener
+refreshes ``last_seen_at`` at every probe, so a ``pbx esl`` process that died without marking
+its node down (its row still says connected) shows down after ``STALE_PROBES`` probe intervals.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Iterable
+
+import sqlalchemy as sa
+
+from .db import db, utcnow
+from .models import Account, NodeStatus
+from .models._columns import as_utc
+from .parking import ParkedCallView, parked_calls
+from .status import AVAILABLE, DISCONNECTED, IN_CALL, ExtensionState, extension_states
+
+STALE_PROBES = 3
+
+
+@dataclass(frozen=True)
+class NodeHealth:
+    name: str
+    up: bool
+    since: datetime | None  # when it last went up or down
+    error: str | None  # why it is down, as the listener recorded it ("" when only stale)
+
+
+@dataclass(frozen=True)
+class LiveStatus:
+    extensions: list[ExtensionState]
+    parked: list[ParkedCallView]
+    nodes: list[NodeHealth]
+
+    @property
+    def nodes_down(self) -> list[NodeHealth]:
+        return [n for n in self.nodes if not n.up]
+
+    def counts(self) -> dict[str, int]:
+        found = {AVAILABLE: 0, IN_CALL: 0, DISCONNECTED: 0}
+        for ext in self.extensions:
+            found[ext.state] += 1
+        return found
+
+    def fingerprint(self) -> str:
+        """Changes exactly when something shown changes. A parked call's duration is shown
+        from its start time (the browser ticks it), so time passing alone changes nothing."""
+        parked = [(p.slot, p.caller_number, p.caller_name, p.parked_by, p.parked_at.isoformat())
+                  for p in self.parked]
+        nodes = [(n.name, n.up) for n in self.nodes]
+        data = json.dumps([[asdict(e) for e in self.extensions], parked, nodes], default=str)
+        return hashlib.sha1(data.encode()).hexdigest()
+
+
+def node_health(names: Iterable[str], probe_seconds: float, now: datetime | None = None) -> list[NodeHealth]:
+    """Health of the configured nodes, in the given order; a node never recorded is down."""
+    names = list(names)
+    now = now or utcnow()
+    rows = {r.name: r for r in db.session.scalars(sa.select(NodeStatus).where(NodeStatus.name.in_(names)))}
+    horizon = now - timedelta(seconds=STALE_PROBES * probe_seconds)
+    found = []
+    for name in names:
+        row = rows.get(name)
+        if row is None:
+            found.append(NodeHealth(name, False, None, "never connected"))
+            continue
+        seen = as_utc(row.last_seen_at or row.last_change_at)
+        fresh = seen is not None and seen >= horizon
+        error = None if row.connected and fresh else (row.last_error or "")
+        found.append(NodeHealth(name, bool(row.connected and fresh), as_utc(row.last_change_at), error))
+    return found
+
+
+def live_status(account: Account, node_names: Iterable[str], probe_seconds: float, *,
+                state: str | None = None, search: str = "", sort: str = "number",
+                now: datetime | None = None) -> LiveStatus:
+    """Raises ValidationFailed (state / sort named) like status.extension_states."""
+    now = now or utcnow()
+    return LiveStatus(extension_states(account, state=state, search=search, sort=sort, now=now),
+                      parked_calls(account, now), node_health(node_names, probe_seconds, now))

@@ -1,0 +1,62 @@
+"""Live status and click-to-call shapes (STAT-1..3, PARK-2) for the REST API."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields, validate
+
+from fs_service.status import SORTS, STATES
+
+from .common import StrictSchema
+
+
+def _one_of(choices: tuple[str, ...]) -> validate.OneOf:
+    return validate.OneOf(choices, error=f"must be one of: {', '.join(choices)}")
+
+
+class StatusQuerySchema(StrictSchema):
+    """``q`` matches the number or the name; no ``state``: every state."""
+    state = fields.String(load_default=None, validate=_one_of(STATES))
+    sort = fields.String(load_default="number", validate=_one_of(SORTS))
+    q = fields.String(load_default="", validate=validate.Length(max=40))
+
+
+class ExtensionStateSchema(Schema):
+    extension_id = fields.Integer()
+    number = fields.String()
+    name = fields.String()
+    state = fields.String(metadata={"enum": list(STATES)})
+    registrations = fields.Integer()
+    active_calls = fields.Integer()
+
+
+class ParkedCallSchema(Schema):
+    slot = fields.String()
+    caller_number = fields.String()
+    caller_name = fields.String()
+    parked_by = fields.String(allow_none=True)
+    parked_at = fields.DateTime()
+    duration_seconds = fields.Integer()
+
+
+class NodeHealthSchema(Schema):
+    name = fields.String()
+    up = fields.Boolean()
+    since = fields.DateTime(allow_none=True)
+    error = fields.String(allow_none=True)
+
+
+class LiveStatusSchema(Schema):
+    """Output of fs_service.live_status.LiveStatus."""
+    extensions = fields.List(fields.Nested(ExtensionStateSchema))
+    parked_calls = fields.List(fields.Nested(ParkedCallSchema), attribute="parked")
+    nodes = fields.List(fields.Nested(NodeHealthSchema))
+
+
+class CallCreateSchema(StrictSchema):
+    target = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{2,5}$", error="use 2 to 5 digits"))
+
+
+class CallPlacedSchema(Schema):
+    job_id = fields.String()
+    from_extension = fields.String()
+    target = fields.String(attribute="destination")
+    ring_seconds = fields.Integer()

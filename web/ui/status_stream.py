@@ -1,0 +1,61 @@
+"""Server-Sent Events for the status page: the account's live view, pushed when it changes.
+
+One stream per open page: a greenlet under gevent (``pbx run``, gunicorn -k gevent), a thread
+under a threaded server. Every POLL_SECONDS it reads the live view (a few indexed queries),
+compares its fingerprint with the last one sent and, only on a change, renders the page's live
+fragment and sends it: an event reaches the browser within about a poll after the listener
+wrote it. The database connection goes back to the pool after each read, so an idle page
+holds none. A comment line every KEEPALIVE_SECONDS turns a vanished client into a failed write,
+and the server then closes the generator; after LIFETIME_SECONDS the stream ends and the
+browser's EventSource reconnects after ``retry``, so no stream lives forever. The event id is
+the fingerprint: a reconnect sends Last-Event-ID and gets nothing until something changes.
+"""
+from __future__ import annotations
+
+import time
+from typing import Callable, Iterator
+
+from fs_service.live_status import LiveStatus
+
+ACTIVE: set["StatusStream"] = set()  # open streams (tests, health)
+
+
+def sse_event(event_id: str, data: str, event: str = "status") -> str:
+    """One SSE event; every line of ``data`` gets its own ``data:`` field (the spec joins
+    them back with newlines)."""
+    lines = [f"id: {event_id}", f"event: {event}"]
+    lines += [f"data: {line}" for line in (data.splitlines() or [""])]
+    return "\n".join(lines) + "\n\n"
+
+
+class StatusStream:
+    POLL_SECONDS = 0.5
+    KEEPALIVE_SECONDS = 15.0
+    LIFETIME_SECONDS = 300.0
+    RETRY_MS = 1000
+
+    def __init__(self, read: Callable[[], LiveStatus | None], render: Callable[[LiveStatus], str],
+                 last_id: str | None = None) -> None:
+        """``read`` returns the live view (None: the account is gone) and must release its
+        database connection; ``render`` turns it into the HTML fragment."""
+        self.read, self.render, self.sent = read, render, last_id or None
+
+    def __iter__(self) -> Iterator[str]:
+        ACTIVE.add(self)
+        try:
+            yield f"retry: {self.RETRY_MS}\n\n"
+            started = last_write = time.monotonic()
+            while time.monotonic() - started < self.LIFETIME_SECONDS:
+                status = self.read()
+                if status is None:
+                    return
+                fingerprint, now = status.fingerprint(), time.monotonic()
+                if fingerprint != self.sent:
+                    self.sent, last_write = fingerprint, now
+                    yield sse_event(fingerprint, self.render(status))
+                elif now - last_write >= self.KEEPALIVE_SECONDS:
+                    last_write = now
+                    yield ": keepalive\n\n"
+                time.sleep(self.POLL_SECONDS)  # gevent's sleep once monkey-patched
+        finally:
+            ACTIVE.discard(self)
