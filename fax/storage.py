@@ -11,7 +11,7 @@ Layout (rows store FreeSWITCH's path for TIFFs, which is what events report, and
 relative path for PDFs, which FreeSWITCH never touches):
 - ``out/<account>/<token>.tif`` + ``.pdf`` — a queued fax: what txfax sends, what the user downloads;
 - ``in/rx-<number>-<channel uuid>.tif`` — what rxfax wrote (``${uuid}`` expanded by FreeSWITCH);
-- ``in/<account>/<received id>.pdf`` — the received fax as stored in the inbox.
+- ``in/<account>/<received id>.pdf`` (+ ``.png``, its first page) — the received fax in the inbox.
 Files are written to a temporary name then renamed, so a reader never sees half a file.
 """
 from __future__ import annotations
@@ -106,6 +106,10 @@ class FaxStorage:
 
     def inbound_pdf(self, account_id: int, received_id: int) -> str:
         return f"{INBOUND}/{int(account_id)}/{int(received_id)}.pdf"
+
+    def thumbnail_of(self, pdf_relative: str) -> str:
+        """The first-page preview kept beside a PDF (``.png``)."""
+        return _checked(pdf_relative)[:-4] + ".png"
 
     def _folder(self, *parts: str) -> Path:
         folder = self.local_root.joinpath(*parts)

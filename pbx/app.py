@@ -27,7 +27,9 @@ def create_app(settings: Settings | None = None, *, dispatch_fs: bool = True, **
         PBX=settings,
         SECRET_KEY=settings.secret_key,
         SQLALCHEMY_DATABASE_URI=settings.resolved_database_url,
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        # A ping before each checkout finds connections PostgreSQL dropped (restart, failover); a
+        # SQLite file cannot drop them, and the ping would double the cost of a cached lookup.
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": not settings.resolved_database_url.startswith("sqlite")},
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,

@@ -13,7 +13,8 @@ from marshmallow import ValidationError, fields, validate
 
 from .common import LANGUAGE, StrictSchema, name_field
 
-PHONE_SHAPE = validate.Regexp(r"^\+?[0-9 ().-]{3,24}$", error="a phone number: digits, spaces, ( ) . - and an optional +")
+PHONE_SHAPE = validate.Regexp(r"^\+?[0-9 ().-]{3,24}$",
+                              error="a phone number: digits, spaces, ( ) . - and an optional +")
 _CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

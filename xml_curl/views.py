@@ -6,6 +6,7 @@ document, or a 401), never a stack trace.
 """
 from __future__ import annotations
 
+import base64
 import hmac
 import ipaddress
 import logging
@@ -22,29 +23,49 @@ log = logging.getLogger("pbx.xml_curl")
 bp = Blueprint("xml_curl", __name__)
 
 
-@bp.record_once
-def _per_app_cache(state) -> None:
-    """One rendered-user cache per app (and so per process)."""
-    state.app.extensions["pbx_user_documents"] = UserDocumentCache()
 XML_MIMETYPE = "text/xml"
 
 
-def _source_allowed(remote: str | None) -> bool:
-    try:
-        address = ipaddress.ip_address(remote or "")
-    except ValueError:
-        return False
-    return any(address in network for network in current_app.config["PBX"].allowed_networks)
+class Gate:
+    """Who may fetch: the allowed networks and the basic-auth credentials, checked on every
+    request, so both are prepared once per app (the checks cost more than a cached answer)."""
+
+    def __init__(self, settings) -> None:
+        self.user, self.password = settings.xml_curl_user, settings.xml_curl_password
+        token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
+        self.expected_header = f"Basic {token}".encode()
+        self.networks = settings.allowed_networks
+        self._sources: dict[str, bool] = {}
+
+    def source_allowed(self, remote: str | None) -> bool:
+        key = remote or ""
+        if key not in self._sources:
+            if len(self._sources) > 1024:
+                self._sources.clear()
+            try:
+                address = ipaddress.ip_address(key)
+                self._sources[key] = any(address in network for network in self.networks)
+            except ValueError:
+                self._sources[key] = False
+        return self._sources[key]
+
+    def credentials_ok(self) -> bool:
+        header = request.headers.get("Authorization", "").encode()
+        if hmac.compare_digest(header, self.expected_header):  # libcurl's exact form
+            return True
+        auth = request.authorization  # any other valid spelling of the same credentials
+        if auth is None or auth.type != "basic":
+            return False
+        user_ok = hmac.compare_digest((auth.username or "").encode(), self.user.encode())
+        pass_ok = hmac.compare_digest((auth.password or "").encode(), self.password.encode())
+        return user_ok and pass_ok
 
 
-def _credentials_ok() -> bool:
-    settings = current_app.config["PBX"]
-    auth = request.authorization
-    if auth is None or auth.type != "basic":
-        return False
-    user_ok = hmac.compare_digest((auth.username or "").encode(), settings.xml_curl_user.encode())
-    pass_ok = hmac.compare_digest((auth.password or "").encode(), settings.xml_curl_password.encode())
-    return user_ok and pass_ok
+@bp.record_once
+def _per_app_state(state) -> None:
+    """One gate and one rendered-user cache per app (and so per process)."""
+    state.app.extensions["pbx_xml_curl_gate"] = Gate(state.app.config["PBX"])
+    state.app.extensions["pbx_user_documents"] = UserDocumentCache()
 
 
 def _dispatch(req: FsRequest) -> tuple[bytes, str]:
@@ -63,10 +84,11 @@ def _dispatch(req: FsRequest) -> tuple[bytes, str]:
 @bp.post("/freeswitch/xml")
 def fetch() -> Response:
     started = time.perf_counter()
-    if not _source_allowed(request.remote_addr):
+    gate: Gate = current_app.extensions["pbx_xml_curl_gate"]
+    if not gate.source_allowed(request.remote_addr):
         log.warning("xml_curl refused source=%s reason=address-not-allowed", request.remote_addr)
         return Response("forbidden\n", status=403, mimetype="text/plain")
-    if not _credentials_ok():
+    if not gate.credentials_ok():
         log.warning("xml_curl refused source=%s reason=bad-credentials", request.remote_addr)
         return Response("unauthorized\n", status=401, mimetype="text/plain",
                         headers={"WWW-Authenticate": 'Basic realm="pbx-xml-curl"'})
@@ -76,7 +98,8 @@ def fetch() -> Response:
     except Exception:
         log.exception("xml_curl handler failed section=%s action=%s", req.section, req.action)
         body, outcome = NOT_FOUND, "error"
-    log.debug("xml_curl section=%s action=%s user=%s domain=%s outcome=%s ms=%.2f", req.section,
-              req.action, req.get("user"), req.get("domain"), outcome,
-              (time.perf_counter() - started) * 1000)
+    if log.isEnabledFor(logging.DEBUG):
+        log.debug("xml_curl section=%s action=%s user=%s domain=%s outcome=%s ms=%.2f", req.section,
+                  req.action, req.get("user"), req.get("domain"), outcome,
+                  (time.perf_counter() - started) * 1000)
     return Response(body, mimetype=XML_MIMETYPE)

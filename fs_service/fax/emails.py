@@ -123,7 +123,8 @@ def received_message(sender: str, data: ReceivedMail, pdf: bytes) -> EmailMessag
     caller = data.caller or data.remote_station_id or t["unknown"]
     body = t["received_lines"].format(number=data.number, caller=caller, station=data.remote_station_id or t["unknown"],
                                       date=when.strftime(t["date"]), pages=data.pages)
-    message = mail.build(sender, ", ".join(data.to), t["received"].format(caller=caller, pages=pages_text(data.pages)), body)
+    subject = t["received"].format(caller=caller, pages=pages_text(data.pages))
+    message = mail.build(sender, ", ".join(data.to), subject, body)
     message.add_attachment(pdf, maintype="application", subtype="pdf",
                            filename=f"fax-{when:%Y%m%d-%H%M%S}-{data.received_id}.pdf")
     return message

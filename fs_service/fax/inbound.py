@@ -16,7 +16,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from fax.received import received_tiff_to_pdf
+from fax.received import first_page_thumbnail, received_tiff_to_pdf
 from fax.storage import FaxStorage
 
 from ..db import db, utcnow
@@ -89,6 +89,7 @@ def convert_one(received_id: int, storage: FaxStorage) -> bool:
         return False
     relative = storage.inbound_pdf(row.account_id, row.id)
     storage.write(relative, document.pdf)
+    storage.write(storage.thumbnail_of(relative), first_page_thumbnail(tiff))
     row.pdf_path, row.pages = relative, document.page_count
     if recipients_of(row):
         row.email_due_at = utcnow()

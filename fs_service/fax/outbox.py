@@ -56,7 +56,8 @@ def resend(account: Account, user: User, job: FaxJob, storage: FaxStorage) -> Fa
     if sender is None or not sender.is_fax or sender.account_id != account.id:
         raise Conflict("the sender fax number of this fax is no longer a fax number", error_id="fax_sender_gone")
     stem = storage.new_outbound(account.id)
-    for suffix, source in ((".tif", job.tiff_path), (".pdf", job.pdf_path), ("-cover.pdf", queue.cover_path(job.pdf_path))):
+    files = ((".tif", job.tiff_path), (".pdf", job.pdf_path), ("-cover.pdf", queue.cover_path(job.pdf_path)))
+    for suffix, source in files:
         data = storage.read(source)
         if data is None and suffix != "-cover.pdf":
             raise Conflict("the pages of this fax are no longer stored", error_id="fax_files_gone")

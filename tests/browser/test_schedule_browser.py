@@ -9,7 +9,7 @@ from tests.factories import PASSWORD, make_account
 SCREENSHOT = "/tmp/schedule.png"
 
 
-def test_admin_sets_hours_adds_an_exception_and_previews_calls(make_app, browser):  # noqa: F811
+def test_admin_sets_hours_adds_an_exception_and_previews_calls(make_app, browser):
     app = make_app()
     with app.app_context():
         account, admin = make_account(name="Acme Québec", sip_domain="acme.example.com")

@@ -86,7 +86,8 @@ BAD_EXCEPTION = [
     ({"start_date": "2026-07-19", "end_date": "2026-07-01"}, "end_date"),
     ({"start_date": "2026-07-19", "kind": "between"}, "closed_from"),
     ({"start_date": "2026-07-19", "kind": "between", "closed_from": "14:00", "closed_until": "10:00"}, "closed_until"),
-    ({"start_date": "2026-07-19", "kind": "never"}, "kind"), ({"start_date": "2026-07-19", "treatment_id": 999}, "treatment_id"),
+    ({"start_date": "2026-07-19", "kind": "never"}, "kind"),
+    ({"start_date": "2026-07-19", "treatment_id": 999}, "treatment_id"),
     ({"start_date": "2026-07-19", "end_date": "2027-07-19", "repeat_yearly": True}, "end_date"),
 ]
 
@@ -99,7 +100,8 @@ def test_bad_exception_is_400_naming_the_field(client, site, body, field):
 
 
 BAD_NUMBER = [({"timezone": "Mars/Olympus"}, "timezone"), ({"open_treatment_id": 999999}, "open_treatment_id"),
-              ({"label": "x" * 81}, "label"), ({"e164": "+15145550111"}, "e164"), ({"closure_code": "1"}, "closure_code")]
+              ({"label": "x" * 81}, "label"), ({"e164": "+15145550111"}, "e164"),
+              ({"closure_code": "1"}, "closure_code")]
 
 
 @pytest.mark.parametrize("body, field", BAD_NUMBER)

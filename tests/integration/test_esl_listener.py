@@ -24,7 +24,8 @@ def test_listener_subscribes_to_exactly_the_handled_events_plain_names_before_cu
     subscription = next(c for c in esl.fake.commands if c.startswith("event "))
     assert subscription == ("event plain BACKGROUND_JOB CHANNEL_ANSWER CHANNEL_BRIDGE CHANNEL_CREATE "
                             "CHANNEL_HANGUP_COMPLETE MESSAGE_QUERY CUSTOM sofia::expire sofia::register "
-                            "sofia::unregister valet_parking::info")
+                            "sofia::unregister spandsp::rxfaxresult spandsp::txfaxpageresult spandsp::txfaxresult "
+                            "valet_parking::info")
     assert esl.fake.commands[:2] == [f"auth {PASSWORD}", subscription]
     assert esl.fake.api_commands()[:3] == ["show registrations as json", "show channels as json", "valet_info"]
 

@@ -11,12 +11,12 @@ from lxml import etree
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4, LETTER
 
+from fs_service import numbers
 from fs_service.callplan.steps import Plan
 from fs_service.db import db
 from fs_service.fax import mailer
 from fs_service.fax.receive_plan import fax_receive_steps
 from fs_service.models import ReceivedFax
-from fs_service import numbers
 from tests.integration.test_fax_worker_support import *  # noqa: F403 (fixtures)
 from tests.integration.test_fax_worker_support import FS_STORAGE, RECEIVED_UUID, frames_for
 from tests.unit.test_fax_support import make_pdf

@@ -14,8 +14,6 @@ import gevent
 import pytest
 from reportlab.lib.pagesizes import A4, LETTER
 
-from esl_handlers.lanes import Lanes
-from esl_handlers.listener import NodeListener
 from fax.storage import FaxStorage
 from fax.worker import FaxWorker
 from fs_service import numbers
@@ -25,8 +23,7 @@ from fs_service.models import Account, FaxJob, Gateway, PhoneNumber, User
 from tests.factories import make_account, make_user
 from tests.fakes.fake_freeswitch import FakeFreeSwitch
 from tests.helpers import until
-from tests.integration.test_esl_listener_support import (PASSWORD, Esl, event_frames, script_state,
-                                                         start_listener)
+from tests.integration.test_esl_listener_support import PASSWORD, Esl, event_frames, script_state, start_listener
 from tests.unit.test_fax_support import make_pdf
 
 FS_STORAGE = "/var/lib/freeswitch/storage"  # where the recorded FreeSWITCH kept fax files

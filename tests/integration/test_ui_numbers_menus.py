@@ -65,7 +65,8 @@ def test_the_api_manages_menus_and_keys(client, site):
                  400, "validation_error", "keys")
     assert_error(client.put(_api(site, f"/{mid}/keys"), json={"keys": {"1": 999999}}, headers=headers),
                  400, "validation_error", "keys.1")
-    assert client.patch(_api(site, f"/{mid}"), json={"repeat_count": 5}, headers=headers).get_json()["repeat_count"] == 5
+    patched = client.patch(_api(site, f"/{mid}"), json={"repeat_count": 5}, headers=headers)
+    assert patched.get_json()["repeat_count"] == 5
     assert_error(client.patch(_api(site, f"/{mid}"), json={"timeout_seconds": 99}, headers=headers),
                  400, "validation_error", "timeout_seconds")
     assert client.delete(_api(site, f"/{mid}"), headers=headers).status_code == 204

@@ -30,10 +30,13 @@ def register_ui(app: Flask) -> None:
     from . import accounts, auth, extension, extensions, i18n, operator, quick_edit, settings
     from . import blacklist, menus, numbers, status, voicemail, voicemail_messages
     from . import numbers_exceptions as number_exceptions
+    from . import fax, fax_admin, fax_inbox, fax_outbox
 
     i18n.ensure_catalogs_compiled()
     for module in (auth, i18n, accounts, operator, extensions, extension, settings, quick_edit, number_exceptions,
                    voicemail, voicemail_messages, numbers, blacklist, menus, status):
+        app.register_blueprint(module.bp)
+    for module in (fax, fax_outbox, fax_inbox, fax_admin):
         app.register_blueprint(module.bp)
     app.add_template_filter(translate, "tr")
     app.context_processor(_ui_context)

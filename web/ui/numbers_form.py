@@ -104,7 +104,8 @@ TREATMENT_FIELDS = ("kind", "extension_id", "mailbox_id", "menu_id", "message_pa
 
 
 def treatment_payload(form: MultiDict) -> dict[str, Any]:
-    """Inputs are named ``t_<field>`` (the page has other forms). Only the target the kind needs: the other selects keep their values but are not sent."""
+    """Inputs are named ``t_<field>`` (the page has other forms). Only the target the kind
+    needs is sent: the other selects keep their values but are ignored."""
     kind = text(form, "t_kind")
     payload: dict[str, Any] = {"kind": kind}
     wanted = {"extension": ("extension_id",), "mailbox": ("mailbox_id",), "menu": ("menu_id",),

@@ -1,0 +1,117 @@
+"""What the fax pages and the fax API share: who opens what, how a fax file leaves the server,
+and the fax messages in the reader's language.
+
+- Sending and the outbox: users with the fax right (FAX-1); admins see every fax of the
+  account, users the faxes they sent.
+- The inbox (FAX-7) is the account's fax machine: admins and users with the fax right.
+Anything else is *not found*, as for every object of another tenant.
+"""
+from __future__ import annotations
+
+from flask import Response, send_file
+from flask_babel import gettext
+
+from fax.storage import FaxStorage, current_storage
+from fs_service import access
+from fs_service.errors import NotFound
+from fs_service.fax import rights
+from fs_service.models import Account, User
+
+from .messages import N_, translate
+
+#: The fax core's English messages (fs_service/fax, schema/fax.py) → catalog entries.
+MESSAGES = {
+    "choose one of the account's fax numbers": N_("Choose one of the account's fax numbers."),
+    "choose one of the account's numbers": N_("Choose one of the account's numbers."),
+    "not a fax number we can call": N_("This is not a fax number we can call."),
+    "a phone number: digits, spaces, ( ) . - and an optional +":
+        N_("A phone number: digits, spaces, ( ) . - and an optional +."),
+    "must not contain control characters": N_("Must not contain control characters."),
+    "This field is required.": N_("This field is required."),
+    "you do not have the right to send faxes; ask your account administrator":
+        N_("You do not have the right to send faxes; ask your account administrator."),
+    "fax not found": N_("Fax not found."),
+    "this fax is still being sent": N_("This fax is still being sent."),
+    "the sender fax number of this fax is no longer a fax number":
+        N_("The sender fax number of this fax is no longer a fax number."),
+    "the pages of this fax are no longer stored": N_("The pages of this fax are no longer stored."),
+    "the document check is unavailable; try again in a moment":
+        N_("The document check is unavailable; try again in a moment."),
+    "this setting is reserved to the operator": N_("This setting is reserved to the operator."),
+    "at most 10 addresses": N_("At most 10 addresses."),
+    "number not found": N_("Number not found."),
+}
+STATES = {"queued": N_("Queued"), "sending": N_("Sending"), "retrying": N_("New try scheduled"),
+          "sent": N_("Sent"), "failed": N_("Failed")}
+FAILURES = {"line": N_("Busy, no answer or unreachable"), "negotiation": N_("The fax machines could not communicate"),
+            "document": N_("The document was refused by the fax software"),
+            "number": N_("This number cannot be reached")}
+
+
+def fax_message(message: str) -> str:
+    """A fax core or schema message in the current language (unknown ones as they are)."""
+    if message in MESSAGES:
+        return gettext(MESSAGES[message])
+    if message.startswith("not a valid email address: "):
+        return gettext("Not a valid email address: %(address)s.", address=message.rsplit(": ", 1)[1])
+    if message.startswith("the documents could not be converted to a fax"):
+        return gettext("The documents could not be converted to a fax. Please try again later.")
+    return translate(message)
+
+
+def state_label(state: str) -> str:
+    return gettext(STATES.get(state, state))
+
+
+def failure_label(failure: str | None) -> str:
+    return gettext(FAILURES[failure]) if failure in FAILURES else ""
+
+
+def may_use_inbox(user: User, account: Account) -> bool:
+    return access.is_admin_of(user, account) or rights.can_send(user, account)
+
+
+def require_inbox(user: User, account: Account) -> None:
+    if not may_use_inbox(user, account):
+        raise NotFound("fax not found")
+
+
+def tab_context() -> dict:
+    """What the fax pages' own menu (templates/fax/_tabs.html) may offer the visitor."""
+    from flask import request
+
+    from web.actor import current_actor
+
+    user, account_id = current_actor(), (request.view_args or {}).get("account_id")
+    if user is None or account_id is None or (user.account_id != account_id and not access.is_operator(user)):
+        return {"fax_can_send": False, "fax_is_admin": False}
+    is_admin = access.is_operator(user) or (user.role == "admin" and user.account_id == account_id)
+    return {"fax_can_send": bool(user.can_fax) and user.account_id == account_id, "fax_is_admin": is_admin}
+
+
+def storage() -> FaxStorage:
+    return current_storage()
+
+
+def file_response(relative: str | None, name: str, mimetype: str, download: bool = True) -> Response:
+    """A stored fax file (PDF, PNG) or 404; never cached by shared caches (personal data)."""
+    store = storage()
+    path = store.local(relative) if relative else None
+    if path is None or not path.is_file():
+        raise NotFound("fax not found")
+    response = send_file(path, mimetype=mimetype, as_attachment=download, download_name=name, max_age=0)
+    response.headers["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def thumbnail_response(pdf_relative: str | None, name: str) -> Response:
+    """The first-page preview, made from the PDF (Ghostscript) the first time it is asked for
+    when the worker did not store one (older rows)."""
+    if not pdf_relative:
+        raise NotFound("fax not found")
+    store = storage()
+    relative = store.thumbnail_of(pdf_relative)
+    if store.read(relative) is None and store.read(pdf_relative) is not None:
+        from fax.received import first_page_thumbnail
+        store.write(relative, first_page_thumbnail(store.local(pdf_relative)))
+    return file_response(relative, name, "image/png", download=False)
