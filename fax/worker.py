@@ -66,7 +66,9 @@ class FaxWorker:
     # -- sending -------------------------------------------------------------------------
     def place_due(self) -> list[gevent.Greenlet]:
         free = self.pool.free_count()
-        picked = self.links.pick() if free else None
+        if not free or not self._in_context(queue.has_due):
+            return []
+        picked = self.links.pick()
         if picked is None:
             return []
         node, _ = picked

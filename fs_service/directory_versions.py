@@ -9,20 +9,18 @@ SQL that bypasses the ORM on these tables must call :func:`touch` itself).
 """
 from __future__ import annotations
 
-import weakref
-
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .db import db
+from . import fastread
 from .models import Account, CallVersion, Extension, PhoneNumber, Softphone, User
 from .models.numbers import new_token
 
 WATCHED = (Account, User, Extension, Softphone, PhoneNumber)
-_TOKEN_SQL = ("SELECT v.directory_token FROM call_versions v JOIN accounts a ON a.id = v.account_id "
-              "WHERE a.sip_domain = {}")
-_PLACEHOLDER = {"qmark": "?", "numeric": ":1", "named": ":domain", "format": "%s", "pyformat": "%(domain)s"}
+_TOKEN = (sa.select(CallVersion.directory_token)
+          .join(Account, Account.id == CallVersion.account_id)
+          .where(Account.sip_domain == sa.bindparam("domain")))
 
 
 def touch(session: Session, account_id: int) -> None:
@@ -47,42 +45,7 @@ def _renew_tokens(session: Session, _context, _instances) -> None:
             touch(session, account_id)
 
 
-# SQLite only: one detached DB-API connection per engine, reused for token reads. sqlite3 calls
-# never yield to the gevent hub, so two requests cannot interleave on it, and outside a
-# transaction each SELECT sees the latest commit (WAL). Skipping the pool checkout and its
-# reset halves the cost of a cached lookup (bench/README.md).
-_SQLITE_READERS: "weakref.WeakKeyDictionary[sa.Engine, object]" = weakref.WeakKeyDictionary()
-
-
-def _sqlite_reader(engine: sa.Engine):
-    reader = _SQLITE_READERS.get(engine)
-    if reader is None:
-        proxied = engine.raw_connection()
-        proxied.detach()  # ours for good: never returned to (or reset by) the pool
-        reader = _SQLITE_READERS[engine] = proxied.dbapi_connection
-    return reader
-
-
 def directory_token(domain: str) -> str | None:
-    """The account's current token, or None (unknown domain, or no token yet: do not cache).
-
-    Read on every directory request, so it goes straight to the DB-API connection: SQLAlchemy's
-    statement execution cost more than the query itself (measured by bench/).
-    """
-    engine = db.engine
-    style = engine.dialect.paramstyle
-    value = domain.strip().lower()
-    params = {"domain": value} if style in ("named", "pyformat") else (value,)
-    sql = _TOKEN_SQL.format(_PLACEHOLDER[style])
-    if engine.dialect.name == "sqlite":
-        row = _sqlite_reader(engine).execute(sql, params).fetchone()
-        return row[0] if row else None
-    raw = engine.raw_connection()
-    try:
-        cursor = raw.cursor()
-        cursor.execute(sql, params)
-        row = cursor.fetchone()
-        cursor.close()
-        return row[0] if row else None
-    finally:
-        raw.close()  # back to the pool, which rolls the read transaction back
+    """The account's current token, or None (unknown domain, or no token yet: do not cache)."""
+    row = fastread.fetch_one(_TOKEN, {"domain": domain.strip().lower()})
+    return row.directory_token if row is not None else None

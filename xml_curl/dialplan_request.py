@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Iterator, Mapping
 
 from fs_service.callplan import plan_call
 from fs_service.callplan.model import CallRequest
@@ -14,11 +15,39 @@ log = logging.getLogger("pbx.dialplan")
 _PREFIX = "variable_"
 
 
+class ChannelVariables(Mapping[str, str]):
+    """``variable_*`` fields read by name, decoded only when the planner asks: a request carries
+    ~100 of them and a plan reads a handful (decoding them all was most of a fetch's cost)."""
+
+    def __init__(self, params: Mapping[str, str], extra: dict[str, str]) -> None:
+        self._params, self._extra = params, extra
+
+    def __getitem__(self, name: str) -> str:
+        if name in self._extra:
+            return self._extra[name]
+        return self._params[_PREFIX + name]
+
+    def get(self, name: str, default=None):  # no KeyError round trip: most lookups miss
+        if name in self._extra:
+            return self._extra[name]
+        return self._params.get(_PREFIX + name, default)
+
+    def __iter__(self) -> Iterator[str]:
+        yield from self._extra
+        yield from (k[len(_PREFIX):] for k in self._params if k.startswith(_PREFIX))
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+    def __bool__(self) -> bool:  # `variables or {}` must not count them
+        return True
+
+
 def call_request(req: FsRequest) -> CallRequest:
     """Only what the planner uses: context, destination, caller ID, uuid and channel variables."""
-    variables = {k[len(_PREFIX):]: v for k, v in req.params.items() if k.startswith(_PREFIX)}
     # FreeSWITCH's own reading of the caller's privacy (Privacy: id, RPID privacy=full…).
-    variables["pbx_privacy_hide_number"] = req.get("Caller-Privacy-Hide-Number", "false")
+    extra = {"pbx_privacy_hide_number": req.get("Caller-Privacy-Hide-Number", "false")}
+    variables = ChannelVariables(req.params, extra)
     return CallRequest(context=req.get("Caller-Context") or req.get("Hunt-Context"),
                        destination=req.get("Caller-Destination-Number") or req.get("Hunt-Destination-Number"),
                        caller_number=req.get("Caller-Caller-ID-Number"),

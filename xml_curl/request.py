@@ -46,6 +46,9 @@ class LazyForm(Mapping[str, str]):
             self._decoded[name] = value
             return value
 
+    def get(self, name: str, default=None):  # no KeyError round trip: most lookups miss
+        return self[name] if name in self._raw else default
+
     def __iter__(self):
         return iter(self._raw)
 
@@ -57,10 +60,7 @@ def parse_body(body: bytes) -> FsRequest:
     """The POST body as FreeSWITCH sends it: a flat ``a=b&c=d`` form whose first five fields are
     not URL-encoded (NOTES §1). Far cheaper than ``request.form`` (bench/README.md); the first
     value of a repeated name wins, as with ``request.form.get``."""
-    raw: dict[str, str] = {}
-    for item in body.decode("utf-8", "replace").split("&"):
-        name, _, value = item.partition("=")
-        if "%" in name or "+" in name:
-            name = unquote_plus(name)
-        raw.setdefault(name, value)
+    pairs = [item.partition("=") for item in body.decode("utf-8", "replace").split("&")]
+    # Field names are FreeSWITCH header names (never encoded); reversed so the first value wins.
+    raw = {name: value for name, _, value in reversed(pairs)}
     return parse_form(LazyForm(raw))

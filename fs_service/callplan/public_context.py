@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from .. import blacklist
+from .. import blacklist, fastread
 from ..db import db
 from ..models import Account, CallVersion, Mailbox, PhoneNumber
 from . import clock, public_cache
@@ -39,7 +39,7 @@ class DbPublicWorld:
         self._routing: dict[int, public_cache.Routing] = {}
 
     def _entry(self, statement, params: dict) -> NumberEntry | None:
-        row = db.session.connection().execute(statement, params).first()
+        row = fastread.fetch_one(statement, params)
         if row is None:
             return None
         self._routing[row.account_id] = public_cache.routing.get(row.account_id, row.routing_token)

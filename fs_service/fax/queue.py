@@ -48,6 +48,13 @@ def create_job(account: Account, user_id: int | None, sender: PhoneNumber, desti
     return job
 
 
+def has_due(now: datetime | None = None) -> bool:
+    """Cheap "anything to place?" (no lock), so an idle worker does not even reach for a node."""
+    return db.session.scalar(sa.select(FaxJob.id).where(
+        FaxJob.state.in_(DUE_STATES), sa.or_(FaxJob.next_attempt_at.is_(None),
+                                             FaxJob.next_attempt_at <= (now or utcnow()))).limit(1)) is not None
+
+
 def due_ids(limit: int, now: datetime | None = None) -> list[int]:
     query = (sa.select(FaxJob.id)
              .where(FaxJob.state.in_(DUE_STATES), sa.or_(FaxJob.next_attempt_at.is_(None),

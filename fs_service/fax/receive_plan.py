@@ -8,9 +8,12 @@ number id rides on the channel (``pbx_fax_number_id``) so the rxfaxresult event 
 """
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from fax.storage import FaxStorage
 
-from ..callplan.steps import Hangup, ReceiveFax, Step
+if TYPE_CHECKING:
+    from ..callplan.steps import Step
 
 
 def _storage(fs_root: str | None) -> FaxStorage:
@@ -26,7 +29,11 @@ def _storage(fs_root: str | None) -> FaxStorage:
     return FaxStorage.from_settings(Settings())  # pure planner tests: the default layout
 
 
-def fax_receive_steps(number, fs_root: str | None = None) -> list[Step]:
-    """Steps answering a call to ``number`` (anything with an ``id``: NumberEntry, PhoneNumber)."""
+def fax_receive_steps(number, fs_root: str | None = None) -> list["Step"]:
+    """Steps answering a call to ``number`` (anything with an ``id``: NumberEntry, PhoneNumber).
+
+    The steps module is imported here, not at the top: fs_service/callplan/public.py imports
+    this module, and importing the callplan package from here first would be a cycle."""
+    from ..callplan.steps import Hangup, ReceiveFax
     path = _storage(fs_root).inbound_tiff_pattern(int(number.id))
     return [ReceiveFax(number_id=int(number.id), path=path), Hangup()]

@@ -82,6 +82,7 @@ def test_the_recipients_get_the_pdf_once_even_if_the_stream_is_replayed(world, r
     assert pdf.get_content_type() == "application/pdf" and pdf.get_content().startswith(b"%PDF")
 
 
+@pytest.mark.filterwarnings("ignore:Corrupt EXIF data")
 def test_a_tiff_not_yet_visible_is_retried_and_an_unreadable_one_is_kept_with_an_error(world, running, fax_line):
     running.esl.send(frames_for("fax-receive-audio", replace={RECORDED_TIFF: f"{FS_STORAGE}/in/rx-x.tif".encode()}))
     [row] = db.session.scalars(db.select(ReceivedFax))

@@ -55,7 +55,8 @@ REFUSALS = [
     ("a4-paysage.pdf", lambda: make_pdf(landscape(A4)), "a4-paysage.pdf, page 1 : la page est en paysage"),
     ("legal.pdf", lambda: make_pdf(LEGAL), "legal.pdf, page 1 : la page mesure 612×1008 pt"),
     ("secret.pdf", lambda: encrypted_pdf("secret"), "secret.pdf : le PDF est chiffré ou protégé par mot de passe"),
-    ("gros.pdf", lambda: padded_to(make_pdf(LETTER), TWO_MB), "gros.pdf : le fichier fait 2 Mo ; la limite est de 1,5 Mo"),
+    ("gros.pdf", lambda: padded_to(make_pdf(LETTER), TWO_MB),
+     "gros.pdf : le fichier fait 2 Mo ; la limite est de 1,5 Mo"),
 ]
 
 

@@ -160,3 +160,22 @@ def test_two_workers_never_place_the_same_try(world, running, fake_fs, fax_app):
     db.session.expire_all()
     assert {j.attempts for j in db.session.scalars(sa.select(FaxJob))} == {1}
     assert len(jobs) == 3
+
+
+def test_the_started_worker_places_the_fax_and_sends_the_confirmation_on_its_own(world, running, fake_fs, fax_app):
+    from fax.worker import start_fax_worker
+    from tests.helpers import until
+
+    job = world.submit()
+    answer_with(fake_fs, SUCCESS_UUID)
+    greenlets = start_fax_worker(fax_app, poll=0.05, watchdog_every=60)
+    try:
+        until(lambda: originates(fake_fs), timeout=10)
+        until(lambda: db.session.scalar(sa.select(FaxJob.channel_uuid).where(FaxJob.id == job.id)), timeout=10)
+        running.esl.send(frames_for("fax-send-t38-success", job.id))
+        until(lambda: world.smtp.messages, timeout=10)
+    finally:
+        import gevent
+        gevent.killall(greenlets)
+    db.session.expire_all()
+    assert db.session.get(FaxJob, job.id).state == "sent" and len(world.smtp.messages) == 1

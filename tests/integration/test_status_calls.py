@@ -13,9 +13,11 @@ from tests.integration.test_esl_listener_support import esl, fake_fs  # noqa: F4
 from tests.integration.test_ui_status import build_office, office, register, url  # noqa: F401 - fixture
 
 
-def use_node(app, port: int) -> None:
-    app.config["PBX"] = dataclasses.replace(app.config["PBX"], freeswitch_nodes=f"fs1=127.0.0.1:{port}",
+def use_node(app, fake) -> None:
+    """The app places calls on the fake's node, where the user's phone answers."""
+    app.config["PBX"] = dataclasses.replace(app.config["PBX"], freeswitch_nodes=f"fs1=127.0.0.1:{fake.port}",
                                             click_to_call_ring_seconds=25)
+    fake.set_reply("originate", "+OK 5a8d6c3e-0000-4000-8000-000000000001\n")
 
 
 def originates(fake) -> list[str]:
@@ -23,7 +25,7 @@ def originates(fake) -> list[str]:
 
 
 def test_clicking_an_available_extension_rings_my_phone_then_calls_it(app, client, office, esl):
-    use_node(app, esl.fake.port)
+    use_node(app, esl.fake)
     register("100")
     register("101")
     log_in(client, office.alice)
@@ -52,13 +54,24 @@ def api(office, tail: str) -> str:
 
 
 def test_the_api_places_the_call_and_answers_202_with_the_job(app, client, office, esl):
-    use_node(app, esl.fake.port)
+    use_node(app, esl.fake)
     register("100")
     response = client.post(api(office, "/calls"), json={"target": "101"}, headers=bearer(office.alice))
     assert response.status_code == 202, response.get_json()
     body = response.get_json()
     assert body["from_extension"] == "100" and body["target"] == "101" and body["ring_seconds"] == 25
     assert body["job_id"] in esl.fake.commands[-1]
+
+
+def test_a_job_freeswitch_fails_at_once_is_reported_with_its_cause(app, client, office, esl):
+    use_node(app, esl.fake)
+    esl.fake.set_reply("originate", "-ERR USER_NOT_REGISTERED\n")
+    register("100")
+    response = client.post(api(office, "/calls"), json={"target": "101"}, headers=bearer(office.alice))
+    if response.status_code == 503:  # the job's failure arrived before the API answered
+        assert "USER_NOT_REGISTERED" in assert_error(response, 503, "call_not_placed")["message"]
+    else:
+        assert response.status_code == 202  # accepted first: the cause goes to the log
 
 
 def test_the_api_refusals_use_the_error_vocabulary(make_app):

@@ -135,9 +135,9 @@ def test_preview_says_what_happens_and_why(client, site):
     admin.post(_url(site), data=week_form(site))
     admin.post(_url(site, "/exceptions/new"), data={"label": "Fête", "start_date": "2026-06-24", "kind": "all_day"})
     page = admin.get(_url(site), query_string={"at_date": "2026-06-22", "at_time": "10:00"}).text
-    assert 'data-state="open"' in page and "Ouvert" in page and "Poste 201" in page
+    assert 'data-state="open"' in page and "Ouvert" in page and "Poste 201" in page and "Lundi 07:30" in page
     page = admin.get(_url(site), query_string={"at_date": "2026-06-22", "at_time": "17:00"}).text
-    assert 'data-state="closed"' in page
+    assert 'data-state="closed"' in page and "en dehors des heures" in page
     page = admin.get(_url(site), query_string={"at_date": "2026-06-24", "at_time": "10:00"}).text
     assert 'data-state="exception"' in page and "Fête" in page
     bad = admin.get(_url(site), query_string={"at_date": "demain", "at_time": "10:00"}).text

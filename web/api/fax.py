@@ -60,10 +60,12 @@ def check_documents(_files: dict, account_id: int) -> list[dict]:
     verdicts = []
     for doc in _documents():
         try:
-            verdicts.append({"filename": doc.filename, "ok": True, "pages": sending.check_documents([doc])[0].page_count})
+            pages = sending.check_documents([doc])[0].page_count
+            verdicts.append({"filename": doc.filename, "ok": True, "pages": pages})
         except sending.DocumentsRejected as exc:
             reason = exc.rejections[0]
-            verdicts.append({"filename": doc.filename, "ok": False, "error_id": reason.error_id, "message": reason.reason})
+            verdicts.append({"filename": doc.filename, "ok": False, "error_id": reason.error_id,
+                             "message": reason.reason})
     return verdicts
 
 

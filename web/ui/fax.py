@@ -9,8 +9,7 @@ queued (400). With JavaScript, each file is checked as soon as it is chosen (``d
 from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale
-from flask_babel import ngettext
+from flask_babel import get_locale, ngettext
 from marshmallow import ValidationError
 
 from fax.rejections import describe

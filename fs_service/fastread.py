@@ -1,0 +1,49 @@
+"""Single-row reads on the call set-up path, without an ORM session.
+
+xml_curl answers sit in front of every REGISTER and call set-up (NOTES §9.13), and for a
+cached answer SQLAlchemy's session and statement machinery cost more than the query. On SQLite
+the read goes to one detached DB-API connection per engine: sqlite3 calls never yield to the
+gevent hub, so two requests cannot interleave on it, and outside a transaction each SELECT
+sees the latest commit (WAL). Elsewhere (PostgreSQL) it is a plain pooled Core execution.
+"""
+from __future__ import annotations
+
+import weakref
+from collections import namedtuple
+from typing import Any
+
+import sqlalchemy as sa
+
+from .db import db
+
+_READERS: "weakref.WeakKeyDictionary[sa.Engine, Any]" = weakref.WeakKeyDictionary()
+_COMPILED: dict[tuple[int, str], tuple[str, tuple[str, ...], type]] = {}
+
+
+def _reader(engine: sa.Engine):
+    reader = _READERS.get(engine)
+    if reader is None:
+        proxied = engine.raw_connection()
+        proxied.detach()  # ours for good: never returned to (or reset by) the pool
+        reader = _READERS[engine] = proxied.dbapi_connection
+    return reader
+
+
+def _compiled(statement: sa.Select, dialect) -> tuple[str, tuple[str, ...], type]:
+    key = (id(statement), dialect.name)
+    if key not in _COMPILED:
+        compiled = statement.compile(dialect=dialect)
+        names = tuple(column.key for column in statement.selected_columns)
+        _COMPILED[key] = (compiled.string, tuple(compiled.positiontup or ()), namedtuple("Row", names))
+    return _COMPILED[key]
+
+
+def fetch_one(statement: sa.Select, params: dict[str, Any]):
+    """The first row of a module-level ``statement`` (built once, with bind parameters)."""
+    engine = db.engine
+    if engine.dialect.name != "sqlite":
+        with engine.connect() as conn:
+            return conn.execute(statement, params).first()
+    sql, order, row_type = _compiled(statement, engine.dialect)
+    found = _reader(engine).execute(sql, [params[name] for name in order]).fetchone()
+    return row_type(*found) if found is not None else None
