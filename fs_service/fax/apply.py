@@ -9,20 +9,31 @@ from __future__ import annotations
 
 from typing import Sequence
 
+import sqlalchemy as sa
+
 from fax.storage import current_storage
 
 from ..db import db
+from ..models import FaxJob
 from . import inbound, jobs
 from .events import RxResult, TxPage, TxResult
+
+
+def _existing_jobs(changes: Sequence[object]) -> set[int]:
+    """One read per batch, so events of jobs that are not ours (another control plane sharing
+    the switch, replays of deleted jobs) cost no write transaction each."""
+    ids = {c.job_id for c in changes if isinstance(c, (TxPage, TxResult))}
+    return set(db.session.scalars(sa.select(FaxJob.id).where(FaxJob.id.in_(ids)))) if ids else set()
 
 
 def apply_changes(node: str, changes: Sequence[object]) -> None:
     storage = None
     try:
+        known = _existing_jobs(changes)
         for change in changes:
-            if isinstance(change, TxPage):
+            if isinstance(change, TxPage) and change.job_id in known:
                 jobs.record_page(change)
-            elif isinstance(change, TxResult):
+            elif isinstance(change, TxResult) and change.job_id in known:
                 jobs.record_result(change)
             elif isinstance(change, RxResult):
                 storage = storage or current_storage()

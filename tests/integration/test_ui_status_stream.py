@@ -91,7 +91,8 @@ def login_cookie(base: str, email: str) -> str:
     return cookie
 
 
-def test_a_closed_page_ends_its_stream_and_an_idle_stream_holds_no_db_connection(make_app, fast):
+def test_a_closed_page_ends_its_stream_and_an_idle_stream_holds_no_db_connection(make_app, monkeypatch):
+    monkeypatch.setattr(StatusStream, "KEEPALIVE_SECONDS", 0.2)  # the real poll period (0.5 s)
     app = make_app()
     with app.app_context():
         account, admin = make_account(sip_domain="acme.test")

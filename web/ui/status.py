@@ -84,7 +84,8 @@ def call(account_id: int):
     """Click-to-call: the user's own phone rings first, then the clicked extension (STAT-3)."""
     user, account, _admin = account_context(account_id)
     target = text(request.form, "target")
-    back = url_for("status.page", account_id=account.id, **lenient_back(request.form))
+    view = _back(lenient_filters(request.form), request.form.get("full") == "1")  # the page clicked from
+    back = url_for("status.page", account_id=account.id, **view)
     try:
         placed, result = call_extension(user, account, target)
     except PbxError as exc:
@@ -97,7 +98,3 @@ def call(account_id: int):
         reason = result.body.removeprefix("-ERR").strip() or "?"
         flash(_("The call could not be placed (FreeSWITCH: %(reason)s).", reason=reason), "error")
     return redirect(back)
-
-
-def lenient_back(form) -> dict[str, str]:
-    return _back(lenient_filters(form), form.get("full") == "1")
