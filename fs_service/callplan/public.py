@@ -23,6 +23,8 @@ from ..schedule_rules import decide
 from . import stages
 from .extension_call import plan_forward_confirmed
 from .model import CallRequest
+
+TREATMENT_STAGE = "treatment"  # set by the voicemail service for keys 0 and *
 from .public_model import MENU_FAILURES_VARIABLE, NUMBER_VARIABLE, NumberEntry, PublicWorld
 from .steps import CALL_REJECTED, UNALLOCATED_NUMBER, Answer, Hangup, Play, Plan, RecordClosure, Set, Step, \
     Voicemail, VoicemailLogin
@@ -84,6 +86,9 @@ def plan_reentry(req: CallRequest, entry: NumberEntry, world: PublicWorld) -> Pl
     if kind == MENU_TIMEOUT and ident.isdigit():
         steps = menu_timeout(req, entry, world, int(ident))
         return Plan((clear, Set(MENU_FAILURES_VARIABLE, ""), *steps), f"menu {ident}: no choice")
+    if kind == TREATMENT_STAGE and ident.isdigit():  # voicemail key 0 / * (fs_service/voicemail/keys.py)
+        steps = plan_treatment(world, entry, int(ident), _caller(req), [Hangup()])
+        return Plan((clear, *public_transfers(steps, entry.domain)), f"treatment {ident} from voicemail")
     directory = world.directory(entry)
     if kind == stages.FORWARD_CONFIRM and ident.isdigit():
         ext = directory.extension_by_id(int(ident))

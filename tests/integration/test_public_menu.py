@@ -90,3 +90,21 @@ def test_saved_menu_keys_are_live_on_the_next_keypress(client, acme, menu):
     treatments.update_treatment(account, to_102, dict(kind="voicemail_login"))
     db.session.commit()
     assert ("set", "pbx_vm_action=login") in actions(client, in_menu(number, menu.id, "1"))
+
+
+def test_voicemail_key_0_running_a_menu_treatment_re_enters_here_with_that_treatment(client, acme, menu):
+    account, number, _ = acme
+    run_menu = treatments.create_treatment(account, kind="menu", menu_id=menu.id)
+    db.session.commit()
+    found = actions(client, reentry(DID_CALL, "pbx-treatment", pbx_number_id=str(number.id),
+                                    pbx_stage=f"treatment:{run_menu.id}"))
+    assert found[0] == ("set", "pbx_stage=") and ("ivr", f"pbx_menu_{menu.id}") in found
+
+
+def test_a_treatment_of_another_account_is_never_run(client, acme, menu):
+    other, _ = make_account(sip_domain="other.test")
+    foreign = treatments.create_treatment(other, kind="message", message_path="pbx-test/other.wav")
+    db.session.commit()
+    found = actions(client, reentry(DID_CALL, "pbx-treatment", pbx_number_id=str(acme[1].id),
+                                    pbx_stage=f"treatment:{foreign.id}"))
+    assert found == [("set", "pbx_stage="), ("hangup", "NORMAL_CLEARING")]
