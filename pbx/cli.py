@@ -52,6 +52,13 @@ def voicemail() -> None:
     run_voicemail(_app())
 
 
+@main.command("fax-worker")
+def fax_worker() -> None:
+    """Run a fax worker alone: it renders, sends and retries queued faxes."""
+    from .server import run_fax
+    run_fax(_app())
+
+
 @main.group()
 def db() -> None:
     """Database schema."""

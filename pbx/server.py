@@ -14,6 +14,7 @@ from esl_handlers.lanes import Lanes
 from esl_handlers.handlers import MODULES
 from esl_handlers.listener import NodeListener
 from esl_handlers.outbound import start_voicemail_server
+from fax.worker import run_fax_worker, start_fax_worker
 
 log = logging.getLogger("pbx.server")
 
@@ -71,6 +72,7 @@ def serve(app: Flask, host: str, port: int) -> None:
     freeze_startup_objects()
     start_esl_side(app)
     start_voicemail_server(app)
+    start_fax_worker(app)
     server = NoDelayWSGIServer((host, port), app, log=None, error_log=log)
     server.init_socket()
     url = f"http://{host}:{server.server_port}/"
@@ -95,3 +97,9 @@ def run_voicemail(app: Flask) -> None:
     freeze_startup_objects()
     log.info("voicemail service running socket=%s", app.config["PBX"].voicemail_socket)
     gevent.joinall(start_voicemail_server(app))
+
+
+def run_fax(app: Flask) -> None:
+    """Production layout: one or more fax workers (jobs are claimed with row locks)."""
+    freeze_startup_objects()
+    run_fax_worker(app)

@@ -73,8 +73,9 @@ def _answer_once(steps: list[Step]) -> tuple[Step, ...]:
 
 
 def plan_fax_number(entry: NumberEntry) -> Plan:
-    """Fax numbers are received by the fax feature; until it plans them, refuse cleanly."""
-    return Plan.of(Hangup("FACILITY_NOT_IMPLEMENTED"), reason=f"{entry.e164}: fax number")
+    """FAX-7: calls to a fax number are answered by mod_spandsp's rxfax (T.38 allowed)."""
+    from ..fax.receive_plan import fax_receive_steps  # the fax feature imports the planner's steps
+    return Plan(tuple(fax_receive_steps(entry)), reason=f"{entry.e164}: fax number")
 
 
 def plan_reentry(req: CallRequest, entry: NumberEntry, world: PublicWorld) -> Plan:
