@@ -63,11 +63,10 @@ class ParkLeave(NamedTuple):
 
 @dataclass(frozen=True)
 class ParkSnapshot:
-    """One node's lots (``valet_info``) and the uuids of its live channels."""
+    """One node's lots (``valet_info``) and the calls parked in them."""
 
     lots: tuple[str, ...]
     holds: tuple[ParkHold, ...]
-    live_uuids: frozenset[str]
 
 
 def valet_event(event: Headers) -> ParkHold | ParkLeave | None:
@@ -117,7 +116,7 @@ def snapshot_from(valet_xml: str, channel_rows: Iterable[Mapping[str, str]]) -> 
             holds.append(ParkHold(lot, slot, uuid, (row.get("cid_num") or "")[:40],
                                   (row.get("cid_name") or "")[:80], None,
                                   float(created) if created.isdigit() else None))
-    return ParkSnapshot(tuple(names), tuple(holds), frozenset(channels))
+    return ParkSnapshot(tuple(names), tuple(holds))
 
 
 @dataclass(frozen=True)

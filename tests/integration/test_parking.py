@@ -111,9 +111,9 @@ def test_a_lot_that_is_no_accounts_domain_is_ignored(tenants):
 def test_a_nodes_resync_replaces_only_that_nodes_parked_calls(tenants):
     parking_store.apply_changes("fs1", [hold("on-fs1")])
     parking_store.apply_changes("fs2", [hold("on-fs2", lot="beta.test")])
-    snapshot = parking.ParkSnapshot(("acme.test",), (hold("new-fs1", slot="703"),), frozenset())
+    snapshot = parking.ParkSnapshot(("acme.test",), (hold("new-fs1", slot="703"),))
     parking_store.apply_changes("fs1", [snapshot])
     rows = db.session.execute(sa.select(ParkedCall.node, ParkedCall.uuid).order_by(ParkedCall.uuid)).all()
     assert [tuple(r) for r in rows] == [("fs1", "new-fs1"), ("fs2", "on-fs2")]
-    parking_store.apply_changes("fs2", [parking.ParkSnapshot((), (), frozenset())])  # fs2 restarted
+    parking_store.apply_changes("fs2", [parking.ParkSnapshot((), ())])  # fs2 restarted
     assert uuids() == ["new-fs1"]
