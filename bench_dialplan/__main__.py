@@ -12,26 +12,21 @@ from __future__ import annotations
 
 import argparse
 import base64
-import json
 import random
 import shutil
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench import phases
 from bench.runner import Server, cpus, post
 from bench.seed import bench_settings
 
 from . import bodies
 from .seed import follow_me_number, forward_number, is_forwarding, seed
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXED_PATH = "/bench/fixed"
 TARGET_RATIO = 0.60
-OTHERS_BUSY = 0.15
 
 
 def _args(argv):
@@ -80,22 +75,6 @@ def _live_check(server: Server, seeded, settings, workdir: Path) -> None:
     (workdir / "fixed-document.xml").write_bytes(answers[len(answers) // 2])
 
 
-def run_load(spec: dict, workdir: Path, name: str) -> dict:
-    path = workdir / f"load-{name}.json"
-    path.write_text(json.dumps(spec))
-    done = subprocess.run([sys.executable, "-m", "bench_dialplan.load", str(path)], cwd=ROOT, capture_output=True,
-                          text=True, timeout=spec["warmup"] + spec["duration"] + 60, stdin=subprocess.DEVNULL)
-    if done.returncode != 0:
-        raise RuntimeError(f"load phase {name} failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
-
-
-def _progress(name: str, r: dict) -> None:
-    print(f"# {name}: {r['rate']:.0f} req/s  p50 {r['p50_ms']:.2f} ms  p99 {r['p99_ms']:.2f} ms  errors "
-          f"{r['errors_total']}  cpu server {r.get('server_cpu', 0):.0%} load {r.get('client_cpu', 0):.0%} "
-          f"others {r.get('other_cpu', 0):.0%} steal {r.get('steal', 0):.0%}", flush=True)
-
-
 def _spec(args, server: Server, seeded, settings, client_cpu, path: str) -> dict:
     return dict(port=server.port, server_pid=server.pid, cpu=client_cpu, connections=args.connections,
                 warmup=args.warmup, duration=args.duration, domains=seeded.domains, numbers=seeded.numbers,
@@ -103,13 +82,9 @@ def _spec(args, server: Server, seeded, settings, client_cpu, path: str) -> dict
 
 
 def _measure(args, servers: dict, seeded, settings, client_cpu, workdir: Path) -> dict[str, list[dict]]:
-    runs: dict[str, list[dict]] = {"ceiling": [], "real": []}
-    for n in range(args.rounds):
-        for kind, server_kind, path in (("ceiling", "flask-fixed", FIXED_PATH), ("real", "real", bodies.PATH)):
-            spec = _spec(args, servers[server_kind], seeded, settings, client_cpu, path)
-            runs[kind].append(run_load(spec, workdir, f"{kind}-{n}"))
-            _progress(f"{kind} round {n + 1}", runs[kind][-1])
-    return runs
+    def spec_for(server_kind: str, path: str | None) -> dict:
+        return _spec(args, servers[server_kind], seeded, settings, client_cpu, path or bodies.PATH)
+    return phases.measure(args.rounds, "bench_dialplan.load", spec_for, workdir)
 
 
 def _profile(args, server: Server, seeded, settings, client_cpu, workdir: Path) -> None:
@@ -118,8 +93,9 @@ def _profile(args, server: Server, seeded, settings, client_cpu, workdir: Path) 
     import signal
 
     server.signal(signal.SIGUSR1)
-    _progress("real under cProfile (not counted)",
-              run_load(_spec(args, server, seeded, settings, client_cpu, bodies.PATH), workdir, "profile"))
+    phases.progress("real under cProfile (not counted)",
+                    phases.run_load("bench_dialplan.load", _spec(args, server, seeded, settings, client_cpu,
+                                                                 bodies.PATH), workdir, "profile"))
     server.signal(signal.SIGUSR2)
     done = Path(args.profile + ".done")
     for _ in range(100):
@@ -127,25 +103,6 @@ def _profile(args, server: Server, seeded, settings, client_cpu, workdir: Path) 
             break
         time.sleep(0.1)
     pstats.Stats(args.profile).sort_stats("cumulative").print_stats(45)
-
-
-def _report(runs: dict[str, list[dict]]) -> int:
-    ceiling, real = (max(runs[k], key=lambda r: r["rate"]) for k in ("ceiling", "real"))
-    ratio = real["rate"] / ceiling["rate"] if ceiling["rate"] else 0.0
-    per_round = statistics.median(r["rate"] / c["rate"] for r, c in zip(runs["real"], runs["ceiling"]) if c["rate"])
-    print(f"BENCH dialplan_internal_ceiling_rate {ceiling['rate']:.0f} req/s ratio=1.00")
-    print(f"BENCH dialplan_internal_rate {real['rate']:.0f} req/s ratio={ratio:.2f}")
-    print(f"BENCH dialplan_internal_p50 {real['p50_ms']:.2f} ms ratio={real['p50_ms'] / ceiling['p50_ms']:.2f}")
-    verdict = "PASS" if ratio >= TARGET_RATIO else "FAIL"
-    print(f"SUMMARY {verdict}: internal dialplan {real['rate']:.0f} req/s = {ratio:.2f} of the ceiling "
-          f"{ceiling['rate']:.0f} req/s (target {TARGET_RATIO:.2f}); median per-round ratio {per_round:.2f}")
-    errors = sum(r["errors_total"] for found in runs.values() for r in found)
-    busy = [r for found in runs.values() for r in found if r.get("other_cpu", 0) + r.get("steal", 0) > OTHERS_BUSY]
-    if errors:
-        print(f"# WARNING (run not sound): {errors} bad answers")
-    if busy:
-        print(f"# WARNING: other processes took > {OTHERS_BUSY:.0%} of a core in {len(busy)} phases")
-    return 0 if verdict == "PASS" and not errors else 1
 
 
 def main(argv=None) -> int:
@@ -162,13 +119,7 @@ def main(argv=None) -> int:
         print(f"# seeded {len(seeded.domains)} accounts x {len(seeded.numbers)} extensions (forward on no answer "
               f"/ follow-me with screening) in {time.monotonic() - started:.1f} s; server on cpu {server_cpu}, "
               f"load on cpu {client_cpu}", flush=True)
-        config = workdir / "config.json"
-        config.write_text(json.dumps({"tcp_nodelay": True, "fixed_document": str(workdir / "fixed-document.xml"),
-                                      "settings": dict(instance_path=settings.instance_path,
-                                                       database_url=settings.database_url,
-                                                       xml_curl_password=settings.xml_curl_password,
-                                                       secret_key=settings.secret_key,
-                                                       esl_password=settings.esl_password)}))
+        config = phases.write_server_config(workdir, settings)
         env = {"BENCH_CPROFILE": args.profile} if args.profile else None
         servers["real"] = Server("real", config, workdir, server_cpu, env=env).wait_ready()
         _live_check(servers["real"], seeded, settings, workdir)
@@ -176,7 +127,8 @@ def main(argv=None) -> int:
         print(f"# live check passed (200 answers, bridge to the callee then the carrier leg); "
               f"fixed document {size} bytes", flush=True)
         servers["flask-fixed"] = Server("flask-fixed", config, workdir, server_cpu).wait_ready()
-        status = _report(_measure(args, servers, seeded, settings, client_cpu, workdir))
+        runs = _measure(args, servers, seeded, settings, client_cpu, workdir)
+        status = phases.report(runs, "dialplan_internal", "internal dialplan", TARGET_RATIO)
         if args.profile:
             _profile(args, servers["real"], seeded, settings, client_cpu, workdir)
         return status
