@@ -51,9 +51,38 @@ def sofia_check_sync(profile: str, user: str, domain: str) -> str:
 
 
 def sofia_profile_rescan(profile: str) -> str:
-    """Reload a SIP profile's settings (gateways, params) without dropping registrations."""
+    """Reload a SIP profile's settings (gateways, params) without dropping registrations.
+
+    For gateways it only *adds*: one the profile already runs is skipped ("Ignoring duplicate
+    gateway", sofia.c parse_gateways), so a changed gateway must be killed first. It also
+    reloads the XML (switch_xml_reload), hence only on gateway changes, never on every save.
+    """
     profile = _checked(profile, _PROFILE_RE, "profile")
     return f"sofia profile {profile} rescan"
+
+
+# Gateway names as fs_service.gateways accepts them. Never "_all_": `killgw _all_` kills every
+# gateway of the profile (mod_sofia.c cmd_profile), so a name must start with a letter or digit.
+_GATEWAY_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,63}")
+_MAX_DELAY_SECONDS = 3600
+
+
+def sofia_killgw(profile: str, name: str) -> str:
+    """Stop and forget one gateway: FreeSWITCH marks it deleted (``+OK gateway marked for
+    deletion.``, or ``-ERR no such gateway.``) and its profile worker un-registers and drops it
+    on one of its next once-a-second gateway checks (sofia_reg.c sofia_reg_check_gateway)."""
+    profile = _checked(profile, _PROFILE_RE, "profile")
+    name = _checked(name, _GATEWAY_RE, "gateway")
+    return f"sofia profile {profile} killgw {name}"
+
+
+def sofia_profile_rescan_later(profile: str, delay_seconds: int) -> str:
+    """The same rescan, run by FreeSWITCH's scheduler ``delay_seconds`` from now (mod_commands
+    ``sched_api +<secs> <group> <command>``, answers ``+OK Added: <id>``): no socket of ours waits."""
+    delay = int(delay_seconds)
+    if not 0 < delay <= _MAX_DELAY_SECONDS:
+        raise ValueError(f"invalid rescan delay: {delay_seconds!r}")
+    return f"sched_api +{delay} none {sofia_profile_rescan(profile)}"
 
 
 _UUID_RE = re.compile(r"[A-Za-z0-9-]{1,64}")
@@ -131,7 +160,8 @@ def command_for(intent: Intent) -> str:
     """Translate one queued core intent into its API command string.
 
     Kinds: ``flush_directory_user`` (user, domain), ``check_sync`` (user, domain, optional
-    profile, default "internal"), ``flush_directory_all``. Unknown kinds or missing
+    profile, default "internal"), ``flush_directory_all``, ``kill_gateway`` (profile, name),
+    ``rescan_profile`` (profile, optional delay_seconds). Unknown kinds or missing
     attributes raise ValueError, so a typo in the core fails loudly instead of sending nothing.
     """
     kind = getattr(intent, "kind", None)
@@ -143,6 +173,12 @@ def command_for(intent: Intent) -> str:
             return sofia_check_sync(profile, intent.user, intent.domain)  # type: ignore[attr-defined]
         if kind == "flush_directory_all":
             return flush_all_directory()
+        if kind == "kill_gateway":
+            return sofia_killgw(intent.profile, intent.name)  # type: ignore[attr-defined]
+        if kind == "rescan_profile":
+            delay = getattr(intent, "delay_seconds", 0) or 0
+            profile = intent.profile  # type: ignore[attr-defined]
+            return sofia_profile_rescan_later(profile, delay) if delay else sofia_profile_rescan(profile)
     except AttributeError as exc:
         raise ValueError(f"intent {kind!r} is missing {exc.name!r}") from None
     raise ValueError(f"unknown FreeSWITCH intent kind: {kind!r}")

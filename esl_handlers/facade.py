@@ -141,6 +141,12 @@ class EslFacade:
     def check_sync(self, user: str, domain: str, profile: str = commands.DEFAULT_PROFILE) -> CommandResult:
         return self._api(commands.sofia_check_sync(profile, user, domain))
 
+    def kill_gateway(self, name: str, profile: str) -> CommandResult:
+        return self._api(commands.sofia_killgw(profile, name))
+
+    def rescan_profile(self, profile: str) -> CommandResult:
+        return self._api(commands.sofia_profile_rescan(profile))
+
     def show_registrations(self, timeout: float | None = None, then: Then | None = None):
         """Rows of ``show registrations as json`` (``then(rows)``'s value when given)."""
         return self._json_rows(commands.show_registrations(), timeout, then)

@@ -1,11 +1,15 @@
-"""Saved = live for cached SIP users: any change to what a directory document shows renews the
-account's ``directory_token`` in the same transaction.
+"""Saved = live for cached SIP users and call settings: any change to what a directory
+document or an account's call plan reads renews the account's ``directory_token`` in the same
+transaction.
 
-Each process may then keep rendered directory documents keyed by (domain, user) and the token:
-one small indexed read per request tells it whether a cached copy is still exact, so a change
-committed by any process is served by every process on the very next request. The watched
-models are those a directory document is built from; ORM changes are seen automatically (bulk
-SQL that bypasses the ORM on these tables must call :func:`touch` itself).
+Each process may then keep rendered directory documents keyed by (domain, user) and the token,
+and the account's view for its calls (fs_service.callplan.context.AccountView): one small
+indexed read per request tells it whether a cached copy is still exact, so a change committed by
+any process is served by every process on the very next request. The watched models are those
+both are built from; ORM changes are seen automatically (bulk SQL that bypasses the ORM on these
+tables must call :func:`touch` itself). A carrier gateway may serve many accounts (a global one
+serves all that have none of their own), so a gateway change renews every account's token:
+gateways change rarely, and a renewed token only costs a rebuild on the next call.
 """
 from __future__ import annotations
 
@@ -14,10 +18,10 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from . import fastread
-from .models import Account, CallVersion, Extension, PhoneNumber, Softphone, User
+from .models import Account, CallVersion, Extension, Gateway, Mailbox, PhoneNumber, Softphone, User
 from .models.numbers import new_token
 
-WATCHED = (Account, User, Extension, Softphone, PhoneNumber)
+WATCHED = (Account, User, Extension, Softphone, PhoneNumber, Mailbox)
 _TOKEN = (sa.select(CallVersion.directory_token)
           .join(Account, Account.id == CallVersion.account_id)
           .where(Account.sip_domain == sa.bindparam("domain")))
@@ -37,6 +41,9 @@ def _account_id(obj) -> int | None:
 
 @event.listens_for(Session, "before_flush")
 def _renew_tokens(session: Session, _context, _instances) -> None:
+    if any(isinstance(obj, Gateway) for obj in (*session.new, *session.dirty, *session.deleted)):
+        session.execute(sa.update(CallVersion).values(directory_token=new_token()),
+                        execution_options={"synchronize_session": False})
     changed = {_account_id(obj) for obj in (*session.new, *session.dirty, *session.deleted)
                if isinstance(obj, WATCHED)}
     gone = {obj.id for obj in session.deleted if isinstance(obj, Account)}  # its tokens go with it

@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from .db import db
 
 _READERS: "weakref.WeakKeyDictionary[sa.Engine, Any]" = weakref.WeakKeyDictionary()
-_COMPILED: dict[tuple[int, str], tuple[str, tuple[str, ...], type]] = {}
+_COMPILED: dict[tuple[int, str], tuple[str, tuple[str, ...], dict[str, Any], type]] = {}
 
 
 def _reader(engine: sa.Engine):
@@ -29,12 +29,14 @@ def _reader(engine: sa.Engine):
     return reader
 
 
-def _compiled(statement: sa.Select, dialect) -> tuple[str, tuple[str, ...], type]:
+def _compiled(statement: sa.Select, dialect) -> tuple[str, tuple[str, ...], dict[str, Any], type]:
+    """SQL text, bind names in order, values of the statement's own literals (e.g. a LIMIT)."""
     key = (id(statement), dialect.name)
     if key not in _COMPILED:
         compiled = statement.compile(dialect=dialect)
         names = tuple(column.key for column in statement.selected_columns)
-        _COMPILED[key] = (compiled.string, tuple(compiled.positiontup or ()), namedtuple("Row", names))
+        _COMPILED[key] = (compiled.string, tuple(compiled.positiontup or ()), dict(compiled.params),
+                          namedtuple("Row", names))
     return _COMPILED[key]
 
 
@@ -44,6 +46,7 @@ def fetch_one(statement: sa.Select, params: dict[str, Any]):
     if engine.dialect.name != "sqlite":
         with engine.connect() as conn:
             return conn.execute(statement, params).first()
-    sql, order, row_type = _compiled(statement, engine.dialect)
-    found = _reader(engine).execute(sql, [params[name] for name in order]).fetchone()
+    sql, order, literals, row_type = _compiled(statement, engine.dialect)
+    values = [params[name] if name in params else literals[name] for name in order]
+    found = _reader(engine).execute(sql, values).fetchone()
     return row_type(*found) if found is not None else None

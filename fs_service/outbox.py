@@ -33,8 +33,28 @@ class CheckSync:
     kind: str = "check_sync"
 
 
-INTENTS = {cls.kind: cls for cls in (FlushDirectoryUser, CheckSync)}
-Intent = FlushDirectoryUser | CheckSync
+@dataclass(frozen=True)
+class KillGateway:
+    """Stop one carrier gateway of a sofia profile (FreeSWITCH un-registers and forgets it)."""
+    profile: str
+    name: str
+    kind: str = "kill_gateway"
+
+
+@dataclass(frozen=True)
+class RescanProfile:
+    """Have a sofia profile fetch its gateways again and start those it does not run yet.
+
+    ``delay_seconds`` > 0 asks FreeSWITCH itself to rescan that much later: a gateway killed by
+    the same change is only forgotten a tick or two after ``killgw`` (fs_service/gateways.py).
+    """
+    profile: str
+    delay_seconds: int = 0
+    kind: str = "rescan_profile"
+
+
+INTENTS = {cls.kind: cls for cls in (FlushDirectoryUser, CheckSync, KillGateway, RescanProfile)}
+Intent = FlushDirectoryUser | CheckSync | KillGateway | RescanProfile
 Dispatcher = Callable[[list[Intent]], None]
 
 _dispatcher: Dispatcher | None = None

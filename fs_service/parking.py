@@ -40,9 +40,10 @@ class ParkPlan:
         return [str(n) for n in range(self.first_slot, self.last_slot + 1)]
 
 
-def park_plan_parameters(account: Account, timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS) -> ParkPlan:
-    """``timeout_seconds`` comes from the settings (park_timeout_seconds)."""
-    return ParkPlan(account.sip_domain, PARK_EXTENSION, FIRST_SLOT, LAST_SLOT, timeout_seconds)
+def park_plan_parameters(domain: str, timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS) -> ParkPlan:
+    """The lot of the account whose SIP domain this is; ``timeout_seconds`` comes from the
+    settings (park_timeout_seconds)."""
+    return ParkPlan(domain, PARK_EXTENSION, FIRST_SLOT, LAST_SLOT, timeout_seconds)
 
 
 class ParkHold(NamedTuple):

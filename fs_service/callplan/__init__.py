@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from .closure import plan_closure_recording
-from .context import DbDirectory, account_by_domain, routing_for
+from .context import DbDirectory, account_view_by_domain
 from .internal import plan_internal
 from .model import CallRequest
 from .public_context import plan_public_call
@@ -14,8 +14,8 @@ def plan_call(req: CallRequest) -> Plan | None:
     """The plan for this call, or None when the context is not ours (FreeSWITCH "not found")."""
     if req.context == PUBLIC_CONTEXT:  # from the carrier, on a company number (flow 3)
         return plan_public_call(req)
-    account = account_by_domain(req.context)
-    if account is None:
+    view = account_view_by_domain(req.context)
+    if view is None:
         return None
-    routing, directory = routing_for(account), DbDirectory(account)
-    return plan_closure_recording(req, routing, directory) or plan_internal(req, routing, directory)
+    directory = DbDirectory(view)
+    return plan_closure_recording(req, view.routing, directory) or plan_internal(req, view.routing, directory)

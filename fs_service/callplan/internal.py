@@ -1,4 +1,27 @@
-"""Calls placed by a phone of the account (context = the account's SIP domain)."""
+"""Calls placed by a phone of the account (context = the account's SIP domain).
+
+Guests. Only FreeSWITCH puts a channel in this context: a phone authenticated in the domain
+(its ``user_context``), or a transfer -- our own dialplan's, or a phone's blind transfer of the
+other party (e.g. the customer a phone called through the carrier). A transferred channel that
+is not an authenticated phone of the account is a *guest*: it reaches extensions, park,
+mailboxes and voicemail login, never pickup.
+
+A guest dialing an external number (a phone forwarding a customer to a mobile) calls with the
+rights of the phone that transferred it -- its toll classes, outbound caller ID and recording
+(:func:`.outbound.plan_outbound`) -- and only when that phone is known for sure: mod_sofia copies
+the REFER's Referred-By onto the transferred channel (``sip_h_Referred-By``, see
+:func:`.park.referred_by`), and it must name an extension of *this* account, its host being the
+account's SIP domain (a Referred-By naming another account's domain, or nobody, is refused
+"transferred caller may not call out"). Emergency numbers are always allowed with it; a class
+the transferor may call only "with code" is barred (``call-not-allowed``, OUTGOING_CALL_BARRED):
+nobody left on the call knows the code.
+
+Treatments. Voicemail keys 0 / * send an internal caller to a treatment with no number of its
+own (welcome menu, message…) as ``pbx-treatment`` with ``pbx_stage=treatment:<id>``; the menu's
+keys and timeout re-enter here with ``menu:<id>`` / ``menu-timeout:<id>``. They are planned by
+the public side's treatment planner (:mod:`.internal_treatment`), ids checked against this
+account.
+"""
 from __future__ import annotations
 
 from typing import Protocol
@@ -11,6 +34,8 @@ from .dialing import classify
 from .outbound import ACCESS_CODE_VARIABLE, plan_outbound
 from .park import referred_by
 from .steps import CALL_REJECTED, UNALLOCATED_NUMBER, Hangup, Intercept, Plan, Voicemail, VoicemailLogin
+
+TREATMENT_STAGES = (stages.TREATMENT, stages.MENU, stages.MENU_TIMEOUT)
 
 PICKUP_PREFIX = "**"
 
@@ -31,11 +56,14 @@ def caller_extension_number(req: CallRequest) -> str:
 
 
 def _stage_plan(req: CallRequest, routing: AccountRouting, caller: ExtensionSnapshot | None,
-                directory: AccountDirectory) -> Plan | None:
+                directory: AccountDirectory, world) -> Plan | None:
     stage = stages.decode(req.var(stages.VARIABLE))
     if stage is None:
         return None
     kind, ident = stage
+    if kind in TREATMENT_STAGES and ident.isdigit():
+        from .internal_treatment import plan_treatment_stage  # it imports the treatment planner, which imports us
+        return plan_treatment_stage(req, routing, caller, directory, world, kind, int(ident))
     if kind == stages.FORWARD_CONFIRM and ident.isdigit():
         callee = directory.extension_by_id(int(ident))
         if callee is not None:
@@ -61,7 +89,7 @@ def _plan_destination(req: CallRequest, routing: AccountRouting, directory: Acco
         return Plan.of(VoicemailLogin(routing.domain, caller.voicemail_box if caller else None),
                        reason="voicemail access")
     if dest == PARK or dest in PARK_SLOTS:  # a guest was blind-transferred by the Referred-By phone
-        transferor = directory.extension(referred_by(req)) if caller is None else None
+        transferor = directory.extension(referred_by(req, routing.domain)) if caller is None else None
         parked = directory.park_plan(dest, caller, transferor)
         if parked is not None:
             return parked
@@ -81,24 +109,34 @@ def _caller_only(req: CallRequest, routing: AccountRouting, caller: ExtensionSna
     return plan_outbound(dest, caller, routing)
 
 
-def plan_internal(req: CallRequest, routing: AccountRouting, directory: AccountDirectory) -> Plan:
-    """A call in the account's context.
+def guest_outbound(req: CallRequest, routing: AccountRouting, directory: AccountDirectory) -> Plan | None:
+    """A guest dialing an external number: with the rights of the extension of this account
+    that blind-transferred it (Referred-By, host checked), or not at all."""
+    if classify(req.destination) is None:
+        return None
+    number = referred_by(req, routing.domain)
+    transferor = directory.extension(number) if number else None
+    if transferor is None:
+        return Plan.of(Hangup(CALL_REJECTED), reason="transferred caller may not call out")
+    planned = plan_outbound(req.destination, transferor, routing, transferred=True)
+    return Plan(planned.steps, f"transferred by {transferor.number}: {planned.reason}")
 
-    Only FreeSWITCH puts a channel in this context: a phone authenticated in the domain (its
-    ``user_context``), or a transfer (our own dialplan, or a phone's blind transfer of the other
-    party). A transferred channel is a *guest*: it reaches extensions, park, mailboxes and
-    voicemail login, never the carrier or pickup, which need an extension's own rights.
-    """
+
+def plan_internal(req: CallRequest, routing: AccountRouting, directory: AccountDirectory, world=None) -> Plan:
+    """A call in the account's context (a phone of the account, or a guest: module docstring).
+
+    ``world`` answers the treatment planner's questions (treatments, menus) for this account;
+    None: read from the database when a treatment stage needs it."""
     authenticated = req.var("domain_name").lower() == routing.domain
     caller = directory.extension(caller_extension_number(req)) if authenticated else None
     if authenticated and caller is None:
         return Plan.of(Hangup(CALL_REJECTED), reason="caller is not an extension of this account")
-    staged = _stage_plan(req, routing, caller, directory)
+    staged = _stage_plan(req, routing, caller, directory, world)
     if staged is not None:
         return staged
     planned = _plan_destination(req, routing, directory, caller)
     if planned is None and caller is not None:
         planned = _caller_only(req, routing, caller)
-    if planned is None and caller is None and classify(req.destination) is not None:
-        return Plan.of(Hangup(CALL_REJECTED), reason="transferred caller may not call out")
+    if planned is None and caller is None:
+        planned = guest_outbound(req, routing, directory)
     return planned or Plan.of(Hangup(UNALLOCATED_NUMBER), reason="unknown destination")

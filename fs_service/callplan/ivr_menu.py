@@ -2,9 +2,10 @@
 
 The ``ivr`` app fetches ``ivr.conf`` through xml_curl each time it runs, with ``Menu-Name``
 and the channel's variables (NOTES §9.10); xml_curl/configuration.py renders this spec. The
-menu decides nothing itself: every entry re-enters our ``public`` dialplan with the typed
-digits (``transfer <digits> XML public``, ``pbx_stage=menu:<id>`` already on the channel), and
-the core plans the choice in Python — a key's treatment, 8500 (voicemail login), 8400
+menu decides nothing itself: every entry re-enters our dialplan with the typed digits
+(``transfer <digits> XML <context>``, ``pbx_stage=menu:<id>`` already on the channel) -- the
+``public`` context for a call on a company number, the account's SIP domain for an internal
+caller sent there by voicemail key 0 / * -- and the core plans the choice in Python — a key's treatment, 8500 (voicemail login), 8400
 (closure message recording) or an extension number.
 
 FreeSWITCH semantics this relies on (src/switch_ivr_menu.c): ``digit-len`` is the most digits
@@ -20,7 +21,7 @@ from dataclasses import dataclass
 
 from .. import prompts
 from ..numbering import CLOSURE_RECORDING, VOICEMAIL_ACCESS
-from .public_model import MenuSnapshot
+from .public_model import PUBLIC_CONTEXT, MenuSnapshot
 
 NAME_PREFIX = "pbx_menu_"
 INTER_DIGIT_MS = 2000
@@ -45,6 +46,7 @@ class IvrMenu:
     max_timeouts: int
     digit_len: int
     entries: tuple[IvrEntry, ...]
+    context: str = PUBLIC_CONTEXT  # where the entries re-enter the dialplan
 
 
 def menu_name(menu_id: int) -> str:
@@ -56,7 +58,7 @@ def menu_id_of(name: str) -> int | None:
     return int(suffix) if suffix.isdigit() else None
 
 
-def ivr_menu(menu: MenuSnapshot) -> IvrMenu:
+def ivr_menu(menu: MenuSnapshot, context: str = PUBLIC_CONTEXT) -> IvrMenu:
     """The menu FreeSWITCH runs: greeting, keys, dial-by-extension, 8500/8400, retries."""
     entries = [IvrEntry(digit, digit) for digit in sorted(menu.keys)]
     if menu.dial_by_extension:
@@ -67,4 +69,5 @@ def ivr_menu(menu: MenuSnapshot) -> IvrMenu:
         name=menu_name(menu.id), greet_long=menu.greeting or prompts.path("menu-default-greeting"),
         invalid_sound=prompts.path("menu-invalid"), timeout_ms=menu.timeout_seconds * 1000,
         inter_digit_timeout_ms=INTER_DIGIT_MS, max_failures=menu.repeat_count, max_timeouts=menu.repeat_count,
-        digit_len=EXTENSION_DIGITS if menu.dial_by_extension else len(VOICEMAIL_ACCESS), entries=tuple(entries))
+        digit_len=EXTENSION_DIGITS if menu.dial_by_extension else len(VOICEMAIL_ACCESS), entries=tuple(entries),
+        context=context)

@@ -75,9 +75,19 @@ def code_matches(ext: ExtensionSnapshot, toll_class: str, typed: str) -> bool:
     return bool(expected) and hmac.compare_digest(expected.encode(), typed.encode())
 
 
+def _barred(steps: list[Step], reason: str) -> Plan:
+    return Plan.of(*steps, Answer(), Play(prompts.path("call-not-allowed")), Hangup(OUTGOING_CALL_BARRED),
+                   reason=reason)
+
+
 def plan_outbound(destination: str, ext: ExtensionSnapshot, routing: AccountRouting, *,
-                  typed_code: str | None = None) -> Plan | None:
-    """A call from ``ext`` to an external number; None when ``destination`` is not one."""
+                  typed_code: str | None = None, transferred: bool = False) -> Plan | None:
+    """A call from ``ext`` to an external number; None when ``destination`` is not one.
+
+    ``transferred``: the channel is not ``ext``'s phone but the party it blind-transferred
+    (internal.py); it calls with ``ext``'s toll classes, caller ID and recording, but cannot be
+    asked ``ext``'s access code (nobody left on the call knows it), so a "with code" class is
+    barred like a disabled one."""
     leg = carrier_leg(destination, ext, routing)
     if leg is None:
         if classify(destination) is not None:  # a valid number but no carrier configured
@@ -88,8 +98,9 @@ def plan_outbound(destination: str, ext: ExtensionSnapshot, routing: AccountRout
         steps.append(Record(recording_path(routing.domain)))
     mode = toll_mode(ext, leg.dialed.toll_class)
     if mode == "disabled":
-        return Plan.of(*steps, Answer(), Play(prompts.path("call-not-allowed")), Hangup(OUTGOING_CALL_BARRED),
-                       reason=f"{leg.dialed.toll_class} calls disabled")
+        return _barred(steps, f"{leg.dialed.toll_class} calls disabled")
+    if mode == "code" and transferred:
+        return _barred(steps, f"{leg.dialed.toll_class} calls need an access code: not for a transferred caller")
     if mode == "code" and typed_code is None:
         return Plan.of(*steps, *_ask_code(destination, ext, routing), reason="access code required")
     if mode == "code" and not code_matches(ext, leg.dialed.toll_class, typed_code):

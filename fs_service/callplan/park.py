@@ -18,19 +18,26 @@ from .model import CallRequest, ExtensionSnapshot
 from .steps import Answer, Hangup, Park, Plan, RetrieveParked, Transfer
 
 REFERRED_BY = "sip_h_Referred-By"
-_SIP_USER = re.compile(r"sips?:([^@;>]+)@", re.IGNORECASE)
+_SIP_USER = re.compile(r"sips?:([^@;>]+)@([^;>:?]*)", re.IGNORECASE)
 DEFAULT_MUSIC = "default"
 
 if TYPE_CHECKING:
     from ..parking import ParkPlan
 
 
-def referred_by(req: CallRequest) -> str:
+def referred_by(req: CallRequest, domain: str | None = None) -> str:
     """The extension number in the Referred-By of a blind transfer ("" when absent).
 
+    mod_sofia (sofia.c, ``sofia_handle_sip_i_refer``, blind branch) copies the REFER's
+    Referred-By header verbatim onto the transferred channel as ``sip_h_Referred-By`` (and the
+    Refer-To as ``sip_refer_to``) before ``switch_ivr_session_transfer``; the header is written
+    by the transferring phone. With ``domain``, a URI whose host is another domain names
+    nobody: an extension number alone would let a phone of another account borrow ours.
     A softphone SIP user "101-2" transfers as extension 101 (same rule as the caller's)."""
     found = _SIP_USER.search(req.var(REFERRED_BY))
-    return found.group(1).split("-", 1)[0] if found else ""
+    if found is None or (domain is not None and found.group(2).lower() != domain.lower()):
+        return ""
+    return found.group(1).split("-", 1)[0]
 
 
 def plan_park(destination: str, lot: "ParkPlan", context: str, caller: ExtensionSnapshot | None,

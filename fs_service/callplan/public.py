@@ -16,20 +16,20 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Callable
 
-from .. import prompts
-from ..numbering import CLOSURE_RECORDING, VOICEMAIL_ACCESS
+from ..numbering import VOICEMAIL_ACCESS
 from ..numbers import nanp_e164
 from ..schedule_rules import decide
 from . import stages
 from .extension_call import plan_forward_confirmed
+from .internal import guest_outbound
 from .model import CallRequest
-
-TREATMENT_STAGE = "treatment"  # set by the voicemail service for keys 0 and *
 from .public_model import MENU_FAILURES_VARIABLE, NUMBER_VARIABLE, NumberEntry, PublicWorld
-from .steps import CALL_REJECTED, UNALLOCATED_NUMBER, Answer, Hangup, Play, Plan, RecordClosure, Set, Step, \
-    Voicemail, VoicemailLogin
-from .treatment_plan import (MENU, MENU_TIMEOUT, Caller, menu_steps, not_in_service, office_closed, plan_treatment,
-                             public_transfers, ring_extension)
+from .steps import CALL_REJECTED, UNALLOCATED_NUMBER, Answer, Hangup, Play, Plan, Set, Step, Voicemail, \
+    VoicemailLogin
+from .treatment_plan import (MENU, MENU_TIMEOUT, Caller, menu_choice, menu_timeout, not_in_service, office_closed,
+                             plan_treatment, public_transfers, ring_extension)
+
+TREATMENT_STAGE = stages.TREATMENT  # set by the voicemail service for keys 0 and *
 
 
 def _caller(req: CallRequest) -> Caller:
@@ -82,10 +82,10 @@ def plan_reentry(req: CallRequest, entry: NumberEntry, world: PublicWorld) -> Pl
     kind, _, ident = req.var(stages.VARIABLE).partition(":")
     clear = Set(stages.VARIABLE, "")
     if kind == MENU and ident.isdigit():
-        steps = menu_choice(req, entry, world, int(ident))
+        steps = menu_choice(world, entry, int(ident), req.destination, _caller(req), req.var(MENU_FAILURES_VARIABLE))
         return Plan((clear, Set(MENU_FAILURES_VARIABLE, ""), *steps), f"menu {ident}: {req.destination}")
     if kind == MENU_TIMEOUT and ident.isdigit():
-        steps = menu_timeout(req, entry, world, int(ident))
+        steps = menu_timeout(world, entry, int(ident), _caller(req))
         return Plan((clear, Set(MENU_FAILURES_VARIABLE, ""), *steps), f"menu {ident}: no choice")
     if kind == TREATMENT_STAGE and ident.isdigit():  # voicemail key 0 / * (fs_service/voicemail/keys.py)
         steps = plan_treatment(world, entry, int(ident), _caller(req), [Hangup()])
@@ -103,43 +103,16 @@ def plan_reentry(req: CallRequest, entry: NumberEntry, world: PublicWorld) -> Pl
 
 def transferred(req: CallRequest, entry: NumberEntry, world: PublicWorld, directory) -> list[Step]:
     """A forward to another extension, or a phone's blind transfer of this call (the carrier's
-    leg stays in ``public``): extensions, standalone mailboxes and 8500 of the same account
-    only — never an external number, since nobody's toll rights apply here."""
+    leg stays in ``public``): extensions, standalone mailboxes and 8500 of the same account,
+    and external numbers with the rights of the phone that transferred the call (Referred-By,
+    as for a guest in the account's context: internal.guest_outbound)."""
     ext = directory.extension(req.destination)
     if ext is not None:
         return ring_extension(world, entry, ext, _caller(req))
     if req.destination == VOICEMAIL_ACCESS:
         return [VoicemailLogin(entry.domain)]
     box = directory.standalone_mailbox(req.destination) if req.destination.isdigit() else None
-    return [Voicemail(box, entry.domain)] if box else [Hangup(UNALLOCATED_NUMBER)]
-
-
-def menu_choice(req: CallRequest, entry: NumberEntry, world: PublicWorld, menu_id: int) -> list[Step]:
-    """What the caller typed during the greeting: a key, 8500, 8400 or an extension."""
-    menu = world.menu(entry.account_id, menu_id)
-    if menu is None:
-        return [Hangup()]
-    digits = req.destination
-    if digits in menu.keys:
-        return plan_treatment(world, entry, menu.keys[digits], _caller(req), [Hangup()])
-    if digits == VOICEMAIL_ACCESS:
-        return [VoicemailLogin(entry.domain)]
-    if digits == CLOSURE_RECORDING:
-        return [RecordClosure(entry.domain, entry.id)]
-    ext = world.directory(entry).extension(digits) if menu.dial_by_extension else None
-    if ext is not None:
-        return ring_extension(world, entry, ext, _caller(req))
-    counted = req.var(MENU_FAILURES_VARIABLE)
-    failures = (int(counted) if counted.isdigit() else 0) + 1
-    if failures >= menu.repeat_count:
-        return menu_timeout(req, entry, world, menu_id)
-    return [Set(MENU_FAILURES_VARIABLE, str(failures)), Play(prompts.path("menu-invalid")), *menu_steps(menu)]
-
-
-def menu_timeout(req: CallRequest, entry: NumberEntry, world: PublicWorld, menu_id: int) -> list[Step]:
-    """The menu ended without a choice: its timeout treatment, or goodbye."""
-    menu = world.menu(entry.account_id, menu_id)
-    then = world.treatment(entry.account_id, menu.timeout_treatment_id) if menu and menu.timeout_treatment_id else None
-    if then is None or (then.kind == "menu" and then.menu_id == menu_id):  # never replay it unattended
-        return [Hangup()]
-    return plan_treatment(world, entry, then.id, _caller(req), [Hangup()])
+    if box:
+        return [Voicemail(box, entry.domain)]
+    outside = guest_outbound(req, world.routing(entry), directory)
+    return list(outside.steps) if outside is not None else [Hangup(UNALLOCATED_NUMBER)]

@@ -7,8 +7,8 @@
 
 Both tokens come with the dialed number in the request's single query, so a copy is used only
 while it is current: a change committed by any process is live on the next call everywhere.
-Extensions (with their live state), mailboxes and the blacklist (fs_service.blacklist, its
-own matcher cache) are not in here. An empty or missing token is never cached.
+Extensions and mailboxes (callplan.context.AccountView) and the blacklist (fs_service.blacklist,
+its own matcher cache) are kept elsewhere. An empty or missing token is never cached.
 """
 from __future__ import annotations
 
@@ -21,9 +21,9 @@ from ..db import db
 from ..models import PhoneNumber, Treatment, WelcomeMenu, WelcomeMenuKey
 from ..schedule_rules import NumberRules
 from ..schedules import rules_for
+from ..token_cache import TokenCache
 from .public_model import MenuSnapshot, TreatmentSnapshot
 
-MAX_ENTRIES = 20000
 _TREATMENT = (Treatment.id, Treatment.kind, Treatment.extension_id, Treatment.mailbox_id, Treatment.menu_id,
               Treatment.message_path, Treatment.message_then, Treatment.next_treatment_id)
 _MENU = (WelcomeMenu.id, WelcomeMenu.account_id, WelcomeMenu.language, WelcomeMenu.greeting_path,
@@ -35,25 +35,6 @@ _MENU = (WelcomeMenu.id, WelcomeMenu.account_id, WelcomeMenu.language, WelcomeMe
 class Routing:
     treatments: Mapping[int, TreatmentSnapshot] = field(default_factory=dict)
     menus: Mapping[int, MenuSnapshot] = field(default_factory=dict)
-
-
-class TokenCache:
-    """key → (token, value); a value is rebuilt when its token differs (or is empty)."""
-
-    def __init__(self, build) -> None:
-        self.build = build
-        self.entries: dict[int, tuple[str, object]] = {}
-
-    def get(self, key: int, token: str | None):
-        found = self.entries.get(key)
-        if found is not None and token and found[0] == token:
-            return found[1]
-        value = self.build(key)
-        if token:
-            if len(self.entries) >= MAX_ENTRIES:
-                self.entries.clear()
-            self.entries[key] = (token, value)
-        return value
 
 
 def load_rules(number_id: int) -> NumberRules:

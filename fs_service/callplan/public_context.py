@@ -1,29 +1,29 @@
 """Loads what the public planner needs from the database (the public twin of context.py).
 
-One query per call finds the dialed number with its account and its three tokens; the
-number's rules, the account's routing (public_cache) and its blacklist matcher
-(fs_service.blacklist) come from per-process copies that those tokens keep current. So 200
-exceptions, thousands of blacklist rules and a welcome menu cost no further query; only an
-extension (planned with its live settings) or a mailbox is read for the call itself.
+One query per call finds the dialed number with its account and its four tokens; the
+number's rules, the account's routing (public_cache), its blacklist matcher
+(fs_service.blacklist) and its extensions and mailboxes (context.AccountView) come from
+per-process copies that those tokens keep current. So 200 exceptions, thousands of blacklist
+rules and a welcome menu cost no further query; only the live busy state of a callee whose
+busy behaviour needs it is read for the call itself.
 """
 from __future__ import annotations
 
 import sqlalchemy as sa
 
 from .. import blacklist, fastread
-from ..db import db
-from ..models import Account, CallVersion, Mailbox, PhoneNumber
+from ..models import Account, CallVersion, PhoneNumber
 from . import clock, public_cache
-from .context import DbDirectory, routing_for
+from .context import AccountView, DbDirectory, account_view
 from .ivr_menu import IvrMenu, ivr_menu, menu_id_of
-from .model import CallRequest
+from .model import AccountRouting, CallRequest
 from .public import plan_public
 from .public_model import MenuSnapshot, NumberEntry, TreatmentSnapshot
 from .steps import Plan
 
 _NUMBER = sa.select(PhoneNumber.id, PhoneNumber.account_id, PhoneNumber.e164, PhoneNumber.rules_token,
                     PhoneNumber.closure_message_path, PhoneNumber.is_fax, Account.sip_domain,
-                    CallVersion.blacklist_token, CallVersion.routing_token) \
+                    CallVersion.blacklist_token, CallVersion.routing_token, CallVersion.directory_token) \
     .join(Account, Account.id == PhoneNumber.account_id) \
     .outerjoin(CallVersion, CallVersion.account_id == PhoneNumber.account_id) \
     .where(Account.enabled.is_(True))
@@ -35,7 +35,7 @@ class DbPublicWorld:
     """The public planner's view of the database, for one request."""
 
     def __init__(self) -> None:
-        self._accounts: dict[int, Account] = {}
+        self._views: dict[int, AccountView] = {}
         self._routing: dict[int, public_cache.Routing] = {}
 
     def _entry(self, statement, params: dict) -> NumberEntry | None:
@@ -43,6 +43,7 @@ class DbPublicWorld:
         if row is None:
             return None
         self._routing[row.account_id] = public_cache.routing.get(row.account_id, row.routing_token)
+        self._views[row.account_id] = account_view(row.account_id, row.directory_token)
         return NumberEntry(row.id, row.account_id, row.sip_domain, row.e164,
                            public_cache.rules.get(row.id, row.rules_token), row.closure_message_path,
                            row.blacklist_token, row.is_fax)
@@ -65,31 +66,30 @@ class DbPublicWorld:
         return routing.menus.get(menu_id) if routing else None
 
     def mailbox_number(self, account_id: int, mailbox_id: int) -> str | None:
-        return db.session.scalar(sa.select(Mailbox.number).where(Mailbox.id == mailbox_id,
-                                                                 Mailbox.account_id == account_id))
-
-    def _account(self, entry: NumberEntry) -> Account:
-        if entry.account_id not in self._accounts:
-            self._accounts[entry.account_id] = db.session.get(Account, entry.account_id)
-        return self._accounts[entry.account_id]
+        return DbDirectory(self._views[account_id]).mailbox_number(mailbox_id)
 
     def directory(self, entry: NumberEntry) -> DbDirectory:
-        return DbDirectory(self._account(entry))
+        return DbDirectory(self._views[entry.account_id])
 
-    def routing(self, entry: NumberEntry):
-        return routing_for(self._account(entry))
+    def routing(self, entry: NumberEntry) -> AccountRouting:
+        return self._views[entry.account_id].routing
 
 
 def plan_public_call(req: CallRequest) -> Plan:
     return plan_public(req, DbPublicWorld(), clock.now)
 
 
-def ivr_menu_for_call(menu_name: str, number_id: str) -> IvrMenu | None:
+def ivr_menu_for_call(menu_name: str, number_id: str, context: str = "") -> IvrMenu | None:
     """The menu the ``ivr`` app asks for, only if it belongs to the account of the number
-    this call came in on (the channel's ``pbx_number_id``): no menu leaks across tenants."""
+    this call came in on (the channel's ``pbx_number_id``) or, for an internal caller (no
+    number), to the account whose SIP domain is the channel's context: no menu leaks across
+    tenants."""
     menu_id = menu_id_of(menu_name or "")
-    if menu_id is None or not (number_id or "").isdigit():
+    if menu_id is None:
         return None
+    if not (number_id or "").isdigit():
+        from .account_world import internal_ivr_menu  # the internal side (callplan/internal_treatment.py)
+        return internal_ivr_menu(menu_id, context or "")
     world = DbPublicWorld()
     entry = world.number_by_id(int(number_id))
     menu = world.menu(entry.account_id, menu_id) if entry is not None else None

@@ -3,14 +3,18 @@ transfers; FreeSWITCH then asks us again with every channel variable, and the co
 the next step in Python (no branching in FreeSWITCH XML).
 
 A stage is ``<kind>:<id>``; the id is checked against the account on re-entry, so a stage
-can never reach into another tenant.
+can never reach into another tenant. Only our own dialplan and the voicemail service set
+``pbx_stage`` (a SIP caller cannot name a channel variable), and the id is still checked.
 """
 from __future__ import annotations
 
 VARIABLE = "pbx_stage"
 FORWARD_CONFIRM = "forward-confirm"
 ACCESS_CODE = "access-code"
-KINDS = (FORWARD_CONFIRM, ACCESS_CODE)
+MENU = "menu"  # digits typed during a welcome menu's greeting
+MENU_TIMEOUT = "menu-timeout"  # the menu ended without a choice
+TREATMENT = "treatment"  # voicemail keys 0 / * (fs_service/voicemail/keys.py)
+KINDS = (FORWARD_CONFIRM, ACCESS_CODE, MENU, MENU_TIMEOUT, TREATMENT)
 
 
 def encode(kind: str, ident: int | str) -> str:

@@ -5,6 +5,12 @@ to voicemail access (the login dialogue). Treatments the voicemail service can c
 the same channel are done locally (login, deposit in another box, play a message, hang up);
 the others re-enter the dialplan with ``pbx_stage=treatment:<id>`` set, so the call planner
 (which owns treatments) decides the rest: extensions, welcome menus.
+
+Where it re-enters (dialogues/deposit.py ``reentry_context``): a call on a company number
+(``pbx_number_id`` set) goes through ``public`` (fs_service/callplan/public.py); an internal
+caller -- a phone of the account, or a guest transferred into its context -- goes through the
+account's SIP domain (fs_service/callplan/internal_treatment.py), where a welcome menu runs with
+its keys re-entering that same context. Both planners check the id against the account.
 """
 from __future__ import annotations
 
@@ -14,7 +20,7 @@ from ..db import db
 from ..models import Account, Extension, Mailbox, Treatment
 
 STAGE_VARIABLE = "pbx_stage"
-TREATMENT_STAGE = "treatment"
+TREATMENT_STAGE = "treatment"  # fs_service/callplan/stages.py TREATMENT
 MENU_DESTINATION = "pbx-treatment"  # dialplan destination of a treatment with no number of its own
 _MAX_CHAIN = 5  # message → next treatment → …: a loop in the data must not loop the call
 

@@ -188,7 +188,24 @@ def test_forward_to_another_extension_reenters_public_and_rings_it(client, acme,
     assert bridges(again) == ["user/101@acme.test"]
 
 
-def test_reentry_for_a_number_never_reaches_a_non_extension(client, acme, frozen):
+def test_reentry_for_a_number_reaches_no_external_number_without_a_transferring_phone(client, acme, frozen):
     number = acme[1]
     assert actions(client, reentry(DID_CALL, "5145559876", pbx_number_id=str(number.id)))[-1] == \
+        ("hangup", "CALL_REJECTED")
+    assert actions(client, reentry(DID_CALL, "5145559876", pbx_number_id=str(number.id),
+                                   **{"sip_h_Referred-By": "<sip:100@other.test>"}))[-1] == ("hangup", "CALL_REJECTED")
+    assert actions(client, reentry(DID_CALL, "999", pbx_number_id=str(number.id)))[-1] == \
         ("hangup", "UNALLOCATED_NUMBER")
+
+
+def test_a_caller_blind_transferred_by_a_phone_to_a_mobile_leaves_with_that_phones_rights(client, acme, frozen):
+    account, number, exts = acme
+    exts["100"].long_distance = "unlimited"
+    exts["101"].long_distance = "disabled"
+    db.session.commit()
+    by_alice = actions(client, reentry(DID_CALL, "16135551234", pbx_number_id=str(number.id),
+                                       **{"sip_h_Referred-By": "<sip:100@acme.test>"}))
+    assert bridges(by_alice)[-1].endswith("sofia/gateway/carrier/16135551234")
+    by_101 = actions(client, reentry(DID_CALL, "16135551234", pbx_number_id=str(number.id),
+                                     **{"sip_h_Referred-By": "<sip:101@acme.test>"}))
+    assert by_101[-1] == ("hangup", "OUTGOING_CALL_BARRED") and not bridges(by_101)

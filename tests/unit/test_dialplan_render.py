@@ -8,7 +8,7 @@ from lxml import etree
 
 from fs_service.callplan.extension_call import plan_extension
 from fs_service.callplan.model import FollowMe
-from fs_service.callplan.steps import Confirm, Plan, Ring, Target, Voicemail
+from fs_service.callplan.steps import Confirm, Plan, Ring, Set, Target, Voicemail
 from tests.unit.test_callplan_extension import ROUTING, ext
 from xml_curl.dialplan import RenderOptions, render
 
@@ -87,3 +87,18 @@ def test_confirm_is_cleared_after_the_ring():
 def test_voicemail_hands_the_call_to_our_outbound_socket(step_data):
     found = actions(render(Plan.of(Voicemail("101", "acme.test")), "acme.test", OPTIONS))
     assert ("set", "pbx_vm_action=deposit") in found and ("set", step_data[1]) in found
+
+
+def test_attribute_values_are_escaped_as_lxml_would_and_unusable_characters_dropped():
+    value = 'a&b <c> "d"\ttab\nline\rret\x00\x07bell\ufffeé'
+    xml = render(Plan.of(Set("pbx_note", value)), 'ctx"&<', OPTIONS)
+    doc = etree.fromstring(xml)  # well-formed
+    assert doc.xpath("//context/@name") == ['ctx"&<']
+    assert actions(xml) == [("set", 'pbx_note=a&b <c> "d"\ttab\nline\rretbellé')]
+    assert b"<?" not in xml
+
+
+def test_a_plan_without_steps_renders_an_empty_condition_like_lxml():
+    xml = render(Plan(()), "acme.test", OPTIONS)
+    condition = etree.fromstring(xml).xpath("//condition")[0]
+    assert len(condition) == 0 and xml.decode().count("<condition ") == 1 and "</condition>" not in xml.decode()

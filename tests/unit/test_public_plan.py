@@ -193,4 +193,4 @@ def test_blind_transfer_of_an_inbound_call_stays_within_the_account():
     assert any(isinstance(s, Ring) for s in plan(w, destination="102", **again).steps)
     assert plan(w, destination="3000", **again).steps[-1] == Voicemail("3000", "acme.test")
     assert plan(w, destination="8500", **again).steps[-1] == VoicemailLogin("acme.test")
-    assert plan(w, destination="5145551234", **again).steps[-1] == Hangup("UNALLOCATED_NUMBER")
+    assert plan(w, destination="5145551234", **again).steps[-1] == Hangup("CALL_REJECTED")  # no transferring phone

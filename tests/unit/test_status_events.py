@@ -130,9 +130,6 @@ def test_valet_info_xml_lists_each_lot_with_its_parked_calls():
 
 
 def test_park_plan_uses_the_account_domain_as_lot_and_slots_701_to_709():
-    class Account:
-        sip_domain = "acme.test"
-
-    plan = parking.park_plan_parameters(Account())
+    plan = parking.park_plan_parameters("acme.test")
     assert (plan.lot, plan.park_extension, plan.timeout_seconds) == ("acme.test", "700", 120)
     assert plan.slots == [str(n) for n in range(701, 710)]

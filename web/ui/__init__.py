@@ -31,6 +31,7 @@ def register_ui(app: Flask) -> None:
     from . import blacklist, menus, numbers, status, voicemail, voicemail_messages
     from . import numbers_exceptions as number_exceptions
     from . import fax, fax_admin, fax_inbox, fax_outbox
+    from . import gateways
 
     i18n.ensure_catalogs_compiled()
     for module in (auth, i18n, accounts, operator, extensions, extension, settings, quick_edit, number_exceptions,
@@ -38,6 +39,7 @@ def register_ui(app: Flask) -> None:
         app.register_blueprint(module.bp)
     for module in (fax, fax_outbox, fax_inbox, fax_admin):
         app.register_blueprint(module.bp)
+    app.register_blueprint(gateways.bp)
     app.add_template_filter(translate, "tr")
     app.context_processor(_ui_context)
     app.register_error_handler(CSRFError, _csrf_error)

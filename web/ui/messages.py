@@ -139,6 +139,19 @@ EXACT = {
     "cannot be this same menu": N_("Cannot be this same menu."),
     "Monday": N_("Monday"), "Tuesday": N_("Tuesday"), "Wednesday": N_("Wednesday"), "Thursday": N_("Thursday"),
     "Friday": N_("Friday"), "Saturday": N_("Saturday"), "Sunday": N_("Sunday"),
+    # carrier gateways (fs_service/gateways.py, schema/gateways.py)
+    "use 1 to 64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit":
+        N_("Use 1 to 64 lowercase letters, digits, '.', '_' or '-', starting with a letter or digit."),
+    "must be a host name or IP address, with an optional :port":
+        N_("Must be a host name or IP address, with an optional :port."),
+    "this name is already used by another gateway": N_("This name is already used by another gateway."),
+    "no such gateway": N_("No such gateway."),
+    "gateway not found": N_("Gateway not found."),
+    "this gateway is reserved to another account": N_("This gateway is reserved to another account."),
+    "no such account": N_("No such account."),
+    "other accounts use this gateway: give them another gateway first":
+        N_("Other accounts use this gateway: give them another gateway first."),
+    "no spaces": N_("No spaces."),
 }
 
 PATTERNS = [
