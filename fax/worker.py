@@ -5,7 +5,8 @@ PostgreSQL with ``FOR UPDATE SKIP LOCKED``, so two workers never place the same 
 
 Each pass (every ``poll`` seconds): claim due jobs up to the free places of a bounded pool
 (``PBX_FAX_CONCURRENCY``), each placed in its own greenlet; every ``watchdog_every`` seconds,
-the watchdog; then received TIFFs → PDF (in the native threadpool: Pillow work must not stall
+the watchdog; every ``retention_every`` seconds, the files of faxes older than
+``PBX_FAX_RETENTION_DAYS`` are deleted (fs_service.fax.retention); then received TIFFs → PDF (in the native threadpool: Pillow work must not stall
 the loop) and the owed emails. Nothing is kept in memory between passes: the rows are the
 state, so a worker killed mid-fax loses nothing (the watchdog of any worker picks it up).
 """
@@ -20,7 +21,7 @@ from gevent.pool import Pool
 
 from esl_handlers.dispatcher import nodes_of
 from fs_service.db import db, utcnow
-from fs_service.fax import inbound, jobs, ladder, mailer, queue, watchdog
+from fs_service.fax import inbound, jobs, ladder, mailer, queue, retention, watchdog
 from fs_service.fax.queue import Claimed
 
 from .storage import FaxStorage
@@ -31,9 +32,10 @@ log = logging.getLogger("pbx.fax.worker")
 
 class FaxWorker:
     def __init__(self, app: Flask, *, poll: float = 2.0, watchdog_every: float = 30.0,
-                 concurrency: int | None = None) -> None:
+                 concurrency: int | None = None, retention_every: float = 3600.0, clock=utcnow) -> None:
         settings = app.config["PBX"]
         self.app, self.settings, self.poll, self.watchdog_every = app, settings, poll, watchdog_every
+        self.retention_every, self.clock, self._last_sweep = retention_every, clock, float("-inf")
         self.storage = FaxStorage.from_settings(settings)
         self.links = NodeLinks(nodes_of(app), settings.esl_timeout)
         self.pool = Pool(concurrency or settings.fax_concurrency)
@@ -53,6 +55,9 @@ class FaxWorker:
         if time.monotonic() - self._last_watch >= self.watchdog_every:
             self._last_watch = time.monotonic()
             self.watch()
+        if time.monotonic() - self._last_sweep >= self.retention_every:
+            self._last_sweep = time.monotonic()
+            self.sweep()
         gevent.get_hub().threadpool.apply(self._in_context, (self.convert_received,))
         self._in_context(lambda: mailer.send_due(self.settings, self.storage))
 
@@ -126,6 +131,16 @@ class FaxWorker:
                 log.warning("fax watchdog job=%s attempt=%s node=%s: %s", job.job_id, job.attempt, job.node, decision)
                 changed += self._in_context(lambda: watchdog.reconcile(job, decision, uuid)) is not None
         return changed
+
+    def sweep(self) -> retention.Purged:
+        """Delete the files of expired faxes, a batch at a time until none is left."""
+        total = retention.Purged()
+        while True:
+            done = self._in_context(lambda: retention.purge_expired(
+                self.storage, self.settings.fax_retention_days, self.clock()))
+            total = retention.Purged(total.jobs + done.jobs, total.received + done.received)
+            if max(done.jobs, done.received) < retention.BATCH:
+                return total
 
     def convert_received(self) -> int:
         return sum(inbound.convert_one(i, self.storage) for i in inbound.pending_ids())

@@ -5,6 +5,7 @@ During the greeting the caller may press a key (its treatment), type any extensi
 the account (when dial-by-extension is on), 8500 for voicemail login or 8400 to record the
 number's closure message. After ``repeat_count`` timeouts or invalid entries the call goes to
 the menu's timeout treatment (or is hung up). FreeSWITCH runs it live: see callplan/ivr_menu.py.
+The greeting is a sound path, usually a WAV uploaded through the UI or API (sound_uploads.py).
 """
 from __future__ import annotations
 
@@ -12,7 +13,7 @@ from typing import Mapping
 
 import sqlalchemy as sa
 
-from . import call_versions
+from . import call_versions, sound_uploads
 from .db import db
 from .errors import NotFound, ValidationFailed
 from .models import Account, Treatment, WelcomeMenu, WelcomeMenuKey
@@ -58,7 +59,8 @@ def _check(account: Account, values: dict, own_id: int | None) -> dict:
     if values.get("language") not in LANGUAGES:
         raise ValidationFailed.field("language", "must be one of: " + ", ".join(LANGUAGES))
     greeting = values.get("greeting_path")
-    if greeting is not None and (problem := sound_path_problem(greeting)):
+    if greeting is not None and (problem := sound_path_problem(greeting)
+                                 or sound_uploads.foreign_path_problem(account, greeting)):
         raise ValidationFailed.field("greeting_path", problem)
     timeout_treatment = owned_treatment_id(account, values.get("timeout_treatment_id"), "timeout_treatment_id")
     if _replays_itself(account, timeout_treatment, own_id):
@@ -87,15 +89,24 @@ def update_menu(account: Account, menu: WelcomeMenu, changes: dict) -> WelcomeMe
     if unknown:
         raise ValidationFailed.field(sorted(unknown)[0], "this field cannot be changed")
     current = {name: getattr(menu, name) for name in FIELDS}
-    for name, value in _check(account, current | changes, menu.id).items():
+    checked = _check(account, current | changes, menu.id)
+    owner = sound_uploads.menu_owner(menu)
+    sound_uploads.release(account, owner, menu.greeting_path, checked["greeting_path"])  # our old file, after commit
+    for name, value in checked.items():
         setattr(menu, name, value)
     call_versions.touch(account.id, routing=True)
     return menu
 
 
+def remove_greeting(account: Account, menu: WelcomeMenu) -> WelcomeMenu:
+    """Back to the default greeting; an uploaded file is deleted after the commit."""
+    return update_menu(account, menu, {"greeting_path": None})
+
+
 def delete_menu(account: Account, menu: WelcomeMenu) -> None:
     """Its keys go with it; treatments that ran it now fall back to their default."""
     call_versions.touch(account.id, routing=True)
+    sound_uploads.release(account, sound_uploads.menu_owner(menu), menu.greeting_path)
     db.session.delete(menu)
 
 

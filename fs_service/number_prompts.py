@@ -20,4 +20,10 @@ NUMBER_PROMPTS: dict[str, dict[str, str]] = {
                              "To turn it off, record a short silence."},
     "closure-saved": {"fr": "Votre message de fermeture est activé.", "en": "Your closure message is now on."},
     "closure-disabled": {"fr": "Votre message de fermeture est désactivé.", "en": "Your closure message is now off."},
+    "closure-review": {"fr": "Pour conserver ce message, appuyez sur le 1. Pour le réenregistrer, appuyez sur le 2. "
+                             "Pour le supprimer, appuyez sur le 3.",
+                       "en": "To keep this message, press 1. To record it again, press 2. To delete it, press 3."},
+    "closure-no-speech": {"fr": "Aucune parole n'a été entendue.", "en": "No speech was heard."},
+    "closure-locked": {"fr": "Trop d'essais incorrects. Veuillez réessayer plus tard. Au revoir.",
+                       "en": "Too many incorrect attempts. Please try again later. Goodbye."},
 }

@@ -19,10 +19,11 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from . import outbox
+from . import outbox, sound_uploads
 from .db import db
 from .errors import NotFound, ValidationFailed
-from .models import Account, Extension, PhoneNumber, Softphone
+from .fax import rights as fax_rights
+from .models import Account, Extension, PhoneNumber, Softphone, User
 from .models.numbers import new_token
 from .sound_files import sound_path_problem
 from .treatments import owned_treatment_id
@@ -30,8 +31,7 @@ from .treatments import owned_treatment_id
 _NANP = re.compile(r"^1?([2-9](?!11)\d{2}[2-9](?!11)\d{2}\d{4})$")
 _SEPARATORS = re.compile(r"[\s().-]")
 MIN_SPEECH_SECONDS = 1.0
-EDITABLE = ("label", "timezone", "open_treatment_id", "closed_treatment_id", "is_fax", "fax_confirmation_email",
-            "fax_inbound_emails")
+EDITABLE = ("label", "timezone", "open_treatment_id", "closed_treatment_id")
 
 
 def nanp_e164(text: str | None) -> str | None:
@@ -102,8 +102,15 @@ def bump_rules(number: PhoneNumber) -> None:
     number.rules_token = new_token()
 
 
-def update_number(account: Account, number: PhoneNumber, changes: dict) -> PhoneNumber:
+def update_number(account: Account, number: PhoneNumber, changes: dict, actor: User | None = None) -> PhoneNumber:
+    """The fax fields (is_fax, fax_confirmation_email, fax_inbound_emails) go through the fax
+    rule (fs_service.fax.rights.update_fax_number: who acts decides), the others are the admin's."""
+    fax_changes = {key: changes[key] for key in fax_rights.FIELDS if key in changes}
+    if fax_changes:
+        fax_rights.update_fax_number(actor, account, number, fax_changes)
     for key, value in changes.items():
+        if key in fax_changes:
+            continue
         if key not in EDITABLE:
             raise ValidationFailed.field(key, "this field cannot be changed")
         if key == "timezone" and (problem := timezone_problem(value)):
@@ -122,6 +129,7 @@ def delete_number(account: Account, number: PhoneNumber) -> None:
         Softphone, Softphone.extension_id == Extension.id).where(Extension.outbound_caller_id_number_id == number.id))
     for name in {n for row in users for n in row if n}:
         outbox.queue(db.session, outbox.FlushDirectoryUser(name, account.sip_domain))
+    sound_uploads.release(account, sound_uploads.number_owner(number), number.closure_message_path)
     db.session.delete(number)
 
 
@@ -133,8 +141,10 @@ def regenerate_closure_credentials(account: Account, number: PhoneNumber) -> tup
 
 def set_closure_message(account: Account, number: PhoneNumber, path: str | None) -> PhoneNumber:
     """Upload or replace (a path) or delete (None) the exceptional closure message."""
-    if path is not None and (problem := sound_path_problem(path)):
+    if path is not None and (problem := sound_path_problem(path) or sound_uploads.foreign_path_problem(account, path)):
         raise ValidationFailed.field("closure_message_path", problem)
+    owner = sound_uploads.number_owner(number)
+    sound_uploads.release(account, owner, number.closure_message_path, path)  # our old file, after the commit
     number.closure_message_path = path
     return number
 
@@ -149,7 +159,7 @@ def record_closure_message(account: Account, number: PhoneNumber, path: str, spe
     if number.account_id != account.id:
         raise NotFound("number not found")
     if speech_seconds < MIN_SPEECH_SECONDS:
-        number.closure_message_path = None
+        set_closure_message(account, number, None)
         return False
     set_closure_message(account, number, path)
     return True

@@ -55,6 +55,10 @@ class Settings:
     fax_storage: str = ""
     fax_fs_storage: str = ""
     fax_concurrency: int = 4  # faxes one fax worker process places at the same time
+    # Days the fax files (sent: TIFF, PDF, cover; received: TIFF, PDF, preview) are kept, counted
+    # from the fax's date; then the fax worker deletes those of finished faxes and marks the row
+    # "files purged" (history stays). 0 keeps them forever. See fs_service/fax/retention.py.
+    fax_retention_days: int = 90
     music_on_hold_classes: str = "default,moh"  # local_stream names defined in local_stream.conf.xml
     # ESL door
     freeswitch_nodes: str = ""  # "fs1=127.0.0.1:8021,fs2=10.0.0.2:8021"

@@ -15,6 +15,7 @@ from .common import LANGUAGE, StrictSchema, name_field
 
 PHONE_SHAPE = validate.Regexp(r"^\+?[0-9 ().-]{3,24}$",
                               error="a phone number: digits, spaces, ( ) . - and an optional +")
+PURGED = "when the pages were deleted (PBX_FAX_RETENTION_DAYS); the row stays as history"
 _CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
@@ -59,7 +60,10 @@ def normalised(data: dict) -> dict:
 
 class FaxJobSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
-    state = fields.String(dump_only=True, metadata={"description": "queued, sending, retrying, sent or failed"})
+    state = fields.String(dump_only=True,
+                          metadata={"description": "queued, sending, retrying, sent, failed or cancelled"})
+    toll_class = fields.String(dump_only=True, allow_none=True,
+                               metadata={"description": "local, long_distance, international or toll_free"})
     destination = fields.String(dump_only=True)
     recipient_name = fields.String(dump_only=True)
     subject = fields.String(dump_only=True)
@@ -77,6 +81,7 @@ class FaxJobSchema(StrictSchema):
     duration_seconds = fields.Integer(dump_only=True, allow_none=True)
     next_attempt_at = fields.DateTime(dump_only=True, allow_none=True)
     confirmation_sent_at = fields.DateTime(dump_only=True, allow_none=True)
+    files_purged_at = fields.DateTime(dump_only=True, allow_none=True, metadata={"description": PURGED})
     created_at = fields.DateTime(dump_only=True)
     updated_at = fields.DateTime(dump_only=True)
 
@@ -87,11 +92,12 @@ class ReceivedFaxSchema(StrictSchema):
     caller_number = fields.String(dump_only=True)
     remote_station_id = fields.String(dump_only=True, allow_none=True)
     pages = fields.Integer(dump_only=True)
-    ready = fields.Function(lambda row: row.pdf_path is not None, dump_only=True,
+    ready = fields.Function(lambda row: row.pdf_path is not None and row.files_purged_at is None, dump_only=True,
                             metadata={"description": "the PDF is stored and can be downloaded"})
     result_text = fields.String(dump_only=True, allow_none=True, metadata={"description": "set when incomplete"})
     error = fields.String(dump_only=True, allow_none=True)
     emailed_at = fields.DateTime(dump_only=True, allow_none=True)
+    files_purged_at = fields.DateTime(dump_only=True, allow_none=True, metadata={"description": PURGED})
     created_at = fields.DateTime(dump_only=True)
 
 

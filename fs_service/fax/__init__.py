@@ -2,12 +2,14 @@
 
 - :mod:`.rights` — fax numbers, who may fax, per-number email settings (FAX-1, 6, 7)
 - :mod:`.sending` — check, cover, render, queue one fax (FAX-2..5)
-- :mod:`.queue` — the job queue and safe claiming by any number of workers
+- :mod:`.destinations` — where a fax may go: 911/N11 refused, the sender's toll classes
+- :mod:`.queue` — the job queue, safe claiming by any number of workers, cancelling
 - :mod:`.ladder` — the retry ladder and failure classes (pure)
 - :mod:`.jobs` — the state machine: how each try's outcome moves a job
 - :mod:`.events` — mod_spandsp events as plain changes (pure); :mod:`.apply` writes them
 - :mod:`.watchdog` — jobs stuck in "sending" reconciled with FreeSWITCH
-- :mod:`.outbox` — what each user sees, live progress, resend
+- :mod:`.outbox` — what each user sees, live progress, resend, cancel
+- :mod:`.retention` — files of old faxes deleted (``PBX_FAX_RETENTION_DAYS``), rows kept
 - :mod:`.inbound` — received faxes: row, PDF, inbox (FAX-7)
 - :mod:`.emails`, :mod:`.mailer` — confirmation, alert and received-fax emails (FAX-6, 7)
 - :mod:`.receive_plan` — ``fax_receive_steps``: how the public planner answers a fax number

@@ -64,7 +64,8 @@ def record_received(change: RxResult, storage: FaxStorage) -> int | None:
 
 def pending_ids(limit: int = 20) -> list[int]:
     return list(db.session.scalars(sa.select(ReceivedFax.id).where(
-        ReceivedFax.pdf_path.is_(None), ReceivedFax.error.is_(None), ReceivedFax.tiff_path.is_not(None))
+        ReceivedFax.pdf_path.is_(None), ReceivedFax.error.is_(None), ReceivedFax.tiff_path.is_not(None),
+        ReceivedFax.files_purged_at.is_(None))
         .order_by(ReceivedFax.id).limit(limit)))
 
 

@@ -38,10 +38,11 @@ class Claimed:
 
 
 def create_job(account: Account, user_id: int | None, sender: PhoneNumber, destination: str, *,
-               language: str, subject: str, recipient_name: str, stem: str, pages_total: int) -> FaxJob:
+               language: str, subject: str, recipient_name: str, stem: str, pages_total: int,
+               toll_class: str | None = None) -> FaxJob:
     """A queued fax whose TIFF and PDF are already written at ``<stem>.tif`` / ``.pdf``."""
     job = FaxJob(account_id=account.id, user_id=user_id, sender_number_id=sender.id, destination=destination,
-                 language=language, state="queued", subject=subject[:200], recipient_name=recipient_name[:200],
+                 toll_class=toll_class, language=language, state="queued", subject=subject[:200], recipient_name=recipient_name[:200],
                  tiff_path=f"{stem}.tif", pdf_path=f"{stem}.pdf", pages_total=pages_total, next_attempt_at=utcnow())
     db.session.add(job)
     db.session.flush()
@@ -84,6 +85,18 @@ def claim_due(limit: int, node: str | None = None) -> list[Claimed]:
         db.session.rollback()
         raise
     return [c for c in (claimed_data(job_id) for job_id in claimed) if c is not None]
+
+
+def cancel(job_id: int) -> bool:
+    """``queued`` / ``retrying`` → ``cancelled``, under the very condition :func:`claim` uses:
+    whichever of the two UPDATEs commits first wins (on PostgreSQL the second one waits for the
+    row lock and then finds the state changed), so a cancelled job is never placed and a
+    claimed one is never cancelled. False when the job was not (or no longer) waiting."""
+    result = db.session.execute(
+        sa.update(FaxJob).where(FaxJob.id == job_id, FaxJob.state.in_(DUE_STATES))
+        .values(state="cancelled", next_attempt_at=None, updated_at=utcnow())
+        .execution_options(synchronize_session=False))
+    return result.rowcount == 1
 
 
 def claimed_data(job_id: int) -> Claimed | None:

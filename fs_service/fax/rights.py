@@ -7,6 +7,12 @@ Who decides what, as the guide has it (6.1, 6.4 "Attention!", the NB):
 - the **account admin** grants or withdraws the fax right of each user (admins included: the
   right is explicit for everyone) and lists who receives the faxes arriving on each number.
 Objects of another account are "not found", as everywhere (fs_service.access).
+
+:func:`update_fax_number` is the **one** rule for the three fax fields of a number, whichever
+door is used: the fax settings (web/ui/fax_admin.py, ``PATCH …/fax/numbers/<id>``) and the
+numbers API (``PATCH …/numbers/<id>``, through fs_service.numbers.update_number) both call
+it, so an admin is refused ``is_fax`` / ``fax_confirmation_email`` the same way (403 naming
+the field) and the recipients are checked the same way everywhere.
 """
 from __future__ import annotations
 
@@ -24,6 +30,7 @@ _EMAIL = re.compile(r"[^@\s,;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-
 _SEPARATORS = re.compile(r"[\s,;]+")
 OPERATOR_FIELDS = ("is_fax", "fax_confirmation_email")
 ADMIN_FIELDS = ("fax_inbound_emails",)
+FIELDS = OPERATOR_FIELDS + ADMIN_FIELDS
 
 
 def fax_numbers(account: Account) -> list[PhoneNumber]:
@@ -90,18 +97,29 @@ def parse_recipients(text: str | None) -> list[str]:
     return unique
 
 
-def update_fax_number(actor: User, account: Account, number: PhoneNumber, changes: dict) -> PhoneNumber:
-    """Operator: ``is_fax``, ``fax_confirmation_email``; admins: ``fax_inbound_emails``."""
+def update_fax_number(actor: User | None, account: Account, number: PhoneNumber, changes: dict) -> PhoneNumber:
+    """Operator: ``is_fax``, ``fax_confirmation_email``; admins: ``fax_inbound_emails``.
+
+    Every key is checked before anything changes; a refusal names the field (403
+    ``fax_setting_reserved`` for the operator's fields). No actor (a caller that did not say
+    who acts) is nobody: refused."""
     if number.account_id != account.id:
         raise NotFound("number not found")
+    for key in changes:
+        _check_may_change(actor, account, key)
     for key, value in changes.items():
-        if key in OPERATOR_FIELDS and not is_operator(actor):
-            raise Forbidden("this setting is reserved to the operator", {key: ["reserved to the operator"]})
-        if key in ADMIN_FIELDS and not is_admin_of(actor, account):
-            raise Forbidden("this action is reserved to the account administrators")
-        if key not in OPERATOR_FIELDS + ADMIN_FIELDS:
-            raise ValidationFailed.field(key, "this field cannot be changed")
         if key == "fax_inbound_emails":
             value = ", ".join(parse_recipients(value))
         setattr(number, key, value)  # is_fax is read live by every inbound call: no cache to renew
     return number
+
+
+def _check_may_change(actor: User | None, account: Account, key: str) -> None:
+    if key not in FIELDS:
+        raise ValidationFailed.field(key, "this field cannot be changed")
+    if key in OPERATOR_FIELDS and (actor is None or not is_operator(actor)):
+        raise Forbidden(f"{key}: this setting is reserved to the operator", {key: ["reserved to the operator"]},
+                        error_id="fax_setting_reserved")
+    if key in ADMIN_FIELDS and (actor is None or not is_admin_of(actor, account)):
+        raise Forbidden(f"{key}: this action is reserved to the account administrators",
+                        {key: ["reserved to the account administrators"]})

@@ -1,7 +1,7 @@
 """Sending a fax (FAX-2..5): check everything, build the cover, render the TIFF, queue the job.
 
 Order matters: every refusal happens before anything is written or queued — the right to fax,
-the sender numbers, the destination, then **each** document (all of them, so the page can say
+the sender numbers, the destination (its toll class, :mod:`.destinations`), then **each** document (all of them, so the page can say
 what is wrong with every file at once, :class:`DocumentsRejected`). Only then the cover page
 (ReportLab), the TIFF (Ghostscript, with its page count checked) and the row.
 
@@ -24,10 +24,10 @@ from fax.render import RenderError, render_fax_tiff
 from fax.storage import FaxStorage
 from fax.validation import PdfInfo, PdfRejected, ValidationUnavailable, validate_pdf
 
-from ..callplan.dialing import EMERGENCY, SERVICE, classify
-from ..errors import PbxError, ValidationFailed
+from ..errors import PbxError
 from ..models import Account, FaxJob, User
 from . import queue, rights
+from .destinations import fax_destination
 
 log = logging.getLogger("pbx.fax.sending")
 
@@ -82,14 +82,6 @@ class FaxRenderFailed(PbxError):
     error_id = "fax_render_failed"
 
 
-def carrier_number(destination: str) -> str:
-    """The number the gateway dials; emergency and service numbers are no fax destinations."""
-    dialed = classify(destination or "")
-    if dialed is None or dialed.toll_class in (EMERGENCY, SERVICE):
-        raise ValidationFailed.field("destination", "not a fax number we can call")
-    return dialed.carrier_number
-
-
 def check_documents(documents: list[Document]) -> list[PdfInfo]:
     """Validate every document (sandboxed, fax/validation.py); all refusals raised together."""
     infos, rejected = [], []
@@ -111,7 +103,7 @@ def submit(account: Account, user: User, request: FaxRequest, documents: list[Do
     rights.require_sender(user, account)
     sender = rights.sender_number(account, request.sender_number_id)
     phone = rights.phone_number(account, request.sender_phone_id)
-    number = carrier_number(request.destination)
+    dialed = fax_destination(account, user, request.destination)  # 911/N11 refused, toll classes obeyed
     infos = check_documents(documents)
     pages = total_pages([info.page_count for info in infos])
     cover = build_cover(_cover_data(account, request, sender.e164, phone.e164, pages, now), request.language)
@@ -119,9 +111,9 @@ def submit(account: Account, user: User, request: FaxRequest, documents: list[Do
     try:
         _render(storage, stem, [cover, *(doc.data for doc in documents)], pages)
         storage.write(f"{stem}-cover.pdf", cover)
-        job = queue.create_job(account, user.id, sender, number, language=request.language,
+        job = queue.create_job(account, user.id, sender, dialed.carrier_number, language=request.language,
                                subject=request.subject, recipient_name=request.to_name, stem=stem,
-                               pages_total=pages)
+                               pages_total=pages, toll_class=dialed.toll_class)
     except BaseException:
         for suffix in (".tif", ".pdf", "-cover.pdf"):
             storage.remove(stem + suffix)

@@ -9,7 +9,8 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..db import db
 from ._columns import LANGUAGES, account_fk, choice, created_at, updated_at
 
-FAX_STATES = ("queued", "sending", "retrying", "sent", "failed")
+# 0008_fax_retention: "cancelled" (by the sender or an admin while queued or retrying)
+FAX_STATES = ("queued", "sending", "retrying", "sent", "failed", "cancelled")
 
 
 class FaxJob(db.Model):
@@ -45,6 +46,11 @@ class FaxJob(db.Model):
     duration_seconds: Mapped[int | None] = mapped_column()
     email_due_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
     email_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    # 0008_fax_retention: the files (TIFF, PDF, cover) were deleted by the retention sweep; the row stays
+    files_purged_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    # 0008_fax_retention: the destination's class when submitted (local, long_distance…; callplan.dialing),
+    # since ``destination`` is the carrier's 11 digits for local and long distance alike
+    toll_class: Mapped[str | None] = mapped_column(sa.String(16))
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 
@@ -66,4 +72,5 @@ class ReceivedFax(db.Model):
     error: Mapped[str | None] = mapped_column(sa.String(255))
     email_due_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
     email_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    files_purged_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))  # 0008_fax_retention
     created_at: Mapped[datetime] = created_at()

@@ -28,6 +28,18 @@ MAX_FAILED_LOGINS = 3
 LOCK_MINUTES = 10
 
 
+def run_committed(app: Flask, work: Callable[[], T]) -> T:
+    """``work`` in its own app context and transaction, committed at once (rolled back on error)."""
+    with app.app_context():
+        try:
+            result = work()
+            db.session.commit()
+            return result
+        except Exception:
+            db.session.rollback()
+            raise
+
+
 class VoicemailStore:
     def __init__(self, app: Flask, send_email: Callable[[Flask, int], object] = mailer.send_now) -> None:
         self.app = app
@@ -35,14 +47,7 @@ class VoicemailStore:
         self._send_email = send_email
 
     def _run(self, work: Callable[[], T]) -> T:
-        with self.app.app_context():
-            try:
-                result = work()
-                db.session.commit()
-                return result
-            except Exception:
-                db.session.rollback()
-                raise
+        return run_committed(self.app, work)
 
     # -- mailboxes -----------------------------------------------------------------------
     def _box(self, domain: str, number: str) -> tuple[Mailbox, Account] | None:

@@ -178,10 +178,15 @@ def test_the_admin_grants_the_fax_right_and_sets_the_recipients_but_not_the_oper
     db.session.expire_all()
     assert (colleague.can_fax, world.sender.can_fax) == (True, False)
     url = f"/accounts/{world.account.id}/fax/settings/numbers/{world.fax_number.id}"
-    client.post(url, data={"fax_inbound_emails": "a@acme.test; b@acme.test", "fax_confirmation_email": ""})
+    client.post(url, data={"fax_inbound_emails": "a@acme.test; b@acme.test"})
     db.session.expire_all()
     assert world.fax_number.fax_inbound_emails == "a@acme.test, b@acme.test"
+    forged = client.post(url, data={"fax_inbound_emails": "c@acme.test", "fax_confirmation_email": ""})
+    assert forged.status_code == 403
+    assert "Envoyer un courriel de confirmation : Réservé à l&#39;opérateur" in forged.text
+    db.session.expire_all()
     assert world.fax_number.fax_confirmation_email is True  # the operator's setting, untouched
+    assert world.fax_number.fax_inbound_emails == "a@acme.test, b@acme.test"  # nothing of a refused form
     bad = client.post(url, data={"fax_inbound_emails": "pas-une-adresse"})
     assert bad.status_code == 400 and "Adresse courriel invalide : pas-une-adresse." in bad.text
 

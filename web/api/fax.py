@@ -1,5 +1,6 @@
 """Sending faxes over the API (FAX-2..6): check documents, send (cover fields + PDFs as
-multipart), list the outbox with live progress, read one fax, send it again, download its PDF.
+multipart), list the outbox with live progress, read one fax, send it again, cancel it while
+it waits, download its PDF (410 ``fax_files_purged`` after the retention period).
 
 Users with the fax right send and see their own faxes; admins see every fax of the account.
 A refused send queues nothing: 400 ``validation_error`` naming the field, or 400
@@ -16,7 +17,7 @@ from fs_service.fax import outbox, rights, sending
 from fs_service.models import FaxJob
 from schema.common import StrictSchema
 from schema.fax import DocumentVerdictSchema, FaxJobSchema, FaxSendSchema, normalised
-from web.ui.fax_common import file_response, storage
+from web.ui.fax_common import file_response, storage, stored_pdf
 
 from .base import PREFIX, ApiBlueprint, commit, scoped
 
@@ -113,9 +114,21 @@ def resend(account_id: int, job_id: int) -> FaxJob:
     return job
 
 
+@bp.route(f"{ONE}/cancel", methods=["POST"])
+@bp.response(200, FaxJobSchema)
+def cancel(account_id: int, job_id: int) -> FaxJob:
+    """The sender or an admin stops a fax that is ``queued`` or ``retrying``: it becomes
+    ``cancelled`` and is never placed. 409 ``fax_sending`` while a try is on the line (it cannot
+    be stopped), 409 ``fax_not_cancellable`` once it is over."""
+    user, account = scoped(account_id)
+    job = outbox.cancel(account, user, outbox.get_job(account, user, job_id))
+    commit()
+    return job
+
+
 @bp.route(f"{ONE}/pdf", methods=["GET"])
 @bp.doc(responses=PDF)
 def job_pdf(account_id: int, job_id: int) -> Response:
     user, account = scoped(account_id)
     job = outbox.get_job(account, user, job_id)
-    return file_response(job.pdf_path, f"fax-{job.id}-{job.destination}.pdf", "application/pdf")
+    return file_response(stored_pdf(job), f"fax-{job.id}-{job.destination}.pdf", "application/pdf")

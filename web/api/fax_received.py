@@ -14,7 +14,7 @@ from fs_service.errors import NotFound
 from fs_service.fax import inbound, rights
 from fs_service.models import PhoneNumber, ReceivedFax, User
 from schema.fax import FaxNumberSchema, FaxNumberUpdateSchema, FaxRightSchema, FaxUserSchema, ReceivedFaxSchema
-from web.ui.fax_common import file_response, require_inbox, thumbnail_response
+from web.ui.fax_common import file_response, require_inbox, stored_pdf, thumbnail_response
 
 from .base import PREFIX, ApiBlueprint, actor, commit, scoped
 
@@ -48,14 +48,14 @@ def get_received(account_id: int, received_id: int) -> ReceivedFax:
 @bp.doc(responses=PDF)
 def received_pdf(account_id: int, received_id: int) -> Response:
     fax = inbound.get_received(_inbox(account_id), received_id)
-    return file_response(fax.pdf_path, f"fax-{fax.id}.pdf", "application/pdf")
+    return file_response(stored_pdf(fax), f"fax-{fax.id}.pdf", "application/pdf")
 
 
 @bp.route(f"{ONE}/thumbnail", methods=["GET"])
 @bp.doc(responses=PNG)
 def received_thumbnail(account_id: int, received_id: int) -> Response:
     fax = inbound.get_received(_inbox(account_id), received_id)
-    return thumbnail_response(fax.pdf_path, f"fax-{fax.id}.png")
+    return thumbnail_response(stored_pdf(fax), f"fax-{fax.id}.png")
 
 
 @bp.route("/numbers", methods=["GET"])

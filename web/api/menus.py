@@ -1,11 +1,17 @@
 """Welcome menus of an account (guide 1.2): greeting, language, timeout, repeats,
-dial-by-extension, and keys 0–9 → treatment (``/keys``, replaced whole). Admin-only; other
-tenants 404. A menu plays when a treatment of kind ``menu`` points at it."""
+dial-by-extension, and keys 0–9 → treatment (``/keys``, replaced whole), the greeting as an
+uploaded WAV file (``/greeting``: upload, listen, delete). Admin-only; other tenants 404. A menu
+plays when a treatment of kind ``menu`` points at it."""
 from __future__ import annotations
 
+from flask import Response
+
 from fs_service import menus as core
+from fs_service import sound_uploads
 from fs_service.models import WelcomeMenu
 from schema.menus import MenuCreateSchema, MenuKeysSchema, MenuSchema, MenuUpdateSchema
+from schema.sound_uploads import SoundUploadSchema
+from web.sound_access import AUDIO_DOC, sound_response
 
 from .base import PREFIX, ApiBlueprint, commit, scoped
 
@@ -77,3 +83,33 @@ def set_keys(data: dict, account_id: int, menu_id: int) -> dict:
     keys = core.set_menu_keys(account, menu, data["keys"])
     commit()
     return {"keys": keys}
+
+
+@bp.route(f"{ONE}/greeting", methods=["PUT"])
+@bp.arguments(SoundUploadSchema, location="files")
+@bp.response(200, MenuSchema)
+def upload_greeting(data: dict, account_id: int, menu_id: int) -> WelcomeMenu:
+    """Upload the greeting as multipart part ``file``: a WAV file (checked by content: RIFF/WAVE
+    PCM at 8 or 16 kHz; stereo and 8-bit are converted to 16-bit mono). Live on the next call;
+    the previous uploaded file is deleted. 400 ``invalid_audio`` naming ``file`` otherwise."""
+    account, menu = _menu(account_id, menu_id)
+    sound_uploads.upload_menu_greeting(account, menu, data["data"])
+    commit()
+    return menu
+
+
+@bp.route(f"{ONE}/greeting", methods=["GET"])
+@bp.doc(responses=AUDIO_DOC)
+def greeting_audio(account_id: int, menu_id: int) -> Response:
+    """The uploaded greeting for a player; 404 when there is none or it is a shared sound path."""
+    account, menu = _menu(account_id, menu_id)
+    return sound_response(account, sound_uploads.menu_owner(menu), menu.greeting_path, f"menu-{menu.id}-greeting")
+
+
+@bp.route(f"{ONE}/greeting", methods=["DELETE"])
+@bp.response(204)
+def delete_greeting(account_id: int, menu_id: int) -> None:
+    """Back to the default greeting; an uploaded file is deleted."""
+    account, menu = _menu(account_id, menu_id)
+    core.remove_greeting(account, menu)
+    commit()

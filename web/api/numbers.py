@@ -6,11 +6,15 @@ Admin-only: users get 403, other tenants 404. Hours and exceptions: numbers_sche
 """
 from __future__ import annotations
 
-from fs_service import access, schedules, treatments
+from flask import Response
+
+from fs_service import access, schedules, sound_uploads, treatments
 from fs_service import numbers as core
 from fs_service.models import PhoneNumber, Treatment
 from schema.numbers import (ClosureMessageSchema, DecisionSchema, NumberCreateSchema, NumberSchema,
                             NumberUpdateSchema, PreviewQuerySchema, TreatmentSchema)
+from schema.sound_uploads import SoundUploadSchema
+from web.sound_access import AUDIO_DOC, sound_response
 
 from .base import PREFIX, ApiBlueprint, actor, commit, scoped
 
@@ -58,9 +62,11 @@ def get_number(account_id: int, number_id: int) -> PhoneNumber:
 @bp.response(200, NumberSchema)
 def update_number(changes: dict, account_id: int, number_id: int) -> PhoneNumber:
     """``open_treatment_id`` / ``closed_treatment_id`` null: the defaults ("not in service" /
-    "office closed" message). Saved = live on the next call."""
+    "office closed" message). Saved = live on the next call. ``is_fax`` and
+    ``fax_confirmation_email`` are the operator's (403 naming the field for an admin), the same
+    rule as ``PATCH …/fax/numbers/<id>`` (fs_service.fax.rights)."""
     account, number = _number(account_id, number_id)
-    core.update_number(account, number, changes)
+    core.update_number(account, number, changes, actor=actor())
     commit()
     return number
 
@@ -85,6 +91,40 @@ def set_closure_message(data: dict, account_id: int, number_id: int) -> PhoneNum
     core.set_closure_message(account, number, data["closure_message_path"])
     commit()
     return number
+
+
+@bp.route(f"{ONE}/closure-message", methods=["DELETE"])
+@bp.response(204)
+def delete_closure_message(account_id: int, number_id: int) -> None:
+    """No closure message any more (as recording a short silence by phone); an uploaded or
+    recorded file is deleted."""
+    account, number = _number(account_id, number_id)
+    core.clear_closure_message(account, number)
+    commit()
+
+
+@bp.route(f"{ONE}/closure-message/audio", methods=["PUT"])
+@bp.arguments(SoundUploadSchema, location="files")
+@bp.response(200, NumberSchema)
+def upload_closure_message(data: dict, account_id: int, number_id: int) -> PhoneNumber:
+    """Upload the closure message as multipart part ``file``: a WAV file (checked by content:
+    RIFF/WAVE PCM at 8 or 16 kHz; stereo and 8-bit are converted to 16-bit mono). It plays
+    from the next closed call; the previous uploaded or recorded file is deleted. 400
+    ``invalid_audio`` naming ``file`` otherwise."""
+    account, number = _number(account_id, number_id)
+    sound_uploads.upload_closure_message(account, number, data["data"])
+    commit()
+    return number
+
+
+@bp.route(f"{ONE}/closure-message/audio", methods=["GET"])
+@bp.doc(responses=AUDIO_DOC)
+def closure_message_audio(account_id: int, number_id: int) -> Response:
+    """The closure message's audio (uploaded or recorded by phone) for a player; 404 when there
+    is none or it is a shared sound path."""
+    account, number = _number(account_id, number_id)
+    return sound_response(account, sound_uploads.number_owner(number), number.closure_message_path,
+                          f"closure-{number.e164.lstrip('+')}")
 
 
 @bp.route(f"{ONE}/closure-credentials", methods=["POST"])

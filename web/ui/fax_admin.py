@@ -3,8 +3,9 @@ numbers, which send a confirmation email, who receives the faxes arriving on eac
 users may send faxes.
 
 Admins grant the fax right and set the recipients; the operator alone turns a number into a
-fax number and its confirmation email on (fs_service.fax.rights says why); an admin sees those
-two as read-only. A refused save shows the page again with the message beside the number.
+fax number and its confirmation email on (fs_service.fax.rights says why, and is the one rule
+the numbers API obeys too); an admin sees those two as read-only, and a forged one is refused
+naming the field. A refused save shows the page again with the message beside the number.
 """
 from __future__ import annotations
 
@@ -21,7 +22,7 @@ from fs_service.models import User
 from schema.fax import FaxNumberUpdateSchema
 
 from .common import account_context, discard_changes, login_required
-from .fax_common import fax_message, tab_context
+from .fax_common import fax_message, field_messages, tab_context
 
 bp = Blueprint("fax_admin", __name__, url_prefix="/accounts/<int:account_id>/fax/settings")
 bp.context_processor(tab_context)
@@ -62,13 +63,16 @@ def save_number(account_id: int, number_id: int):
     if access.is_operator(user):
         payload.update(is_fax=bool(request.form.get("is_fax")),
                        fax_confirmation_email=bool(request.form.get("fax_confirmation_email")))
+    else:  # their boxes are disabled, so never posted: a forged one is refused by the rule, by name
+        payload.update({key: True for key in rights.OPERATOR_FIELDS if key in request.form})
     try:
         rights.update_fax_number(user, account, number, FaxNumberUpdateSchema().load(payload))
     except (ValidationError, PbxError) as exc:
         discard_changes()
         details = exc.messages if isinstance(exc, ValidationError) else (exc.details or {"_": [exc.message]})
-        messages = [fax_message(str(m)) for items in details.values() for m in items]
-        return _page(user, account, {number_id: messages}, {number_id: payload.get("fax_inbound_emails", "")}, 400)
+        messages = field_messages(details)
+        status = exc.status if isinstance(exc, PbxError) else 400
+        return _page(user, account, {number_id: messages}, {number_id: payload.get("fax_inbound_emails", "")}, status)
     db.session.commit()
     flash(_("Fax settings of %(number)s saved.", number=number.e164), "success")
     return redirect(url_for("fax_admin.settings", account_id=account.id, _anchor=f"number-{number.id}"))

@@ -14,7 +14,7 @@ from flask_babel import gettext
 from fax.storage import FaxStorage, current_storage
 from fs_service import access
 from fs_service.errors import NotFound
-from fs_service.fax import rights
+from fs_service.fax import retention, rights
 from fs_service.models import Account, User
 
 from .messages import N_, translate
@@ -38,11 +38,36 @@ MESSAGES = {
     "the document check is unavailable; try again in a moment":
         N_("The document check is unavailable; try again in a moment."),
     "this setting is reserved to the operator": N_("This setting is reserved to the operator."),
+    "reserved to the operator": N_("Reserved to the operator: ask your business representative."),
+    "reserved to the account administrators": N_("This action is reserved to the account administrators."),
+    "emergency numbers (911) cannot receive a fax": N_("Emergency numbers (911) cannot receive a fax."),
+    "service numbers such as 311 or 511 cannot receive a fax":
+        N_("Service numbers such as 311 or 511 cannot receive a fax."),
+    "long-distance faxes are not allowed for your extension":
+        N_("Long-distance faxes are not allowed for your extension."),
+    "international faxes are not allowed for your extension":
+        N_("International faxes are not allowed for your extension."),
+    "long-distance calls need an access code on your extension, and a fax cannot type one; ask your administrator":
+        N_("Long-distance calls need an access code on your extension, and a fax cannot type one; "
+           "ask your administrator."),
+    "international calls need an access code on your extension, and a fax cannot type one; ask your administrator":
+        N_("International calls need an access code on your extension, and a fax cannot type one; "
+           "ask your administrator."),
+    "you have no extension allowing long-distance calls": N_("You have no extension allowing long-distance calls."),
+    "you have no extension allowing international calls": N_("You have no extension allowing international calls."),
+    "this fax is being sent right now and can no longer be cancelled":
+        N_("This fax is being sent right now and can no longer be cancelled."),
+    "this fax is finished and can no longer be cancelled": N_("This fax is finished and can no longer be cancelled."),
+    "the pages of this fax were deleted at the end of the retention period":
+        N_("The pages of this fax were deleted at the end of the retention period."),
     "at most 10 addresses": N_("At most 10 addresses."),
     "number not found": N_("Number not found."),
 }
 STATES = {"queued": N_("Queued"), "sending": N_("Sending"), "retrying": N_("New try scheduled"),
-          "sent": N_("Sent"), "failed": N_("Failed")}
+          "sent": N_("Sent"), "failed": N_("Failed"), "cancelled": N_("Cancelled")}
+#: The fax fields of a number, as the fax settings page labels them (refusals name the field).
+FIELDS = {"is_fax": N_("Fax number"), "fax_confirmation_email": N_("Send a confirmation email"),
+          "fax_inbound_emails": N_("Send received faxes to")}
 FAILURES = {"line": N_("Busy, no answer or unreachable"), "negotiation": N_("The fax machines could not communicate"),
             "document": N_("The document was refused by the fax software"),
             "number": N_("This number cannot be reached")}
@@ -57,6 +82,12 @@ def fax_message(message: str) -> str:
     if message.startswith("the documents could not be converted to a fax"):
         return gettext("The documents could not be converted to a fax. Please try again later.")
     return translate(message)
+
+
+def field_messages(details: dict) -> list[str]:
+    """Each refusal of a fax number setting, with the field it is about."""
+    return [gettext("%(field)s: %(message)s", field=gettext(FIELDS[key]), message=fax_message(str(m)))
+            if key in FIELDS else fax_message(str(m)) for key, items in details.items() for m in items]
 
 
 def state_label(state: str) -> str:
@@ -91,6 +122,12 @@ def tab_context() -> dict:
 
 def storage() -> FaxStorage:
     return current_storage()
+
+
+def stored_pdf(row) -> str | None:
+    """A fax's PDF path; 410 ``fax_files_purged`` once the retention sweep deleted its pages."""
+    retention.require_files(row)
+    return row.pdf_path
 
 
 def file_response(relative: str | None, name: str, mimetype: str, download: bool = True) -> Response:

@@ -12,7 +12,7 @@ from fs_service.fax import inbound
 from fs_service.models._columns import as_utc
 
 from .common import account_context, login_required
-from .fax_common import file_response, require_inbox, tab_context, thumbnail_response
+from .fax_common import file_response, require_inbox, stored_pdf, tab_context, thumbnail_response
 from .voicemail_messages import received_at
 
 bp = Blueprint("fax_inbox", __name__, url_prefix="/accounts/<int:account_id>/fax/inbox")
@@ -40,7 +40,7 @@ def inbox(account_id: int):
 def pdf(account_id: int, received_id: int):
     account = _opened(account_id)
     fax = inbound.get_received(account, received_id)
-    return file_response(fax.pdf_path, f"fax-{fax.id}-{fax.caller_number or 'unknown'}.pdf", "application/pdf",
+    return file_response(stored_pdf(fax), f"fax-{fax.id}-{fax.caller_number or 'unknown'}.pdf", "application/pdf",
                          download=request.args.get("download", "1") != "0")
 
 
@@ -49,4 +49,4 @@ def pdf(account_id: int, received_id: int):
 def thumbnail(account_id: int, received_id: int):
     account = _opened(account_id)
     fax = inbound.get_received(account, received_id)
-    return thumbnail_response(fax.pdf_path, f"fax-{fax.id}.png")
+    return thumbnail_response(stored_pdf(fax), f"fax-{fax.id}.png")

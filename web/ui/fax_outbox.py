@@ -1,4 +1,5 @@
-"""The outbox (FAX-5): every fax with its live status and "page x / y", send again, download.
+"""The outbox (FAX-5): every fax with its live status and "page x / y", send again, cancel a
+waiting one, download.
 
 The page is complete without JavaScript (reload to refresh); with it, the rows of faxes still
 on their way are refreshed every 2 s from ``outbox/status`` (JSON, the same data as the API),
@@ -10,12 +11,14 @@ from flask import Blueprint, flash, jsonify, redirect, render_template, request,
 from flask_babel import gettext as _
 
 from fs_service.db import db
+from fs_service.errors import Conflict, ValidationFailed
 from fs_service.fax import outbox as core
 from fs_service.fax import rights
+from fs_service.fax.retention import FilesPurged
 from fs_service.models._columns import as_utc
 
-from .common import account_context, login_required
-from .fax_common import failure_label, file_response, state_label, storage, tab_context
+from .common import account_context, discard_changes, login_required
+from .fax_common import failure_label, fax_message, file_response, state_label, storage, stored_pdf, tab_context
 from .voicemail_messages import received_at
 
 bp = Blueprint("fax_outbox", __name__, url_prefix="/accounts/<int:account_id>/fax/outbox")
@@ -62,10 +65,32 @@ def status(account_id: int):
 @bp.post(f"{ONE}/resend")
 @login_required
 def resend(account_id: int, job_id: int):
+    return _act(account_id, job_id, lambda account, user, job: core.resend(account, user, job, storage()),
+                lambda job: _("Fax queued again for %(destination)s.", destination=job.destination))
+
+
+@bp.post(f"{ONE}/cancel")
+@login_required
+def cancel(account_id: int, job_id: int):
+    """Stop a waiting fax (its sender or an admin)."""
+    return _act(account_id, job_id, core.cancel,
+                lambda job: _("Fax to %(destination)s cancelled.", destination=job.destination))
+
+
+def _act(account_id: int, job_id: int, action, done):
+    """Run ``action`` on one fax of the outbox; its refusal (being sent, over, pages deleted,
+    destination no longer allowed) is flashed on the outbox with the reason."""
     user, account, _admin = _visible(account_id)
-    job = core.resend(account, user, core.get_job(account, user, job_id), storage())
+    job = core.get_job(account, user, job_id)
+    try:
+        job = action(account, user, job)
+    except (Conflict, ValidationFailed, FilesPurged) as exc:
+        discard_changes()
+        reasons = [m for items in exc.details.values() for m in items] or [exc.message]
+        flash(" ".join(fax_message(m) for m in reasons), "error")
+        return redirect(url_for("fax_outbox.outbox", account_id=account.id, _anchor=f"job-{job_id}"))
     db.session.commit()
-    flash(_("Fax queued again for %(destination)s.", destination=job.destination), "success")
+    flash(done(job), "success")
     return redirect(url_for("fax_outbox.outbox", account_id=account.id, _anchor=f"job-{job.id}"))
 
 
@@ -75,5 +100,5 @@ def pdf(account_id: int, job_id: int):
     """The pages as faxed (cover included), converted back from the TIFF that was sent."""
     user, account, _admin = _visible(account_id)
     job = core.get_job(account, user, job_id)
-    return file_response(job.pdf_path, f"fax-{job.id}-{job.destination}.pdf", "application/pdf",
+    return file_response(stored_pdf(job), f"fax-{job.id}-{job.destination}.pdf", "application/pdf",
                          download=request.args.get("download", "1") != "0")

@@ -1,5 +1,7 @@
 """Welcome menus (guide 1.2 "sacbienvue"): list, create, edit (greeting, language, timeout,
-repeats, dial-by-extension, keys 0–9 → treatment), delete. Admin-only.
+repeats, dial-by-extension, keys 0–9 → treatment), delete. Admin-only. On the edit page the
+greeting can also be uploaded as a WAV file, played in the browser and deleted (back to the
+default greeting).
 
 A menu and its keys are saved together: a refused key leaves the menu unchanged too. Callers
 reach a menu through a treatment of kind "menu" (a number's page creates one).
@@ -10,15 +12,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from fs_service import access
+from fs_service import access, sound_uploads
 from fs_service import menus as core
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
 from schema.menus import MenuCreateSchema, MenuKeysSchema
+from web.sound_access import sound_response, uploaded_bytes
 
 from .common import account_context, discard_changes, error_map, login_required, text
 from .messages import translate
 from .numbers_form import treatment_options
+from .sound_forms import upload_errors, upload_hint
 
 bp = Blueprint("menus", __name__, url_prefix="/accounts/<int:account_id>/menus")
 TEXT_FIELDS = ("name", "language", "greeting_path", "timeout_seconds", "repeat_count", "timeout_treatment_id")
@@ -46,9 +50,12 @@ def _values(menu) -> dict:
 
 
 def _form(account, menu, values: dict, errors: dict, status: int = 200):
+    playable = menu is not None and sound_uploads.stored_file(account, sound_uploads.menu_owner(menu),
+                                                              menu.greeting_path) is not None
     return render_template("menus/form.html", account=account, menu=menu, values=values, errors=errors,
                            digits=core.DIGITS, key_options=treatment_options(account, _("No key")),
-                           timeout_options=treatment_options(account, _("Hang up"))), status
+                           timeout_options=treatment_options(account, _("Hang up")), greeting_playable=playable,
+                           upload_hint=upload_hint()), status
 
 
 @bp.get("")
@@ -119,3 +126,43 @@ def delete(account_id: int, menu_id: int):
     db.session.commit()
     flash(_("Welcome menu %(name)s deleted.", name=name), "success")
     return redirect(url_for("menus.index", account_id=account.id))
+
+
+def _edit_page(account, menu_id: int):
+    return redirect(url_for("menus.edit", account_id=account.id, menu_id=menu_id, _anchor="greeting"))
+
+
+@bp.post("/<int:menu_id>/greeting")
+@login_required
+def upload_greeting(account_id: int, menu_id: int):
+    """A WAV file becomes the greeting (live on the next call); the previous upload is deleted."""
+    account = _admin_account(account_id)
+    menu = core.get_menu(account, menu_id)
+    try:
+        sound_uploads.upload_menu_greeting(account, menu, uploaded_bytes(request.files))
+    except (ValidationError, ValidationFailed) as exc:
+        discard_changes()
+        menu = core.get_menu(account, menu_id)
+        return _form(account, menu, _values(menu), upload_errors(exc, "greeting_file"), 400)
+    db.session.commit()
+    flash(_("The greeting was uploaded; it plays from the next call."), "success")
+    return _edit_page(account, menu_id)
+
+
+@bp.get("/<int:menu_id>/greeting/audio")
+@login_required
+def greeting_audio(account_id: int, menu_id: int):
+    account = _admin_account(account_id)
+    menu = core.get_menu(account, menu_id)
+    return sound_response(account, sound_uploads.menu_owner(menu), menu.greeting_path, f"menu-{menu.id}-greeting")
+
+
+@bp.post("/<int:menu_id>/greeting/delete")
+@login_required
+def delete_greeting(account_id: int, menu_id: int):
+    """Back to the default greeting; an uploaded file is deleted."""
+    account = _admin_account(account_id)
+    core.remove_greeting(account, core.get_menu(account, menu_id))
+    db.session.commit()
+    flash(_("The greeting was deleted: callers hear the default greeting."), "success")
+    return _edit_page(account, menu_id)

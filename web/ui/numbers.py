@@ -12,15 +12,17 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from fs_service import access, schedules
+from fs_service import access, schedules, sound_uploads
 from fs_service import numbers as core
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
 from schema.numbers import NumberCreateSchema, NumberUpdateSchema
+from web.sound_access import sound_response, uploaded_bytes
 
 from .common import account_context, actor, discard_changes, error_map, login_required, non_empty, text
 from .numbers_form import posted_week, preview_moment, week_payload
 from .numbers_page import number_page
+from .sound_forms import upload_errors
 
 bp = Blueprint("numbers", __name__, url_prefix="/accounts/<int:account_id>/numbers")
 SETTINGS = ("label", "timezone", "open_treatment_id", "closed_treatment_id")
@@ -93,7 +95,7 @@ def save(account_id: int, number_id: int):
         changes = None
     if not errors:
         try:
-            core.update_number(account, number, changes)
+            core.update_number(account, number, changes, actor=actor())  # fax fields: fs_service.fax.rights
             schedules.set_week(account, number, ranges)
         except ValidationFailed as exc:
             errors.update(error_map(exc, {"ranges": "week", "closes_at": "week", "weekday": "week"}))
@@ -127,6 +129,33 @@ def delete_closure(account_id: int, number_id: int):
     db.session.commit()
     flash(_("The closure message was deleted."), "success")
     return to_number(account, number)
+
+
+@bp.post("/<int:number_id>/closure/upload")
+@login_required
+def upload_closure(account_id: int, number_id: int):
+    """A WAV file becomes the closure message (HRS-4), replacing the one in use."""
+    account = admin_account(account_id)
+    number = core.get_number(account, number_id)
+    try:
+        sound_uploads.upload_closure_message(account, number, uploaded_bytes(request.files))
+    except (ValidationError, ValidationFailed) as exc:
+        discard_changes()
+        return number_page(account, core.get_number(account, number_id), errors=upload_errors(exc, "closure_file"),
+                           status=400)
+    db.session.commit()
+    flash(_("The closure message was uploaded; it plays from the next call."), "success")
+    return to_number(account, number)
+
+
+@bp.get("/<int:number_id>/closure/audio")
+@login_required
+def closure_audio(account_id: int, number_id: int):
+    """The closure message for the page's player (uploaded or recorded by phone)."""
+    account = admin_account(account_id)
+    number = core.get_number(account, number_id)
+    return sound_response(account, sound_uploads.number_owner(number), number.closure_message_path,
+                          f"closure-{number.e164.lstrip('+')}")
 
 
 @bp.post("/<int:number_id>/delete")

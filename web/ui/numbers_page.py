@@ -4,11 +4,12 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import gettext as _
 
-from fs_service import access, schedules, treatments
+from fs_service import access, schedules, sound_uploads, treatments
 
 from .common import actor
 from .numbers_form import (timezone_options, treatment_options, treatment_targets, week_rows,
                            weekday_names)
+from .sound_forms import upload_hint
 
 
 def stored_values(number) -> dict:
@@ -51,4 +52,5 @@ def number_page(account, number, *, values=None, days=None, errors=None, decisio
             treatment_options(account, _("Default closed behaviour"))),
         decision=decision_view(account, number, decision), targets=treatment_targets(account),
         next_options=treatment_options(account, "—"), treatment_values=treatment_values or {"t_kind": "extension"},
-        is_operator=access.is_operator(actor())), status
+        is_operator=access.is_operator(actor()), upload_hint=upload_hint(), closure_playable=sound_uploads.stored_file(
+            account, sound_uploads.number_owner(number), number.closure_message_path) is not None), status
