@@ -18,6 +18,7 @@ from .errors import NotFound, ValidationFailed
 from .models import Account, Extension, Mailbox, PhoneNumber, ScheduleException, Treatment, WelcomeMenu
 from .models.numbers import MESSAGE_THEN, TREATMENT_KINDS, new_token
 from .sound_files import sound_path_problem
+from .sound_uploads import foreign_path_problem
 
 TARGETS = {"extension": ("extension_id", Extension), "mailbox": ("mailbox_id", Mailbox),
            "menu": ("menu_id", WelcomeMenu)}
@@ -76,7 +77,8 @@ def _check(account: Account, values: dict, own_id: int | None) -> dict:
         field, model = TARGETS[kind]
         clean[field] = _owned(account, model, values.get(field), field)
     if kind == "message":
-        problem = sound_path_problem(values.get("message_path"))
+        problem = (sound_path_problem(values.get("message_path"))
+                   or foreign_path_problem(account, values.get("message_path")))
         if problem:
             raise ValidationFailed.field("message_path", problem)
         clean["message_path"] = values["message_path"]

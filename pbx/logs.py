@@ -7,7 +7,10 @@ import sys
 import time
 
 # Belt and braces: mask anything that looks like a credential even if a caller slips.
-_SECRET = re.compile(r"(?i)(password|passwd|secret|token|a1-hash|auth)(\s*[=:]\s*)(\S+)")
+# The keyword may be part of a longer name (sip_password, SECRET_KEY, Authorization: Basic …).
+_SECRET = re.compile(r"(?i)((?:password|passwd|secret|token|a1-hash|auth)[\w-]*)(\s*[=:]\s*)"
+                     r"((?:basic|bearer|digest)\s+)?(\S+)")
+_SECRET_WORDS = ("pass", "secret", "token", "a1-hash", "auth")  # a cheap test before the regex
 
 
 class KeyValueFormatter(logging.Formatter):
@@ -23,7 +26,10 @@ class KeyValueFormatter(logging.Formatter):
         return f"{self._second_text},{int(record.msecs):03d}"
 
     def format(self, record: logging.LogRecord) -> str:
-        message = _SECRET.sub(r"\1\2***", record.getMessage())
+        message = record.getMessage()
+        lowered = message.lower()
+        if any(word in lowered for word in _SECRET_WORDS):
+            message = _SECRET.sub(r"\1\2\3***", message)
         line = f"{self.formatTime(record)} level={record.levelname} logger={record.name} msg={message}"
         if record.exc_info:
             line += " exc=" + self.formatException(record.exc_info).replace("\n", " | ")

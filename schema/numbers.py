@@ -56,6 +56,8 @@ class NumberSchema(StrictSchema):
     closure_password = fields.String(dump_only=True)  # shown to account admins, as in guide 5
     closure_message_path = fields.String(dump_only=True, allow_none=True)
     is_fax = fields.Boolean(dump_only=True)
+    fax_confirmation_email = fields.Boolean(dump_only=True)
+    fax_inbound_emails = fields.String(dump_only=True)
 
 
 class TreatmentSchema(StrictSchema):

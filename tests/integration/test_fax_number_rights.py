@@ -68,7 +68,9 @@ def test_the_admin_sets_the_recipients_checked_the_same_way_by_either_door(world
 def test_the_numbers_api_still_lets_the_admin_change_the_other_settings_alongside(world, client):
     response = client.patch(url(world, "numbers"), json={"label": "Télécopieur", "fax_inbound_emails": "c@acme.test"},
                             headers=bearer(world.admin))
-    assert response.status_code == 200 and response.get_json()["label"] == "Télécopieur"
+    body = response.get_json()
+    assert response.status_code == 200 and body["label"] == "Télécopieur"
+    assert (body["is_fax"], body["fax_confirmation_email"], body["fax_inbound_emails"]) == stored(world)
     assert stored(world)[2] == "c@acme.test"
 
 

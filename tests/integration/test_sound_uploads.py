@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from fs_service import menus, numbers
+from fs_service import menus, numbers, treatments
+from fs_service.errors import ValidationFailed
 from fs_service.db import db
 from fs_service.models import PhoneNumber, WelcomeMenu
 from tests.fakes.voicemail_world import vm_app  # noqa: F401 (fixture)
@@ -130,6 +131,15 @@ def test_other_tenants_and_plain_users_never_reach_the_files(client, site, stora
     assert_error(client.put(foreign, json={"closure_message_path": mine}, headers=stranger), 400,
                  "validation_error", "closure_message_path")
     assert path_of(site.number) == mine and Path(mine).is_file()
+
+
+def test_a_message_treatment_cannot_play_another_tenants_file(client, site, storage):
+    client.put(closure_api(site), data=files(wav()), headers=bearer(site.admin))
+    mine = path_of(site.number)
+    with pytest.raises(ValidationFailed) as refused:
+        treatments.create_treatment(site.other, kind="message", message_path=mine)
+    assert "message_path" in str(refused.value.details)
+    assert treatments.create_treatment(site.account, kind="message", message_path=mine).message_path == mine
 
 
 # -- API: menu greeting --------------------------------------------------------------------------
