@@ -4,6 +4,13 @@ FreeSWITCH is reachable, read together for the status page, its push stream and 
 A node is shown up only if its listener says connected *and* saw it recently: the listener
 refreshes ``last_seen_at`` at every probe, so a ``pbx esl`` process that died without marking
 its node down (its row still says connected) shows down after ``STALE_PROBES`` probe intervals.
+
+:func:`live_version` is the cheap question a push stream asks every tick ("may anything shown
+have changed?"): one query of one row, built from the account's live token (renewed by the
+status stores with every write, status_versions), its directory token (renewed when an
+extension, user or softphone changes, directory_versions) and the configured nodes' health.
+The one thing that changes with time alone, a registration passing its ``expires_at``, is
+covered by ``LiveStatus.expires_next``.
 """
 from __future__ import annotations
 
@@ -16,10 +23,11 @@ from typing import Iterable
 import sqlalchemy as sa
 
 from .db import db, utcnow
-from .models import Account, NodeStatus
+from .models import Account, CallVersion, NodeStatus
 from .models._columns import as_utc
+from .models.live import LiveVersion
 from .parking import ParkedCallView, parked_calls
-from .status import AVAILABLE, DISCONNECTED, IN_CALL, ExtensionState, extension_states
+from .status import AVAILABLE, DISCONNECTED, IN_CALL, ExtensionState, extension_states, next_expiry
 
 STALE_PROBES = 3
 
@@ -37,6 +45,7 @@ class LiveStatus:
     extensions: list[ExtensionState]
     parked: list[ParkedCallView]
     nodes: list[NodeHealth]
+    expires_next: datetime | None = None  # first registration to expire: the view changes then
 
     @property
     def nodes_down(self) -> list[NodeHealth]:
@@ -51,7 +60,7 @@ class LiveStatus:
     def fingerprint(self) -> str:
         """Changes exactly when something shown changes. A parked call's duration is shown
         from its start time (the browser ticks it), so time passing alone changes nothing."""
-        parked = [(p.slot, p.caller_number, p.caller_name, p.parked_by, p.parked_at.isoformat())
+        parked = [(p.slot, p.node, p.caller_number, p.caller_name, p.parked_by, p.parked_at.isoformat())
                   for p in self.parked]
         nodes = [(n.name, n.up) for n in self.nodes]
         data = json.dumps([[asdict(e) for e in self.extensions], parked, nodes], default=str)
@@ -83,4 +92,26 @@ def live_status(account: Account, node_names: Iterable[str], probe_seconds: floa
     """Raises ValidationFailed (state / sort named) like status.extension_states."""
     now = now or utcnow()
     return LiveStatus(extension_states(account, state=state, search=search, sort=sort, now=now),
-                      parked_calls(account, now), node_health(node_names, probe_seconds, now))
+                      parked_calls(account, now), node_health(node_names, probe_seconds, now),
+                      next_expiry(account, now))
+
+
+def live_version(account_id: int, node_names: Iterable[str], probe_seconds: float,
+                 now: datetime | None = None) -> tuple | None:
+    """A value that changes whenever :func:`live_status` may show something new (same rule for
+    node health as :func:`node_health`), None when the account is gone. Nodes count by how many
+    are up and their last up/down change, so a node that went stale or flipped changes it."""
+    names, now = list(node_names), now or utcnow()
+    horizon = now - timedelta(seconds=STALE_PROBES * probe_seconds)
+    seen = sa.func.coalesce(NodeStatus.last_seen_at, NodeStatus.last_change_at)
+    up = (sa.select(sa.func.count()).select_from(NodeStatus)
+          .where(NodeStatus.name.in_(names), NodeStatus.connected.is_(True), seen >= horizon))
+    changed = sa.select(sa.func.max(NodeStatus.last_change_at)).where(NodeStatus.name.in_(names))
+    query = (sa.select(LiveVersion.token, CallVersion.directory_token, up.scalar_subquery(),
+                       changed.scalar_subquery())
+             .select_from(Account)
+             .outerjoin(LiveVersion, LiveVersion.account_id == Account.id)
+             .outerjoin(CallVersion, CallVersion.account_id == Account.id)
+             .where(Account.id == account_id))
+    row = db.session.execute(query).first()
+    return None if row is None else tuple(row)

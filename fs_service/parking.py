@@ -4,6 +4,15 @@ mod_valet_parking keeps lots in memory and creates one on first use; the lot nam
 account's SIP domain, so two accounts parking at once each get their own 701 and a call is
 never retrievable from another tenant. Events and ``valet_info`` are mapped here as plain data;
 parking_store.py writes them.
+
+Several FreeSWITCH nodes: each node's mod_valet_parking has its own lots, unaware of the
+others'. 700 takes the lowest slot free *on the node the call is on*, so the same account can
+hold 701 on fs1 and 701 on fs2 at once; both are kept (one row per node, lot and slot) and
+shown with their node. Dialing 701 runs ``valet_park <lot> auto out 701 701`` on the node that
+handles the retrieving call, which only sees its own lot: a call parked on another node is not
+found there (the retriever hears ``valet_lot_empty``). So an account's phones should all reach
+the same node (register them to one node, or have the SIP proxy in front pick the node by
+domain); the status view names the node of each parked call so an operator can tell.
 """
 from __future__ import annotations
 
@@ -123,6 +132,7 @@ def snapshot_from(valet_xml: str, channel_rows: Iterable[Mapping[str, str]]) -> 
 @dataclass(frozen=True)
 class ParkedCallView:
     slot: str
+    node: str  # the FreeSWITCH node whose lot holds it: only that node's phones can take it
     caller_number: str
     caller_name: str
     parked_by: str | None
@@ -131,13 +141,13 @@ class ParkedCallView:
 
 
 def parked_calls(account: Account, now: datetime | None = None) -> list[ParkedCallView]:
-    """The account's parked calls by slot, with how long each has waited (PARK-2)."""
+    """The account's parked calls by slot then node, with how long each has waited (PARK-2)."""
     now = now or utcnow()
     rows = db.session.scalars(sa.select(ParkedCall).where(ParkedCall.account_id == account.id,
                                                           ParkedCall.lot == account.sip_domain))
     views = []
     for row in rows:
         parked_at = as_utc(row.created_at)
-        views.append(ParkedCallView(row.slot, row.caller_number, row.caller_name, row.parked_by,
+        views.append(ParkedCallView(row.slot, row.node, row.caller_number, row.caller_name, row.parked_by,
                                     parked_at, max(0, int((now - parked_at).total_seconds()))))
-    return sorted(views, key=lambda v: (len(v.slot), v.slot))
+    return sorted(views, key=lambda v: (len(v.slot), v.slot, v.node))

@@ -4,10 +4,12 @@ Coalesced per (lot, slot) in arrival order into the slot's final occupant and th
 left it during the batch: ``leave W, hold X, leave X`` must still delete W's row from an
 earlier batch. A "leave" never clears a slot a newer call now holds.
 
-Each row names the node whose mod_valet_parking holds the call (lots live in that switch's
-memory), so a node's snapshot replaces exactly that node's rows: after a FreeSWITCH restart
-its lots are gone and so are its rows, while other nodes' parked calls stay. Rows written
-before the column existed (node NULL) belong to no live listener and go with any snapshot.
+Each row names the node whose mod_valet_parking holds the call: lots live in that switch's
+memory, so with several nodes the same lot can hold 701 on each of them at once, and a slot is
+keyed by (node, lot, slot). A batch comes from one node and only ever writes that node's rows;
+a node's snapshot replaces exactly that node's rows: after a FreeSWITCH restart its lots are
+gone and so are its rows, while other nodes' parked calls stay. Every account whose parked
+calls changed gets its live version renewed in the same transaction (status_versions).
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from .db import db, utcnow
 from .models import Account, ParkedCall
 from .parking import ParkHold, ParkLeave, ParkSnapshot
+from .status_versions import touch_domains
 
 _PARKED = ParkedCall.__table__
 _UPDATED = ["account_id", "node", "uuid", "caller_number", "caller_name", "parked_by", "created_at"]
@@ -44,18 +47,18 @@ def _write_holds(node: str, holds: list[ParkHold]) -> int:
         dialect = postgresql if db.session.get_bind().dialect.name == "postgresql" else sqlite
         stmt = dialect.insert(_PARKED)
         db.session.execute(stmt.on_conflict_do_update(
-            index_elements=["lot", "slot"], set_={c: stmt.excluded[c] for c in _UPDATED}), rows)
+            index_elements=["node", "lot", "slot"], set_={c: stmt.excluded[c] for c in _UPDATED}), rows)
     return len(rows)
 
 
 def _write(node: str, pending: dict[tuple[str, str], tuple[ParkHold | None, set[str]]]) -> int:
     holds = [hold for hold, _ in pending.values() if hold is not None]
-    leaves = [{"l": lot, "s": slot, "u": uuid} for (lot, slot), (hold, left) in pending.items()
+    leaves = [{"n": node, "l": lot, "s": slot, "u": uuid} for (lot, slot), (hold, left) in pending.items()
               if hold is None for uuid in sorted(left)]
     if leaves:
         db.session.execute(sa.delete(_PARKED).where(
-            _PARKED.c.lot == sa.bindparam("l"), _PARKED.c.slot == sa.bindparam("s"),
-            _PARKED.c.uuid == sa.bindparam("u")), leaves)
+            _PARKED.c.node == sa.bindparam("n"), _PARKED.c.lot == sa.bindparam("l"),
+            _PARKED.c.slot == sa.bindparam("s"), _PARKED.c.uuid == sa.bindparam("u")), leaves)
     return _write_holds(node, holds) + len(leaves)
 
 
@@ -68,25 +71,31 @@ def _coalesce(pending: dict, change: ParkHold | ParkLeave) -> None:
         pending[key] = (None, left | {change.uuid})
 
 
-def replace_node(node: str, snapshot: ParkSnapshot) -> int:
-    """Make the node's parked calls exactly the snapshot's holds."""
-    gone = db.session.execute(sa.delete(_PARKED).where(sa.or_(_PARKED.c.node == node, _PARKED.c.node.is_(None))))
-    return (gone.rowcount or 0) + _write_holds(node, list(snapshot.holds))
+def replace_node(node: str, snapshot: ParkSnapshot, touched: set[str]) -> int:
+    """Make the node's parked calls exactly the snapshot's holds; adds to ``touched`` the lots
+    whose rows went (their accounts' pages must drop them) and the snapshot's lots."""
+    gone = db.session.execute(sa.delete(_PARKED).where(_PARKED.c.node == node).returning(_PARKED.c.lot)).all()
+    touched.update(lot for lot, in gone)
+    touched.update(h.lot for h in snapshot.holds)
+    return len(gone) + _write_holds(node, list(snapshot.holds))
 
 
 def apply_changes(node: str, changes: Sequence[object]) -> int:
     """Apply one node's parking changes in order and commit; returns rows written."""
-    written, pending = 0, {}
+    written, pending, touched = 0, {}, set()
     try:
         for change in changes:
             if type(change) is ParkSnapshot:
-                written += _write(node, pending) + replace_node(node, change)
+                touched.update(lot for lot, _ in pending)
+                written += _write(node, pending) + replace_node(node, change, touched)
                 pending = {}
                 continue
             if type(change) not in (ParkHold, ParkLeave):
                 raise TypeError(f"not a parking change: {change!r}")
             _coalesce(pending, change)
+        touched.update(lot for lot, _ in pending)
         written += _write(node, pending)
+        touch_domains(touched)
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 from .db import db, utcnow
 from .errors import ValidationFailed
 from .models import Account, ActiveChannel, Extension, Registration, Softphone, User
+from .models._columns import as_utc
 from .status_events import BUSY_STATES
 
 AVAILABLE, IN_CALL, DISCONNECTED = "available", "in_call", "disconnected"
@@ -67,6 +68,15 @@ def registered_users(account: Account, now: datetime | None = None) -> Counter:
                sa.or_(Registration.expires_at.is_(None), Registration.expires_at > now))
         .group_by(Registration.sip_user))
     return Counter(dict(rows.all()))
+
+
+def next_expiry(account: Account, now: datetime | None = None) -> datetime | None:
+    """When the first of the account's live registrations expires (its phone then shows
+    disconnected with no event at all), or None."""
+    now = now or utcnow()
+    return as_utc(db.session.scalar(sa.select(sa.func.min(Registration.expires_at))
+                                    .where(Registration.sip_domain == account.sip_domain,
+                                           Registration.expires_at > now)))
 
 
 def _busy_channels(account: Account):

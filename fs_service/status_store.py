@@ -6,6 +6,12 @@ with one executemany per kind: a node with thousands of phones refreshing and ca
 costs a few statements per batch, not one transaction per event. Every write is an absolute
 "set this key" or "delete this key", so re-applying a suffix of events after a snapshot (see
 listener resync) converges to the same state.
+
+Every account whose rows a batch wrote gets its live version renewed once, at the end of the
+batch and in the same transaction (status_versions): its domain is known from the change for
+an upsert, and comes back from the row (RETURNING) for a delete or a state update, which are
+keyed by call-id / uuid only. Channel states are therefore updated with one statement per
+state value (two at most), not one per channel.
 """
 from __future__ import annotations
 
@@ -19,6 +25,7 @@ from .db import db, utcnow
 from .models import ActiveChannel, NodeStatus, Registration
 from .status_events import (ChannelDown, ChannelState, ChannelUp, RegistrationDown, RegistrationUp,
                             StatusSnapshot)
+from .status_versions import touch_domains
 
 _REG = Registration.__table__
 _CHAN = ActiveChannel.__table__
@@ -45,11 +52,15 @@ def statements() -> dict[str, object]:
         found = _STATEMENTS[name] = {
             "reg_upsert": _upsert(dialect, _REG, ["node", "call_id"], _REG_UPDATED),
             "chan_upsert": _upsert(dialect, _CHAN, ["uuid"], _CHAN_UPDATED),
-            "reg_delete": sa.delete(_REG).where(_REG.c.node == sa.bindparam("n"),
-                                                _REG.c.call_id.in_(sa.bindparam("ids", expanding=True))),
-            "chan_delete": sa.delete(_CHAN).where(_CHAN.c.uuid.in_(sa.bindparam("ids", expanding=True))),
-            "chan_state": sa.update(_CHAN).where(_CHAN.c.uuid == sa.bindparam("k")).values(
-                state=sa.bindparam("s")),
+            "reg_delete": sa.delete(_REG).where(
+                _REG.c.node == sa.bindparam("n"), _REG.c.call_id.in_(sa.bindparam("ids", expanding=True))
+            ).returning(_REG.c.sip_domain),
+            "chan_delete": sa.delete(_CHAN).where(
+                _CHAN.c.uuid.in_(sa.bindparam("ids", expanding=True))).returning(_CHAN.c.sip_domain),
+            "chan_state": sa.update(_CHAN).where(_CHAN.c.uuid.in_(sa.bindparam("ids", expanding=True))).values(
+                state=sa.bindparam("s")).returning(_CHAN.c.sip_domain),
+            "reg_clear": sa.delete(_REG).where(_REG.c.node == sa.bindparam("n")).returning(_REG.c.sip_domain),
+            "chan_clear": sa.delete(_CHAN).where(_CHAN.c.node == sa.bindparam("n")).returning(_CHAN.c.sip_domain),
         }
     return found
 
@@ -106,55 +117,65 @@ class _Pending:
         else:
             raise TypeError(f"not a status change: {change!r}")
 
-    def write(self, node: str) -> int:
+    def write(self, node: str, touched: set) -> int:
+        """Write the batch; adds to ``touched`` the SIP domains of every row written."""
         now, run, sql = utcnow(), db.session.execute, statements()
         gone_regs = [k for k, v in self.regs.items() if v is _GONE]
         regs = [_reg_row(node, v, now) for v in self.regs.values() if v is not _GONE]
         gone = [k for k, v in self.chans.items() if v is _GONE]
         ups = [_chan_row(node, v, now) for v in self.chans.values() if type(v) is ChannelUp]
-        states = [{"k": v.uuid, "s": v.state} for v in self.chans.values() if type(v) is ChannelState]
+        states: dict[str, list[str]] = {}
+        for v in self.chans.values():
+            if type(v) is ChannelState:
+                states.setdefault(v.state, []).append(v.uuid)
         if gone_regs:
-            run(sql["reg_delete"], {"n": node, "ids": gone_regs})
+            touched.update(run(sql["reg_delete"], {"n": node, "ids": gone_regs}).scalars())
         if regs:
             run(sql["reg_upsert"], regs)
+            touched.update(r["sip_domain"] for r in regs)
         if gone:
-            run(sql["chan_delete"], {"ids": gone})
+            touched.update(run(sql["chan_delete"], {"ids": gone}).scalars())
         if ups:
             run(sql["chan_upsert"], ups)
-        if states:
-            run(sql["chan_state"], states)
-        return len(gone_regs) + len(regs) + len(gone) + len(ups) + len(states)
+            touched.update(r["sip_domain"] for r in ups)
+        for state, uuids in states.items():
+            touched.update(run(sql["chan_state"], {"ids": uuids, "s": state}).scalars())
+        return len(gone_regs) + len(regs) + len(gone) + len(ups) + sum(map(len, states.values()))
 
 
-def replace_node(node: str, snapshot: StatusSnapshot) -> int:
-    """Make the node's rows exactly the snapshot's parts (other nodes' rows are untouched)."""
+def replace_node(node: str, snapshot: StatusSnapshot, touched: set) -> int:
+    """Make the node's rows exactly the snapshot's parts (other nodes' rows are untouched);
+    adds to ``touched`` the domains of the rows removed and written."""
     now, run, sql, written = utcnow(), db.session.execute, statements(), 0
     if snapshot.registrations is not None:
-        run(sa.delete(_REG).where(_REG.c.node == node))
+        touched.update(run(sql["reg_clear"], {"n": node}).scalars())
         rows = {r.call_id: _reg_row(node, r, now) for r in snapshot.registrations}
         if rows:
             run(sql["reg_upsert"], list(rows.values()))
+        touched.update(r["sip_domain"] for r in rows.values())
         written += len(rows)
     if snapshot.channels is not None:
-        run(sa.delete(_CHAN).where(_CHAN.c.node == node))
+        touched.update(run(sql["chan_clear"], {"n": node}).scalars())
         rows = {c.uuid: _chan_row(node, c, now) for c in snapshot.channels}
         if rows:
             run(sql["chan_upsert"], list(rows.values()))
+        touched.update(r["sip_domain"] for r in rows.values())
         written += len(rows)
     return written
 
 
 def apply_changes(node: str, changes: Sequence[object]) -> int:
     """Apply one node's changes in order and commit; returns the number of rows written."""
-    written, pending = 0, _Pending()
+    written, pending, touched = 0, _Pending(), set()
     try:
         for change in changes:
             if type(change) is StatusSnapshot:
-                written += pending.write(node) + replace_node(node, change)
+                written += pending.write(node, touched) + replace_node(node, change, touched)
                 pending = _Pending()
             else:
                 pending.add(change)
-        written += pending.write(node)
+        written += pending.write(node, touched)
+        touch_domains(touched)
         db.session.commit()
     except BaseException:
         db.session.rollback()

@@ -30,6 +30,8 @@ class ExtensionStateSchema(Schema):
 
 class ParkedCallSchema(Schema):
     slot = fields.String()
+    node = fields.String(metadata={"description": "the FreeSWITCH node holding the call: each node has its "
+                                                  "own lots, so the same slot may be held on two nodes"})
     caller_number = fields.String()
     caller_name = fields.String()
     parked_by = fields.String(allow_none=True)

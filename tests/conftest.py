@@ -6,6 +6,7 @@ after each test, so tests stay independent and the suite stays fast on both data
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -20,20 +21,29 @@ from pbx.config import load_settings
 POSTGRES_ADMIN_URL = os.environ.get("PBX_TEST_POSTGRES_URL", "")
 
 
-@pytest.fixture(scope="session")
-def database_url(tmp_path_factory: pytest.TempPathFactory):
+@contextlib.contextmanager
+def scratch_database(sqlite_path: Path, prefix: str = "pbx_test"):
+    """The URL of an empty database: a new SQLite file, or a new PostgreSQL database (dropped
+    afterwards) when PBX_TEST_POSTGRES_URL is set."""
     if not POSTGRES_ADMIN_URL:
-        yield f"sqlite:///{tmp_path_factory.mktemp('db') / 'pbx-test.sqlite3'}"
+        yield f"sqlite:///{sqlite_path}"
         return
-    name = f"pbx_test_{secrets.token_hex(4)}"
+    name = f"{prefix}_{secrets.token_hex(4)}"
     admin = sa.create_engine(POSTGRES_ADMIN_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
         conn.execute(sa.text(f'CREATE DATABASE "{name}"'))
-    url = sa.engine.make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
-    yield url
-    with admin.connect() as conn:
-        conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield sa.engine.make_url(POSTGRES_ADMIN_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(sa.text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def database_url(tmp_path_factory: pytest.TempPathFactory):
+    with scratch_database(tmp_path_factory.mktemp("db") / "pbx-test.sqlite3") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")

@@ -14,7 +14,7 @@ from esl_handlers.commands import CommandResult
 from esl_handlers.nodes import parse_nodes
 from fs_service import extensions
 from fs_service.click_to_call import OriginateRequest, click_to_call
-from fs_service.live_status import LiveStatus, live_status
+from fs_service.live_status import LiveStatus, live_status, live_version
 from fs_service.models import Account, User
 from fs_service.status import SORTS, STATES
 
@@ -28,6 +28,12 @@ def account_status(account: Account, state: str | None = None, search: str = "",
     settings = current_app.config["PBX"]
     return live_status(account, node_names(), settings.esl_probe_seconds, state=state, search=search,
                        sort=sort)
+
+
+def account_version(account_id: int) -> tuple | None:
+    """Changes whenever the account's live view may have (None: the account is gone): what
+    the push stream reads each tick instead of the whole view."""
+    return live_version(account_id, node_names(), current_app.config["PBX"].esl_probe_seconds)
 
 
 def lenient_filters(args) -> dict:

@@ -49,11 +49,15 @@ class ActiveChannel(db.Model):
 
 
 class ParkedCall(db.Model):
+    """A call held in a valet lot. mod_valet_parking keeps lots in each switch's own memory, so
+    with several FreeSWITCH nodes the same lot (the account's SIP domain) can hold slot 701 on
+    each node at once: a slot is unique per (node, lot), not per lot (0009_parked_calls_per_node)."""
+
     __tablename__ = "parked_calls"
-    __table_args__ = (sa.UniqueConstraint("lot", "slot"),)
+    __table_args__ = (sa.UniqueConstraint("node", "lot", "slot"),)
     id: Mapped[int] = mapped_column(primary_key=True)
     account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), index=True)
-    node: Mapped[str | None] = mapped_column(sa.String(64), index=True)  # resync replaces one node's rows
+    node: Mapped[str] = mapped_column(sa.String(64), index=True)  # resync replaces one node's rows
     lot: Mapped[str] = mapped_column(sa.String(253))
     slot: Mapped[str] = mapped_column(sa.String(8))
     uuid: Mapped[str] = mapped_column(sa.String(64))
@@ -61,6 +65,17 @@ class ParkedCall(db.Model):
     caller_name: Mapped[str] = mapped_column(sa.String(80), default="")
     parked_by: Mapped[str | None] = mapped_column(sa.String(10))
     created_at: Mapped[datetime] = created_at()
+
+
+class LiveVersion(db.Model):
+    """Renewed (new ``token``) in the same transaction as any write to the account's
+    registrations, channels or parked calls, once per applied batch (fs_service.status_versions):
+    an open status page reads this one row per tick and re-reads the full view only when it
+    changed."""
+
+    __tablename__ = "live_versions"
+    account_id: Mapped[int] = mapped_column(sa.ForeignKey("accounts.id", ondelete="CASCADE"), primary_key=True)
+    token: Mapped[str] = mapped_column(sa.String(16))
 
 
 class PendingFsCommand(db.Model):

@@ -10,7 +10,7 @@ from fs_service.db import db, utcnow
 from fs_service.errors import PbxError
 from fs_service.live_status import LiveStatus
 from fs_service.models import Account
-from web.live import account_status, call_extension, lenient_filters
+from web.live import account_status, account_version, call_extension, lenient_filters
 
 from .common import account_context, login_required, text
 from .messages import N_, translate
@@ -62,18 +62,24 @@ def stream(account_id: int):
     filters, full = lenient_filters(request.args), request.args.get("full") == "1"
     back, csrf_value = _back(filters, full), generate_csrf()
 
+    def version() -> tuple | None:
+        try:
+            return account_version(account_id)
+        finally:
+            db.session.close()  # back to the pool until the next poll
+
     def read() -> LiveStatus | None:
         try:
             account = db.session.get(Account, account_id)
             return None if account is None else account_status(account, **filters)
         finally:
-            db.session.close()  # back to the pool until the next poll
+            db.session.close()
 
     def render(live: LiveStatus) -> str:  # indentation and blank lines are bytes sent for nothing
         html = render_template("status/_live.html", **_fragment(account_id, live, back, csrf_value))
         return "\n".join(line.strip() for line in html.splitlines() if line.strip())
 
-    events = StatusStream(read, render, request.headers.get("Last-Event-ID"))
+    events = StatusStream(read, render, request.headers.get("Last-Event-ID"), version=version)
     return Response(stream_with_context(iter(events)), mimetype="text/event-stream",
                     headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
