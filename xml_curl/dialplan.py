@@ -22,8 +22,13 @@ class RenderOptions:
     voicemail_socket: str
 
 
+_LIST_HAZARD = re.compile(r"[,'{}\[\]^|\r\n ]|\$\{")  # anything _var_value would change
+
+
 def _var_value(value: str) -> str:
     """A value inside ``{}``/``[]``: list delimiters removed, quoted when it holds a space."""
+    if type(value) is str and _LIST_HAZARD.search(value) is None:  # the usual value: as is
+        return value
     clean = _UNSAFE_IN_LIST.sub("", fs_safe(value))
     return f"'{clean}'" if " " in clean else clean
 
@@ -223,19 +228,39 @@ def _attribute(value: str) -> str:
     return value.translate(_ATTRIBUTE) if _NEEDS_ESCAPING.search(value) else value
 
 
+# Documents of shared plans (steps.Plan.shared: one object answering many calls), held with the
+# plan itself so its id stays its own; a plan made for one call is rendered and forgotten.
+_SHARED: dict[tuple[int, str, str], tuple[s.Plan, bytes]] = {}
+_SHARED_MAX = 20000
+
+
 def render(plan: s.Plan, context: str, options: RenderOptions) -> bytes:
     """One context, one extension, one always-true condition holding the plan's actions.
 
     Values come from validated data or from our own templates; anything typed by a user passed
     through the schema rules and is made inert by fs_safe in ``{}``/``[]`` lists.
     """
+    if not plan.shared:
+        return _render(plan, context, options)
+    key = (id(plan), context, options.voicemail_socket)
+    found = _SHARED.get(key)
+    if found is None or found[0] is not plan:
+        if len(_SHARED) >= _SHARED_MAX:
+            _SHARED.clear()
+        found = _SHARED[key] = (plan, _render(plan, context, options))
+    return found[1]
+
+
+def _render(plan: s.Plan, context: str, options: RenderOptions) -> bytes:
+    actions = [action for step in plan.steps for action in actions_for(step, options)]
+    # One scan of every value decides whether any needs escaping (they rarely do).
+    escape = _NEEDS_ESCAPING.search("".join(data for _, data in actions)) is not None
     lines = [_HEAD.format(context=_attribute(context))]
-    for step in plan.steps:
-        for app, data in actions_for(step, options):
-            if data:
-                lines.append(f'          <action application="{app}" data="{_attribute(data)}"/>\n')
-            else:
-                lines.append(f'          <action application="{app}"/>\n')
+    for app, data in actions:
+        if data:
+            lines.append(f'          <action application="{app}" data="{_attribute(data) if escape else data}"/>\n')
+        else:
+            lines.append(f'          <action application="{app}"/>\n')
     lines[0] += ">\n" if len(lines) > 1 else "/>\n"
     if len(lines) > 1:
         lines.append("        </condition>\n")

@@ -1,19 +1,18 @@
-"""The fields of an xml_curl POST that our handlers use, parsed once."""
+"""The fields of an xml_curl POST that our handlers use, each found and decoded only when read."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Mapping
 from urllib.parse import unquote_plus
 
 
-@dataclass(frozen=True)
 class FsRequest:
-    section: str
-    tag_name: str = ""
-    key_name: str = ""
-    key_value: str = ""
-    hostname: str = ""
-    params: Mapping[str, str] = field(default_factory=dict)
+    """One xml_curl POST: its section, and every field read on demand by name."""
+
+    __slots__ = ("section", "params")
+
+    def __init__(self, section: str, params: Mapping[str, str]) -> None:
+        self.section = section
+        self.params = params
 
     def get(self, name: str, default: str = "") -> str:
         return self.params.get(name, default)
@@ -22,11 +21,28 @@ class FsRequest:
     def action(self) -> str:
         return self.get("action")
 
+    @property
+    def tag_name(self) -> str:
+        return self.get("tag_name")
+
+    @property
+    def key_name(self) -> str:
+        return self.get("key_name")
+
+    @property
+    def key_value(self) -> str:
+        return self.get("key_value")
+
+    @property
+    def hostname(self) -> str:
+        return self.get("hostname")
+
 
 def parse_form(form: Mapping[str, str]) -> FsRequest:
-    return FsRequest(section=form.get("section", ""), tag_name=form.get("tag_name", ""),
-                     key_name=form.get("key_name", ""), key_value=form.get("key_value", ""),
-                     hostname=form.get("hostname", ""), params=form)
+    return FsRequest(form.get("section", ""), form)
+
+
+_UNREAD = object()
 
 
 class LazyForm(Mapping[str, str]):
@@ -42,10 +58,9 @@ class LazyForm(Mapping[str, str]):
         self._read: dict[str, str | None] = {}
 
     def _find(self, name: str) -> str | None:
-        try:
-            return self._read[name]
-        except KeyError:
-            pass
+        value = self._read.get(name, _UNREAD)
+        if value is not _UNREAD:
+            return value
         key = f"&{name}="
         at = self._text.find(key)
         value = None

@@ -105,9 +105,39 @@ def plan_follow_me(ext: ExtensionSnapshot, routing: AccountRouting, caller_name:
     return steps + after_no_answer(ext, routing, fm.skip_greeting)
 
 
+# Memo of plan_extension, a pure function of immutable inputs: the snapshot and routing objects
+# (held by the entry, so their ids stay theirs) and the few call facts that matter. Snapshots
+# come from the per-process account view, renewed with every change of the account (new objects,
+# new keys): an extension called a hundred times is planned once per settings change.
+_PLANS: dict[tuple, tuple[ExtensionSnapshot, AccountRouting, Plan]] = {}
+_PLANS_MAX = 20000
+
+
+def _caller_matters(ext: ExtensionSnapshot) -> bool:
+    """Only follow-me with "pass the caller's number" puts the caller's ID in the plan."""
+    return ext.forward is None and ext.follow_me is not None and ext.follow_me.pass_caller_id
+
+
 def plan_extension(ext: ExtensionSnapshot, routing: AccountRouting, *, caller_name: str = "",
                    caller_number: str = "", record: bool = False, hops: int = 0) -> Plan:
     """Everything that happens when someone calls this extension."""
+    if ext.busy:  # live state: a fresh snapshot each call, nothing to share
+        return _plan_extension(ext, routing, caller_name, caller_number, record, hops)
+    caller = (caller_name, caller_number) if _caller_matters(ext) else None
+    key = (id(ext), id(routing), caller, record, hops)
+    found = _PLANS.get(key)
+    if found is not None and found[0] is ext and found[1] is routing:
+        return found[2]
+    plan = _plan_extension(ext, routing, caller_name, caller_number, record, hops)
+    plan = Plan(plan.steps, plan.reason, shared=True)
+    if len(_PLANS) >= _PLANS_MAX:
+        _PLANS.clear()
+    _PLANS[key] = (ext, routing, plan)
+    return plan
+
+
+def _plan_extension(ext: ExtensionSnapshot, routing: AccountRouting, caller_name: str, caller_number: str,
+                    record: bool, hops: int) -> Plan:
     steps: list[Step] = language_steps(ext)
     if record or ext.recording in ("inbound", "all"):
         steps.append(Record(recording_path(routing.domain)))

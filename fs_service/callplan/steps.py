@@ -16,6 +16,7 @@ UNALLOCATED_NUMBER = "UNALLOCATED_NUMBER"
 CALL_REJECTED = "CALL_REJECTED"
 OUTGOING_CALL_BARRED = "OUTGOING_CALL_BARRED"
 NORMAL_CLEARING = "NORMAL_CLEARING"
+REFUSALS = frozenset({UNALLOCATED_NUMBER, CALL_REJECTED, OUTGOING_CALL_BARRED})
 
 
 @dataclass(frozen=True)
@@ -200,9 +201,15 @@ Step = Set | Answer | Play | Sleep | Ring | Record | RecordPrompt | Voicemail | 
 
 @dataclass(frozen=True)
 class Plan:
-    """What to do with a call; ``reason`` says why, for logs and the schedule preview."""
+    """What to do with a call; ``reason`` says why, for logs and the schedule preview.
+
+    ``shared``: this very object answers many calls (the planner memoised it, see
+    extension_call.plan_extension), so a door may keep what it derives from it (its XML) for as
+    long as it holds the object. Not part of equality.
+    """
     steps: tuple[Step, ...]
     reason: str = ""
+    shared: bool = field(default=False, compare=False)
 
     @classmethod
     def of(cls, *steps: Step, reason: str = "") -> "Plan":
@@ -210,3 +217,9 @@ class Plan:
 
     def then(self, *steps: Step) -> "Plan":
         return Plan(self.steps + tuple(steps), self.reason)
+
+    @property
+    def refused(self) -> bool:
+        """The call ends refused (unknown number, caller not allowed, barred): the calls people
+        ask support about."""
+        return bool(self.steps) and isinstance(self.steps[-1], Hangup) and self.steps[-1].cause in REFUSALS

@@ -70,3 +70,4 @@ def test_a_disabled_account_gets_no_plan_on_the_next_call(client, acme):
     acme.account.enabled = False
     db.session.commit()
     assert b'status="not found"' in post(client, body(CALL_101)).data
+
