@@ -31,6 +31,7 @@ class Gate:
     request, so both are prepared once per app (the checks cost more than a cached answer)."""
 
     def __init__(self, settings) -> None:
+        self.settings = settings
         self.user, self.password = settings.xml_curl_user, settings.xml_curl_password
         token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode()
         self.expected_header = f"Basic {token}".encode()
@@ -50,7 +51,7 @@ class Gate:
         return self._sources[key]
 
     def credentials_ok(self) -> bool:
-        header = request.headers.get("Authorization", "").encode()
+        header = request.environ.get("HTTP_AUTHORIZATION", "").encode()
         if hmac.compare_digest(header, self.expected_header):  # libcurl's exact form
             return True
         auth = request.authorization  # any other valid spelling of the same credentials
@@ -68,8 +69,7 @@ def _per_app_state(state) -> None:
     state.app.extensions["pbx_user_documents"] = UserDocumentCache()
 
 
-def _dispatch(req: FsRequest) -> tuple[bytes, str]:
-    settings = current_app.config["PBX"]
+def _dispatch(req: FsRequest, settings) -> tuple[bytes, str]:
     if req.section == "directory":
         return directory.handle(req, cacheable_ms=settings.directory_cache_ms,
                                 carrier_profile=settings.carrier_profile,
@@ -85,7 +85,7 @@ def _dispatch(req: FsRequest) -> tuple[bytes, str]:
 def fetch() -> Response:
     started = time.perf_counter()
     gate: Gate = current_app.extensions["pbx_xml_curl_gate"]
-    if not gate.source_allowed(request.remote_addr):
+    if not gate.source_allowed(request.environ.get("REMOTE_ADDR")):
         log.warning("xml_curl refused source=%s reason=address-not-allowed", request.remote_addr)
         return Response("forbidden\n", status=403, mimetype="text/plain")
     if not gate.credentials_ok():
@@ -94,7 +94,7 @@ def fetch() -> Response:
                         headers={"WWW-Authenticate": 'Basic realm="pbx-xml-curl"'})
     req = parse_body(request.get_data(cache=False))
     try:
-        body, outcome = _dispatch(req)
+        body, outcome = _dispatch(req, gate.settings)
     except Exception:
         log.exception("xml_curl handler failed section=%s action=%s", req.section, req.action)
         body, outcome = NOT_FOUND, "error"

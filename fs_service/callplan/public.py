@@ -26,7 +26,7 @@ from .model import CallRequest
 from .public_model import MENU_FAILURES_VARIABLE, NUMBER_VARIABLE, NumberEntry, PublicWorld
 from .steps import CALL_REJECTED, UNALLOCATED_NUMBER, Answer, Hangup, Play, Plan, Set, Step, Voicemail, \
     VoicemailLogin
-from .treatment_plan import (MENU, MENU_TIMEOUT, Caller, menu_choice, menu_timeout, not_in_service, office_closed,
+from .treatment_plan import (MAX_CHAIN, MENU, MENU_TIMEOUT, Caller, menu_choice, menu_timeout, not_in_service, office_closed,
                              plan_treatment, public_transfers, ring_extension)
 
 TREATMENT_STAGE = stages.TREATMENT  # set by the voicemail service for keys 0 and *
@@ -55,7 +55,44 @@ def plan_public(req: CallRequest, world: PublicWorld, now: Callable[[], datetime
     return plan_first(req, entry, world, now())
 
 
+# Memo of plan_first for bursts on one number: within one second the schedule's decision cannot
+# change (rules are evaluated to the second), and a treatment that reads no live state and no
+# caller (anything but an extension: a menu, a message, a mailbox, voicemail login, hang up) is
+# the same plan for every caller. Keyed by the snapshot objects the plan is made of (the number's
+# rules, the account's routing and view: new objects after every change), held by the entry.
+_FIRST: dict[tuple, tuple[object, tuple, Plan]] = {}
+_FIRST_MAX = 4096
+
+
+def _same_for_every_caller(world: PublicWorld, entry: NumberEntry, treatment_id: int | None) -> bool:
+    """Follows plan_treatment's chain: False as soon as it would ring an extension."""
+    for _ in range(MAX_CHAIN):
+        t = world.treatment(entry.account_id, treatment_id) if treatment_id is not None else None
+        if t is None or t.kind != "message" or t.message_then != "continue" or not t.message_path:
+            return t is None or t.kind != "extension"
+        treatment_id = t.next_treatment_id
+    return True  # plan_treatment stops the chain there with a hang-up
+
+
 def plan_first(req: CallRequest, entry: NumberEntry, world: PublicWorld, at: datetime) -> Plan:
+    state_of = getattr(world, "state_of", None)  # worlds that cannot name their snapshots: no memo
+    state = state_of(entry) if state_of is not None else None
+    if state is None:
+        return _plan_first(req, entry, world, at)
+    key = (id(entry.rules), int(at.timestamp()), entry.id, entry.e164, entry.domain, entry.closure_message,
+           *map(id, state))
+    found = _FIRST.get(key)
+    if found is not None and found[0] is entry.rules and found[1] == state:
+        return found[2]
+    plan = _plan_first(req, entry, world, at)
+    if plan.shared:
+        if len(_FIRST) >= _FIRST_MAX:
+            _FIRST.clear()
+        _FIRST[key] = (entry.rules, state, plan)
+    return plan
+
+
+def _plan_first(req: CallRequest, entry: NumberEntry, world: PublicWorld, at: datetime) -> Plan:
     decision = decide(entry.rules, at)
     steps: list[Step] = [Set(NUMBER_VARIABLE, str(entry.id))]
     if decision.default_closed and entry.closure_message:
@@ -63,7 +100,8 @@ def plan_first(req: CallRequest, entry: NumberEntry, world: PublicWorld, at: dat
     default = not_in_service() if decision.state == "open" else office_closed()
     steps += plan_treatment(world, entry, decision.treatment_id, _caller(req), default)
     closure = ", closure message first" if decision.default_closed and entry.closure_message else ""
-    return Plan(_answer_once(steps), f"{entry.e164}: {decision.reason}{closure}")
+    return Plan(_answer_once(steps), f"{entry.e164}: {decision.reason}{closure}",
+                shared=_same_for_every_caller(world, entry, decision.treatment_id))
 
 
 def _answer_once(steps: list[Step]) -> tuple[Step, ...]:

@@ -74,6 +74,12 @@ class DbPublicWorld:
     def routing(self, entry: NumberEntry) -> AccountRouting:
         return self._views[entry.account_id].routing
 
+    def state_of(self, entry: NumberEntry) -> tuple | None:
+        """The snapshot objects this account's plans are made of: the same objects while nothing
+        changed, new ones after any change (public.plan_first memoises by their identity)."""
+        routing, view = self._routing.get(entry.account_id), self._views.get(entry.account_id)
+        return (routing, view) if routing is not None and view is not None else None
+
 
 def plan_public_call(req: CallRequest) -> Plan:
     return plan_public(req, DbPublicWorld(), clock.now)
