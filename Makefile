@@ -38,7 +38,7 @@ test: install
 # baseline measured in the same run (this machine is shared and noisy). About 8 minutes.
 BENCHES := bench bench_dialplan bench_inbound bench_esl bench_fax
 bench: install
-	@for b in $(BENCHES); do echo "== $$b"; $(PY) -m $$b || exit $$?; done
+	@status=0; for b in $(BENCHES); do echo "== $$b"; $(PY) -m $$b || status=1; done; exit $$status
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache
