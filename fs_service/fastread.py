@@ -46,14 +46,15 @@ def _companion(engine: sa.Engine) -> sa.Engine:
 
 
 def _pooled_read(engine: sa.Engine, statement: sa.Select, params: dict[str, Any]):
-    for attempt in (1, 2):
-        try:
-            with _companion(engine).connect() as conn:
-                return conn.execute(statement, params).first()
-        except sa.exc.DBAPIError as error:
-            if attempt == 2 or not error.connection_invalidated:
-                raise
-    return None  # not reached
+    companion = _companion(engine)
+    try:
+        with companion.connect() as conn:
+            return conn.execute(statement, params).first()
+    except sa.exc.DBAPIError as error:
+        if not error.connection_invalidated:
+            raise
+    with companion.connect() as conn:  # the pool dropped the dead connection: once more
+        return conn.execute(statement, params).first()
 
 
 def _compiled(statement: sa.Select, dialect) -> tuple[str, tuple[str, ...], dict[str, Any], type]:

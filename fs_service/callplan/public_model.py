@@ -53,6 +53,10 @@ class MenuSnapshot:
 
 
 class PublicWorld(Protocol):
+    """A world may also offer ``state_of(entry)``: the snapshot objects its plans for that
+    number's account are made of (same objects while nothing changed). public.plan_first then
+    memoises per second; a world without it (the test doubles) is simply planned every time."""
+
     def number_by_e164(self, e164: str) -> NumberEntry | None: ...
     def number_by_id(self, number_id: int) -> NumberEntry | None: ...
     def screen(self, entry: NumberEntry, caller_number: str, variables: Mapping[str, str]) -> Screening: ...
