@@ -110,6 +110,11 @@ class EventHeaders(Mapping[str, str]):
         self._pos = pos
         return out
 
+    def has_prefix(self, prefix: str) -> bool:
+        """True when a header name of the head starts with ``prefix`` (one ``bytes.find``)."""
+        needle = prefix.encode()
+        return self._raw.find(b"\n" + needle, 0, self._end) >= 0 or self._raw.startswith(needle)
+
     def _fields_small(self, names: tuple[str, ...]) -> list[str | None]:
         pattern, keys = _PATTERNS.get(names) or _pattern(names)
         raw = self._raw

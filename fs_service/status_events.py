@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Mapping, NamedTuple
+from typing import NamedTuple
 
-Headers = Mapping[str, str]
+from .event_headers import Headers, fields
 
 # A phone that refreshes a little late must not flicker to "disconnected": keep a registration
 # this long past its Expires (FreeSWITCH itself keeps sofia registrations past the phone's value).
@@ -72,13 +72,6 @@ class StatusSnapshot:
 
 def _domain(value: str | None) -> str | None:
     return value.strip().lower() if value else None
-
-
-def fields(event: Headers, names: tuple[str, ...]) -> list[str | None]:
-    """Several headers in one pass when the mapping offers it (the listener's lazily decoded
-    headers do; names must then be in FreeSWITCH's order), one by one for a plain dict."""
-    getter = getattr(event, "fields", None)
-    return getter(names) if getter is not None else [event.get(name) for name in names]
 
 
 _REGISTER = ("from-user", "contact", "call-id", "expires", "network-ip", "username", "realm",

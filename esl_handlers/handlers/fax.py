@@ -2,8 +2,8 @@
 
 ``txfaxpageresult`` moves "page x / y"; ``txfaxresult`` ends a try (the ladder decides what
 next); ``rxfaxresult`` stores a received fax. CHANNEL_HANGUP_COMPLETE is the fallback for a
-lost result event (and the only report of a try that never got answered); both handlers
-return None at once for any channel that is not a fax, so ordinary calls cost one lookup.
+lost result event (and the only report of a try that never got answered); its handler
+returns None after one scan for any channel that is not a fax.
 """
 from fs_service.fax import apply, events
 
@@ -15,7 +15,7 @@ MODULE = HandlerModule(
         "spandsp::txfaxpageresult": (events.tx_page,),
         "spandsp::txfaxresult": (events.tx_result,),
         "spandsp::rxfaxresult": (events.rx_result,),
-        "CHANNEL_HANGUP_COMPLETE": (events.tx_hangup, events.rx_hangup),
+        "CHANNEL_HANGUP_COMPLETE": (events.hangup,),
     },
     apply=apply.apply_changes,
 )

@@ -12,9 +12,9 @@ which is also what makes CHANNEL_HANGUP_COMPLETE usable when the result event wa
 """
 from __future__ import annotations
 
-from typing import Mapping, NamedTuple
+from typing import NamedTuple
 
-Headers = Mapping[str, str]
+from ..event_headers import Headers, fields, has_prefix
 JOB_VARIABLE, ATTEMPT_VARIABLE, NUMBER_VARIABLE = "fax_job_id", "pbx_fax_attempt", "pbx_fax_number_id"
 
 
@@ -100,20 +100,26 @@ def tx_result(event: Headers) -> TxResult | None:
                     _value(event, "fax-remote-station-id")[:40], _duration(event))
 
 
+_TX_HANGUP = ("Event-Date-Timestamp", "Hangup-Cause", "Unique-ID", "Caller-Channel-Answered-Time",
+              "variable_" + JOB_VARIABLE, "variable_" + ATTEMPT_VARIABLE, "variable_fax_result_code",
+              "variable_fax_result_text", "variable_fax_remote_station_id",
+              "variable_fax_document_transferred_pages", "variable_hangup_cause")
+
+
 def tx_hangup(event: Headers) -> TxResult | None:
     """The fallback: a fax channel hung up. If it carries the fax result variables they are
-    the result; otherwise the fax never ran (busy, no answer…) or was cut before phase E."""
-    job = job_of(event)
+    the result; otherwise the fax never ran (busy, no answer…) or was cut before phase E.
+    Its headers are read in one pass, in FreeSWITCH's order (one by one: ~30 µs a hang-up)."""
+    got = dict(zip(_TX_HANGUP, fields(event, _TX_HANGUP)))
+    job = job_of(got)
     if job is None:
         return None
-    code = _int(event.get("variable_fax_result_code"))
-    answered = bool(_int(event.get("Caller-Channel-Answered-Time")))
-    return TxResult(job[0], job[1], event.get("Unique-ID") or "", code,
-                    (event.get("variable_fax_result_text") or "")[:255],
-                    _int(event.get("variable_fax_document_transferred_pages")) or 0,
-                    (event.get("variable_fax_remote_station_id") or "")[:40], _duration(event),
-                    hangup_cause=event.get("Hangup-Cause") or event.get("variable_hangup_cause") or "",
-                    answered=answered, from_hangup=True)
+    return TxResult(job[0], job[1], got["Unique-ID"] or "", _int(got["variable_fax_result_code"]),
+                    (got["variable_fax_result_text"] or "")[:255],
+                    _int(got["variable_fax_document_transferred_pages"]) or 0,
+                    (got["variable_fax_remote_station_id"] or "")[:40], _duration(got),
+                    hangup_cause=got["Hangup-Cause"] or got["variable_hangup_cause"] or "",
+                    answered=bool(_int(got["Caller-Channel-Answered-Time"])), from_hangup=True)
 
 
 def rx_result(event: Headers) -> RxResult | None:
@@ -135,3 +141,13 @@ def rx_hangup(event: Headers) -> RxResult | None:
     if not event.get("variable_" + NUMBER_VARIABLE) or event.get("variable_fax_result_code") is None:
         return None
     return rx_result(event)
+
+
+def hangup(event: Headers) -> TxResult | RxResult | None:
+    """CHANNEL_HANGUP_COMPLETE, for both directions: every fax channel carries a
+    ``variable_fax_*`` header (the job id we set on a send, the result code rxfax sets), so one
+    scan dismisses the ordinary calls -- nearly every hang-up -- instead of one scan per
+    variable looked for (measured: 4.5 instead of 10 µs for a 10-12 KB hang-up)."""
+    if not has_prefix(event, "variable_fax_"):
+        return None
+    return tx_hangup(event) or rx_hangup(event)

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from esl_handlers.events import EventHeaders
+from esl_handlers.protocol import encode_event_plain
 from esl_handlers.originate import fax_originate
 from fax.worker_esl import FaxCall
 from fs_service.fax import events, jobs, ladder
@@ -90,6 +91,25 @@ def test_the_hangup_fallback_reads_the_fax_variables_and_ignores_other_channels(
     assert jobs.outcome_of(events.tx_hangup(hangup)).failure == ladder.OK
     ordinary = recorded("inbound-did-call", "CHANNEL_HANGUP_COMPLETE")[0]
     assert events.tx_hangup(ordinary) is None and events.rx_hangup(ordinary) is None
+
+
+@pytest.mark.parametrize("as_dict", [False, True], ids=["listener headers", "dict"])
+def test_one_hangup_handler_serves_both_directions_and_skips_ordinary_calls(as_dict):
+    def hangups(scenario, **extra):
+        found = [{**dict(h), **extra} for h in recorded(scenario, "CHANNEL_HANGUP_COMPLETE")]
+        if as_dict:
+            return found
+        return [EventHeaders(body[body.index(b"\n\n") + 2:]) for body in map(encode_event_plain, found)]
+
+    sent = [c for c in map(events.hangup, hangups("fax-send-t38-success")) if c is not None]
+    assert sent == [events.tx_hangup(hangups("fax-send-t38-success")[0])] and type(sent[0]) is events.TxResult
+    # rxfax ran under our ReceiveFax step: it marked the channel with the number's id
+    marked = hangups("fax-receive-audio", variable_pbx_fax_number_id="3")
+    received = [c for c in map(events.hangup, marked) if c is not None]
+    assert [(type(c), c.number_id, c.pages, c.dialed) for c in received] == [(events.RxResult, 3, 2, "5145550105")]
+    assert [events.hangup(h) for h in hangups("fax-receive-audio")] == [None] * len(marked)  # not ours
+    for scenario in ("inbound-did-call", "internal-call-answered", "park-and-retrieve"):
+        assert [events.hangup(h) for h in hangups(scenario)] == [None] * len(hangups(scenario))
 
 
 def test_a_hangup_without_fax_result_is_busy_when_never_answered_and_a_drop_when_answered():

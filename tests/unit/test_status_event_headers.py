@@ -64,3 +64,22 @@ def test_background_job_output_is_the_body_and_never_a_header():
     assert headers.get("Job-UUID") == "j1"
     assert headers.get("Unique-ID") is None
     assert headers.body == "+OK ok\nUnique-ID: body-text\n"
+
+
+def test_has_prefix_answers_as_the_header_names_do():
+    from fs_service.event_headers import has_prefix
+
+    rng = random.Random(11)
+    for body in rng.sample(BODIES, 80):
+        names = list(parse_event_plain(body).headers)
+        prefixes = {name[:n] for name in rng.sample(names, min(5, len(names))) for n in (1, 5, 13)}
+        for prefix in prefixes | {"variable_fax_", "Event-Name", "No-Such-"}:
+            expected = any(name.startswith(prefix) for name in names)
+            assert EventHeaders(body).has_prefix(prefix) is expected, prefix
+            assert has_prefix(dict(EventHeaders(body)), prefix) is expected, prefix
+
+
+def test_has_prefix_never_looks_at_values_or_the_body():
+    body = encode_event_plain({"Event-Name": "BACKGROUND_JOB", "Note": "x\nvariable_fax_job_id: 1"},
+                              "variable_fax_job_id: 2\n")
+    assert not EventHeaders(body[body.index(b"\n\n") + 2:]).has_prefix("variable_fax_")
