@@ -108,6 +108,36 @@ def ceiling(feeder: Feeder, copies: int, total: int, hangup_delay: int = 0) -> R
     return Result(total / wall, total / cpu)
 
 
+def dispatch_floor(feeder: Feeder, copies: int, total: int, hangup_delay: int = 0) -> Result:
+    """The production reader with nothing behind it: EslConnection (greenswitch subclass,
+    EslParser over gevent's socket), each event's name read and its handler called -- a
+    handler that only counts. What any feature pays before doing its own work."""
+    from esl_handlers.connection import EslConnection
+    from esl_handlers.facade import EslFacade
+    from esl_handlers.nodes import NodeConfig
+
+    received = [0]
+
+    def count(event) -> None:
+        event.name  # noqa: B018 -- what routing reads of every event
+        received[0] += 1
+
+    conn = EslConnection(NodeConfig("fs1", "127.0.0.1", feeder.port, PASSWORD), timeout=10)
+    names, subclasses = subscription()
+    for key in (*names, *subclasses):
+        conn.register_handle(key, count)
+    conn.connect()
+    EslFacade(conn, timeout=10).subscribe(names, subclasses)
+    _prepare(feeder, copies, hangup_delay)
+    started, cpu = time.perf_counter(), _cpu()
+    _start_stream(feeder)
+    while received[0] < total:
+        gevent.sleep(0.005)
+    wall, cpu = time.perf_counter() - started, _cpu() - cpu
+    conn.close(polite=False)
+    return Result(total / wall, total / cpu)
+
+
 def _app(workdir: str, port: int):
     import flask_migrate
 

@@ -27,17 +27,18 @@ def _existing_jobs(changes: Sequence[object]) -> set[int]:
 
 
 def apply_changes(node: str, changes: Sequence[object]) -> None:
-    storage = None
     try:
         known = _existing_jobs(changes)
+        received = [c for c in changes if isinstance(c, RxResult)]
+        lookups = inbound.BatchLookups(received) if received else None
+        storage = current_storage() if received else None
         for change in changes:
             if isinstance(change, TxPage) and change.job_id in known:
                 jobs.record_page(change)
             elif isinstance(change, TxResult) and change.job_id in known:
                 jobs.record_result(change)
             elif isinstance(change, RxResult):
-                storage = storage or current_storage()
-                inbound.record_received(change, storage)
+                inbound.record_received(change, storage, lookups)
         db.session.commit()
     except BaseException:
         db.session.rollback()

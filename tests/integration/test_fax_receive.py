@@ -113,3 +113,20 @@ def test_fax_receive_steps_render_t38_answer_and_rxfax_with_the_number_id():
 def test_fax_receive_steps_use_the_app_storage_as_freeswitch_sees_it(world):
     [step, _] = fax_receive_steps(world.fax_number)
     assert step.path == f"{FS_STORAGE}/in/rx-{world.fax_number.id}-${{uuid}}.tif"
+
+
+def test_one_batch_holding_the_result_and_the_hangup_of_a_fax_stores_it_once(world, fax_line):
+    from fs_service.fax import apply
+    from fs_service.fax.events import RxResult
+
+    def result(uuid: str, dialed: str = "5145550105", number_id=None) -> RxResult:
+        return RxResult(uuid, number_id, dialed, "4185559999", f"{FS_STORAGE}/in/rx-{uuid}.tif", True, 0, "OK", 2,
+                        "4185559999")
+
+    # the result event, its hang-up fallback (same call), a second fax marked with the number's
+    # id, and one for a number that is not ours: two rows, in one transaction
+    apply.apply_changes("fs1", [result("u1"), result("u1"), result("u2", dialed="", number_id=fax_line.id),
+                                result("u3", dialed="5145550199")])
+    rows = db.session.scalars(db.select(ReceivedFax).order_by(ReceivedFax.id)).all()
+    assert [(r.channel_uuid, r.number_id, r.tiff_path) for r in rows] == [
+        ("u1", fax_line.id, "in/rx-u1.tif"), ("u2", fax_line.id, "in/rx-u2.tif")]
