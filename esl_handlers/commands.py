@@ -106,6 +106,11 @@ def event_subscription(names: list[str], subclasses: list[str]) -> str:
     return "event plain " + " ".join(words)
 
 
+def sendevent(name: str) -> str:
+    """``sendevent NAME``, sent with the event's headers (e.g. MESSAGE_WAITING for a lamp)."""
+    return f"sendevent {_checked(name, _EVENT_WORD_RE, 'event name')}"
+
+
 def status() -> str:
     """Cheap liveness probe: answers at once and needs no module."""
     return "status"

@@ -132,6 +132,11 @@ class EslFacade:
         return results
 
     # -- one method per command ----------------------------------------------------------
+    def send_event(self, name: str, headers: dict[str, str]) -> CommandResult:
+        """``sendevent NAME`` with its headers; FreeSWITCH fires it (``+OK <event uuid>``)."""
+        reply = self.conn.send(commands.sendevent(name), headers=headers)
+        return CommandResult(reply.data.startswith("+OK"), reply.data)
+
     def status(self, timeout: float | None = None) -> CommandResult:
         return self._api(commands.status(), timeout)
 

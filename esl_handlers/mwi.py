@@ -1,6 +1,7 @@
 """Message-waiting lamps: the core's MESSAGE_WAITING headers (fs_service.voicemail.mwi) sent to
-every FreeSWITCH node with ``sendevent`` over a short inbound connection (NOTES §9.12: mod_sofia
-then NOTIFYs the registered phones).
+every FreeSWITCH node with ``sendevent`` (NOTES §9.12: mod_sofia then NOTIFYs the registered
+phones) -- over the node's listener connection when this process runs it (the answers to
+MESSAGE_QUERY always come from a listener), else over a short inbound connection.
 
 A lamp is state, not history: a node that is down misses the event and the next change (or
 the phone's next MESSAGE_QUERY, answered from our counts) corrects it, so nothing is stored
@@ -17,9 +18,11 @@ from flask import Flask
 
 from fs_service.voicemail import mwi
 
+from . import registry
 from .connection import EslConnection
 from .dispatcher import nodes_of
 from .errors import EslUnavailable
+from .facade import EslFacade
 from .nodes import NodeConfig
 
 log = logging.getLogger("pbx.esl.mwi")
@@ -34,20 +37,25 @@ def sendevent_headers(headers: dict[str, str]) -> dict[str, str]:
     return headers
 
 
+def _send_all(facade: EslFacade, events: list[dict[str, str]]) -> int:
+    return sum(facade.send_event("MESSAGE_WAITING", sendevent_headers(headers)).ok for headers in events)
+
+
 def send_message_waiting(node: NodeConfig, events: list[dict[str, str]], timeout: float = 3.0) -> int:
     """``sendevent MESSAGE_WAITING`` for each event; returns how many FreeSWITCH accepted."""
-    conn = EslConnection(node, timeout=timeout)
+    live = registry.live_facade(node.name)
+    conn = None if live is not None else EslConnection(node, timeout=timeout)
     accepted, clean = 0, False
     try:
-        conn.connect()
-        for headers in events:
-            reply = conn.send("sendevent MESSAGE_WAITING", headers=sendevent_headers(headers), timeout=timeout)
-            accepted += reply.data.startswith("+OK")
+        if conn is not None:
+            conn.connect()
+        accepted = _send_all(live or EslFacade(conn, timeout), events)
         clean = True
     except EslUnavailable as exc:
         log.warning("mwi not sent node=%s reason=%s", node.name, exc.reason)
     finally:
-        conn.close(polite=clean, timeout=1.0)
+        if conn is not None:
+            conn.close(polite=clean, timeout=1.0)
     return accepted
 
 

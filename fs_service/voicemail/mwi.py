@@ -37,9 +37,12 @@ class MwiCounts:
         return self.new > 0
 
 
+# Only messages kept in the box: an email-only message in transit is not reachable by phone.
+STORED = VoicemailMessage.delete_after_email.is_(False)
+
+
 def stored(query):
-    """Only messages kept in the box: an email-only message in transit is not reachable by phone."""
-    return query.where(VoicemailMessage.delete_after_email.is_(False))
+    return query.where(STORED)
 
 
 def counts_for(mailbox_id: int, session: Session | None = None) -> MwiCounts:
@@ -70,11 +73,35 @@ def parse_message_account(value: str) -> tuple[str, str] | None:
     return (user, domain.lower()) if user and domain else None
 
 
+def counts_of_boxes(boxes: set[tuple[str, str]]) -> dict[tuple[str, str], MwiCounts]:
+    """Counts of several (SIP domain, box number) in one query; a box we do not have is absent.
+    A burst of MESSAGE_QUERY (phones re-subscribing after a restart) costs one read a batch."""
+    if not boxes:
+        return {}
+    rows = db.session.execute(
+        sa.select(Account.sip_domain, Mailbox.number, VoicemailMessage.folder, sa.func.count(VoicemailMessage.id))
+        .join(Account, Account.id == Mailbox.account_id)
+        .outerjoin(VoicemailMessage, sa.and_(VoicemailMessage.mailbox_id == Mailbox.id, STORED))
+        .where(sa.tuple_(Account.sip_domain, Mailbox.number).in_(sorted(boxes)))
+        .group_by(Account.sip_domain, Mailbox.number, VoicemailMessage.folder)).all()
+    found: dict[tuple[str, str], dict[str, int]] = {}
+    for domain, number, folder, count in rows:
+        found.setdefault((domain, number), {})[folder] = count
+    return {box: MwiCounts(per.get("new", 0), per.get("saved", 0)) for box, per in found.items()}
+
+
+def answer_many(message_accounts: list[str]) -> list[dict[str, str]]:
+    """The MESSAGE_WAITING headers answering each distinct MESSAGE_QUERY account we have."""
+    boxes = [(domain, box) for account in dict.fromkeys(message_accounts)
+             if (parsed := parse_message_account(account)) for box, domain in [parsed]]
+    counts = counts_of_boxes(set(boxes))
+    return [message_waiting_headers(domain, box, counts[(domain, box)]) for domain, box in dict.fromkeys(boxes)
+            if (domain, box) in counts]
+
+
 def answer_query(message_account: str) -> dict[str, str] | None:
     """The MESSAGE_WAITING headers answering a MESSAGE_QUERY, or None for a box we do not have."""
-    parsed = parse_message_account(message_account)
-    counts = mwi_counts(parsed[1], parsed[0]) if parsed else None
-    return message_waiting_headers(parsed[1], parsed[0], counts) if counts is not None else None
+    return next(iter(answer_many([message_account])), None)
 
 
 def message_query(headers) -> str | None:
@@ -85,8 +112,7 @@ def message_query(headers) -> str | None:
 def answer_queries(node: str, accounts: list[str | None]) -> int:
     """Answer phones' lamp questions from OUR boxes (mod_voicemail is not loaded, NOTES §9.12);
     accounts we do not know are ignored. Returns how many answers were sent."""
-    events = [found for account in dict.fromkeys(a for a in accounts if a)
-              if (found := answer_query(account)) is not None]
+    events = answer_many([a for a in accounts if a])
     if events and _sender is not None:
         _sender(events)
     return len(events)

@@ -40,3 +40,11 @@ def test_a_query_for_a_box_we_do_not_have_is_ignored(app, esl: Esl, tenants):
     esl.inject({"Event-Name": "MESSAGE_QUERY", "Message-Account": "sip:999@acme.test"})
     esl.settle()
     assert sendevents(esl.fake) == []
+
+
+def test_answers_go_over_the_listener_connection_not_a_new_one(app, esl: Esl, tenants):
+    point_lamps_at(app, esl)
+    logins = sum(c.startswith("auth ") for c in esl.fake.commands)
+    esl.inject({"Event-Name": "MESSAGE_QUERY", "Message-Account": "sip:101@acme.test"})
+    assert "MWI-Messages-Waiting: no" in until(lambda: sendevents(esl.fake))[0]
+    assert sum(c.startswith("auth ") for c in esl.fake.commands) == logins

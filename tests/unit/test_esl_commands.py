@@ -9,6 +9,7 @@ from esl_handlers.commands import (
     command_for,
     flush_all_directory,
     parse_api_response,
+    sendevent,
     sofia_check_sync,
     sofia_profile_rescan,
     xml_flush_cache,
@@ -163,3 +164,10 @@ def test_duplicate_node_name_is_refused():
 
 def test_node_repr_hides_the_password():
     assert "s3cret" not in repr(NodeConfig("fs1", "127.0.0.1", 8021, "s3cret"))
+
+
+def test_sendevent_names_one_event_and_nothing_else():
+    assert sendevent("MESSAGE_WAITING") == "sendevent MESSAGE_WAITING"
+    for bad in ("MESSAGE_WAITING\nexit", "MESSAGE WAITING", "", "message_waiting"):
+        with pytest.raises(ValueError):
+            sendevent(bad)

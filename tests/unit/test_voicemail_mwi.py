@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import pytest
+import sqlalchemy as sa
 
 from fs_service import voicemail
 from fs_service.db import db
+from fs_service.models import Mailbox
 from fs_service.voicemail import mwi
 from fs_service.voicemail.mwi import MwiCounts
 from tests.fakes.ivr_caller import Listen, Press, Speak, converse
@@ -38,6 +40,35 @@ def test_message_query_is_answered_from_our_counts(world):
     assert voicemail.answer_query(f"sip:101@{world.domain}")["MWI-Voice-Message"] == "1/0 (0/0)"
     assert voicemail.answer_query("sip:101@unknown.example") is None
     assert voicemail.answer_query("garbage") is None
+
+
+def test_a_burst_of_queries_is_answered_from_one_read(world, lamps):
+    from tests.factories import make_account, make_extension
+
+    other, _ = make_account(name="Other", sip_domain="other.test")
+    make_extension(other, number="101")
+    make_extension(world.account, number="102")  # with its own mailbox
+    world.add_message()
+    world.add_message(folder="saved")
+    world.add_message(box=db.session.scalar(db.select(Mailbox).filter_by(account_id=world.account.id,
+                                                                                      number="102")))
+    in_transit = world.add_message()
+    in_transit.delete_after_email = True  # an email-only message is not in the box
+    db.session.commit()
+    domain, reads = world.domain, []
+
+    def note(conn, cursor, statement, *rest):
+        reads.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", note)
+    try:
+        sent = mwi.answer_queries("fs1", [f"sip:101@{domain.upper()}", "sip:101@other.test", None,
+                                          f"sip:102@{domain}", f"sip:101@{domain}", "sip:999@x.test"])
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", note)
+    assert sent == 3 and len(reads) == 1
+    assert [(e["MWI-Message-Account"], e["MWI-Voice-Message"]) for e in lamps] == [
+        (f"sip:101@{domain}", "1/1 (0/0)"), ("sip:101@other.test", "0/0 (0/0)"), (f"sip:102@{domain}", "1/0 (0/0)")]
 
 
 def test_a_deposit_lights_the_lamp_after_the_commit(world, lamps):
