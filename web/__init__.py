@@ -31,7 +31,7 @@ def _load_user(user_id: str) -> User | None:
 
 
 def init_web(app: Flask, babel: Babel) -> None:
-    from . import errors
+    from . import errors, health
     from .api import init_api
     from .ui import register_ui
 
@@ -40,6 +40,7 @@ def init_web(app: Flask, babel: Babel) -> None:
     errors.register(app)
     register_ui(app)
     init_api(app)
+    app.register_blueprint(health.bp)
 
     @app.context_processor
     def _inject_locale() -> dict:
