@@ -37,10 +37,6 @@ def sendevent_headers(headers: dict[str, str]) -> dict[str, str]:
     return headers
 
 
-def _send_all(facade: EslFacade, events: list[dict[str, str]]) -> int:
-    return sum(facade.send_event("MESSAGE_WAITING", sendevent_headers(headers)).ok for headers in events)
-
-
 def send_message_waiting(node: NodeConfig, events: list[dict[str, str]], timeout: float = 3.0) -> int:
     """``sendevent MESSAGE_WAITING`` for each event; returns how many FreeSWITCH accepted."""
     live = registry.live_facade(node.name)
@@ -49,7 +45,8 @@ def send_message_waiting(node: NodeConfig, events: list[dict[str, str]], timeout
     try:
         if conn is not None:
             conn.connect()
-        accepted = _send_all(live or EslFacade(conn, timeout), events)
+        facade = live or EslFacade(conn, timeout)
+        accepted = sum(facade.send_event("MESSAGE_WAITING", sendevent_headers(headers)).ok for headers in events)
         clean = True
     except EslUnavailable as exc:
         log.warning("mwi not sent node=%s reason=%s", node.name, exc.reason)

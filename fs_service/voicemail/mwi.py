@@ -55,9 +55,8 @@ def counts_for(mailbox_id: int, session: Session | None = None) -> MwiCounts:
 
 def mwi_counts(domain: str, box: str) -> MwiCounts | None:
     """Counts of box ``box`` of the account whose SIP domain is ``domain`` (None: no such box)."""
-    box_id = db.session.scalar(sa.select(Mailbox.id).join(Account, Account.id == Mailbox.account_id)
-                               .where(Account.sip_domain == domain.strip().lower(), Mailbox.number == box))
-    return counts_for(box_id) if box_id is not None else None
+    key = (domain.strip().lower(), box)
+    return counts_of_boxes({key}).get(key)
 
 
 def message_waiting_headers(domain: str, box: str, counts: MwiCounts) -> dict[str, str]:
