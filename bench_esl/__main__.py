@@ -21,7 +21,7 @@ import tempfile  # noqa: E402
 from pathlib import Path  # noqa: E402
 
 from bench_esl import runs  # noqa: E402
-from bench_esl.stream import template  # noqa: E402
+from bench_esl.stream import build, template  # noqa: E402
 from pbx.logs import KeyValueFormatter  # noqa: E402
 
 TARGET_RATE, TARGET_RATIO = 20_000, 0.50
@@ -91,18 +91,22 @@ def main() -> int:
     total = copies * per_copy
     print(f"stream: {copies} copies x {per_copy} events = {total} events "
           f"({', '.join(f'{k} {v}' for k, v in sorted(counts.items()))} per copy)", flush=True)
-    ceiling, floor, applied = [], [], []
+    ceiling, floor, free, applied = [], [], [], []
+    stream = build(copies, args.hangup_delay)  # the bytes the feeder sends, for the replayed handlers
     with runs.Feeder(cores[1] if len(cores) >= 2 else None) as feeder:
-        for _ in range(args.repeat * 3):  # interleaved: both kinds see the same host conditions
+        for _ in range(args.repeat * 3):  # interleaved: every kind sees the same host conditions
             ceiling.append(_run("ceiling", runs.ceiling(feeder, copies, total, args.hangup_delay)))
             floor.append(_run("dispatch floor", runs.dispatch_floor(feeder, copies, total, args.hangup_delay)))
+            free.append(_run("handlers free", runs.applied(feeder, copies, total, args.hangup_delay,
+                                                           runs.replayed_modules(stream))))
             applied.append(_run("applied", runs.applied(feeder, copies, total, args.hangup_delay)))
             if min(_valid_count(ceiling), _valid_count(applied)) >= args.repeat:
                 break
     print(_log_summary(log_file), flush=True)
-    ceiling, floor, applied = _valid(ceiling), _valid(floor), _valid(applied)
+    ceiling, floor, free, applied = _valid(ceiling), _valid(floor), _valid(free), _valid(applied)
     ceil_rate = max(r.rate for r in ceiling)
     floor_rate = max(r.rate for r in floor)
+    free_rate = max(r.rate for r in free)
     best = max(applied, key=lambda r: r.rate)
     ratio = best.rate / ceil_rate
     cpu_applied = statistics.median(r.cpu_rate for r in applied)
@@ -112,6 +116,7 @@ def main() -> int:
     print(f"BENCH esl_events_applied_rate {best.rate:.0f} events/s ratio={ratio:.2f}")
     print(f"BENCH esl_frames_ceiling_rate {ceil_rate:.0f} events/s ratio=1.00")
     print(f"BENCH esl_dispatch_floor_rate {floor_rate:.0f} events/s ratio={floor_rate / ceil_rate:.2f}")
+    print(f"BENCH esl_handlers_free_rate {free_rate:.0f} events/s ratio={free_rate / ceil_rate:.2f}")
     ok_rate, ok_ratio = best.rate >= TARGET_RATE, ratio >= TARGET_RATIO
     print(f"{'PASS' if ok_rate else 'FAIL'} applied rate {best.rate:,.0f} >= {TARGET_RATE:,} events/s")
     print(f"{'PASS' if ok_ratio else 'FAIL'} applied/ceiling {ratio:.2f} >= {TARGET_RATIO:.2f}")

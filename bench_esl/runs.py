@@ -160,11 +160,40 @@ def _app(workdir: str, port: int):
     return app
 
 
-def applied(feeder: Feeder, copies: int, total: int, hangup_delay: int = 0) -> Result:
+def replayed_modules(stream: bytes) -> tuple:
+    """The handler modules with every handler's answer for ``stream`` worked out beforehand:
+    each handler becomes a pop from its list of answers (None included), in wire order. The
+    tables, lanes and core ``apply`` functions stay the real ones, so a run with these measures
+    everything but reading headers and building changes."""
+    from collections import deque
+
+    from esl_handlers.events import EventHeaders
+    from esl_handlers.handlers import MODULES, HandlerModule
+
+    answers: dict[tuple[str, str, int], deque] = {}
+    for frame in EslParser().feed(stream):
+        event = EventHeaders(frame.body)
+        for module in MODULES:
+            for index, handler in enumerate(module.table.get(event.name, ())):
+                answers.setdefault((module.name, event.name, index), deque()).append(handler(event))
+
+    def replay(key: tuple[str, str, int]):
+        pop = answers.get(key, deque()).popleft
+        return lambda event: pop()
+
+    return tuple(
+        HandlerModule(module.name, {name: tuple(replay((module.name, name, i)) for i in range(len(handlers)))
+                                    for name, handlers in module.table.items()}, module.apply)
+        for module in MODULES)
+
+
+def applied(feeder: Feeder, copies: int, total: int, hangup_delay: int = 0, modules: tuple | None = None) -> Result:
     """The production path (``pbx esl``'s start_esl_side: listener, lanes, batched writes) into a
-    fresh SQLite database, until the last event is committed."""
+    fresh SQLite database, until the last event is committed. ``modules`` (replayed_modules)
+    replaces the handlers' work, nothing else."""
     import sqlalchemy as sa
 
+    from esl_handlers.router import EventRouter
     from fs_service.db import db
     from pbx.server import freeze_startup_objects, start_esl_side
 
@@ -173,6 +202,8 @@ def applied(feeder: Feeder, copies: int, total: int, hangup_delay: int = 0) -> R
         freeze_startup_objects()  # as `pbx esl` and `pbx run` do
         side = start_esl_side(app)
         listener, lanes = side.listeners[0], side.lanes
+        if modules is not None:  # before the listener greenlet first runs: nothing yielded yet
+            listener.router = EventRouter(listener.node.name, lanes, modules)
         while not listener.connected or not lanes.wait_idle(0):
             gevent.sleep(0.01)
         base = listener.router.received
