@@ -46,6 +46,7 @@ class OutboundChannel:
         self.sock = sock
         self.hung_up = False
         self.closed = False
+        self.heard_from = False  # any byte from the peer yet (a TCP health check sends none)
         self._inbox: Queue = Queue()
         self._reader = readers.spawn(self._read)
 
@@ -57,6 +58,7 @@ class OutboundChannel:
                 data = self.sock.recv(65536)
                 if not data:
                     break
+                self.heard_from = True
                 for frame in parser.feed(data):
                     self._inbox.put(frame)
         except (OSError, EslProtocolError):

@@ -37,7 +37,13 @@ def run_call(channel: OutboundChannel, script: Script) -> None:
     """Drive one call to its end. Never raises for call events; returns when the call is over."""
     try:
         variables = channel_variables(channel.handshake())
-    except (ChannelGone, ChannelTimeout) as exc:
+    except ChannelGone as exc:
+        if channel.heard_from:
+            log.warning("voicemail call dropped during handshake reason=%s", exc)
+        else:  # connected and closed without a byte: a load balancer's or monitor's TCP check
+            log.debug("voicemail socket probed (closed before any byte)")
+        return
+    except ChannelTimeout as exc:
         log.warning("voicemail call dropped during handshake reason=%s", exc)
         return
     log.info("voicemail call uuid=%s action=%s box=%s", variables.get("uuid"), variables.get("pbx_vm_action"),

@@ -7,6 +7,9 @@ next caller hears first, → 4 → 2 removes it; a caller hanging up mid-prompt 
 """
 from __future__ import annotations
 
+import logging
+import socket
+
 import pytest
 import sqlalchemy as sa
 
@@ -129,6 +132,23 @@ def test_hangup_while_recording_keeps_the_message_with_freeswitchs_length(servic
     [message] = db.session.scalars(sa.select(VoicemailMessage)).all()
     assert message.duration_seconds == 5
     until(lambda: server.active_calls == 0 and len(server.readers) == 0)
+
+
+def test_a_tcp_health_check_is_not_logged_as_a_dropped_call_and_calls_go_on(service, caplog):
+    server, account, box = service
+    caplog.set_level(logging.DEBUG, logger="pbx.esl.outbound")
+    probe = socket.create_connection(("127.0.0.1", server.port), timeout=2)
+    probe.close()  # what haproxy, keepalived or a tcpSocket probe does
+    until(lambda: any("probed" in r.getMessage() for r in caplog.records))
+    until(lambda: server.active_calls == 0 and len(server.readers) == 0)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+
+    broken = socket.create_connection(("127.0.0.1", server.port), timeout=2)
+    broken.sendall(b"Content-Type: command/re")  # a peer that spoke, then vanished: worth a warning
+    broken.close()
+    until(lambda: any(r.levelno == logging.WARNING and "dropped during handshake" in r.getMessage()
+                      for r in caplog.records))
+    assert ("playback", "pbx/vm-mailbox-unavailable.wav") in call(server, account, "something-else", []).apps
 
 
 def test_an_unknown_action_is_told_the_box_is_unavailable(service):
