@@ -37,14 +37,12 @@ def run_call(channel: OutboundChannel, script: Script) -> None:
     """Drive one call to its end. Never raises for call events; returns when the call is over."""
     try:
         variables = channel_variables(channel.handshake())
-    except ChannelGone as exc:
-        if channel.heard_from:
-            log.warning("voicemail call dropped during handshake reason=%s", exc)
-        else:  # connected and closed without a byte: a load balancer's or monitor's TCP check
+    except (ChannelGone, ChannelTimeout) as exc:
+        if isinstance(exc, ChannelGone) and not channel.heard_from:
+            # connected and closed without a byte: a load balancer's or monitor's TCP check
             log.debug("voicemail socket probed (closed before any byte)")
-        return
-    except ChannelTimeout as exc:
-        log.warning("voicemail call dropped during handshake reason=%s", exc)
+        else:
+            log.warning("voicemail call dropped during handshake reason=%s", exc)
         return
     log.info("voicemail call uuid=%s action=%s box=%s", variables.get("uuid"), variables.get("pbx_vm_action"),
              variables.get("pbx_vm_box"))

@@ -42,6 +42,7 @@ STORED = VoicemailMessage.delete_after_email.is_(False)
 
 
 def stored(query):
+    """``query`` narrowed to the messages kept in the box (STORED)."""
     return query.where(STORED)
 
 
@@ -91,10 +92,10 @@ def counts_of_boxes(boxes: set[tuple[str, str]]) -> dict[tuple[str, str], MwiCou
 
 def answer_many(message_accounts: list[str]) -> list[dict[str, str]]:
     """The MESSAGE_WAITING headers answering each distinct MESSAGE_QUERY account we have."""
-    boxes = [(domain, box) for account in dict.fromkeys(message_accounts)
-             if (parsed := parse_message_account(account)) for box, domain in [parsed]]
+    parsed = filter(None, map(parse_message_account, dict.fromkeys(message_accounts)))  # (box, domain)
+    boxes = list(dict.fromkeys((domain, box) for box, domain in parsed))
     counts = counts_of_boxes(set(boxes))
-    return [message_waiting_headers(domain, box, counts[(domain, box)]) for domain, box in dict.fromkeys(boxes)
+    return [message_waiting_headers(domain, box, counts[(domain, box)]) for domain, box in boxes
             if (domain, box) in counts]
 
 
