@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PBX    := $(VENV)/bin/pbx
 STAMP  := $(VENV)/.installed
 
-.PHONY: install system-deps prompts run test bench clean
+.PHONY: install system-deps prompts run test e2e bench clean
 
 system-deps:
 	@scripts/install-system-deps.sh
@@ -33,6 +33,11 @@ run: install prompts
 
 test: install
 	$(PY) -m pytest -q $(PYTEST_ARGS)
+
+# The real-switch tier alone: two FreeSWITCH 1.11 (the bundle in ../shared/freeswitch/bundle, or
+# PBX_TEST_FREESWITCH, or freeswitch on the PATH) and pbx run. One scenario: make e2e PYTEST_ARGS='-k park'
+e2e: install
+	$(PY) -m pytest -q tests/e2e $(PYTEST_ARGS)
 
 # Every figure the issues ask for, each as "BENCH <name> <value> <unit> ratio=<r>" against a
 # baseline measured in the same run (this machine is shared and noisy). About 8 minutes.

@@ -1,0 +1,50 @@
+"""Placing and watching calls on the real switches (what a person with a phone would do)."""
+from __future__ import annotations
+
+import uuid as uuidlib
+
+from .rig import wait_for
+from .switch import Switch
+
+
+def originate(peer: Switch, gateway: str, number: str, app: str = "&park()", *,
+              caller_number: str = "", caller_name: str = "", variables: dict[str, str] | None = None) -> str:
+    """Dial ``number`` from the peer's ``gateway`` (a phone, or ``carrier``) in the background;
+    returns the peer leg's uuid. ``bgapi`` because originate blocks until the far end answers."""
+    leg = str(uuidlib.uuid4())
+    values = {"origination_uuid": leg, "ignore_early_media": "true", **(variables or {})}
+    if caller_number:
+        values["origination_caller_id_number"] = caller_number
+    if caller_name:
+        values["origination_caller_id_name"] = caller_name
+    braces = ",".join(f"{k}='{v}'" if " " in v else f"{k}={v}" for k, v in values.items())
+    peer.api(f"bgapi originate {{{braces}}}sofia/gateway/{gateway}/{number} {app}")
+    return leg
+
+
+def channel(switch: Switch, **match: str) -> dict | None:
+    """The first channel whose ``show channels`` fields equal ``match``."""
+    for row in switch.channels():
+        if all(row.get(k) == v for k, v in match.items()):
+            return row
+    return None
+
+
+def wait_channel(switch: Switch, timeout: float = 20.0, **match: str) -> dict:
+    return wait_for(lambda: channel(switch, **match), timeout, what=f"{switch.name} channel {match}")
+
+
+def getvar(switch: Switch, leg: str, name: str) -> str:
+    value = switch.api(f"uuid_getvar {leg} {name}").strip()
+    return "" if value in ("_undef_", "") or value.startswith("-ERR") else value
+
+
+def wait_gone(switch: Switch, leg: str, timeout: float = 30.0) -> None:
+    wait_for(lambda: not channel(switch, uuid=leg), timeout, what=f"{switch.name} channel {leg} to end")
+
+
+def hang_up_everything(*switches: Switch, timeout: float = 15.0) -> None:
+    for switch in switches:
+        switch.api("hupall NORMAL_CLEARING")
+    for switch in switches:
+        wait_for(lambda: not switch.channels(), timeout, what=f"{switch.name} to have no channel")
