@@ -6,8 +6,9 @@ third of that, A4 is longer), and standard resolution has non-square pixels (204
 only the resolution tags give the true size. spandsp writes metric resolutions in pixels per
 centimetre; :mod:`fax.tiff` converts to dpi.
 
-Bilevel pages stay bilevel: Pillow embeds each as a CCITT G4 image (about 30–60 KB a page)
-instead of an 8-bit raster ten times larger.
+Bilevel pages stay bilevel: each is embedded as a CCITT G4 image (about 30–60 KB a page)
+instead of an 8-bit raster ten times larger, by :mod:`fax.g4_page` rather than Pillow's PDF
+writer, which turned spandsp's pages (FillOrder 2) into unreadable, white pages.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from tempfile import TemporaryDirectory
 from PIL import Image
 from pypdf import PdfReader, PdfWriter
 
+from .g4_page import g4_page_pdf
 from .render import run_ghostscript
 from .tiff import FAX_DPI, TiffPage, open_tiff, read_tiff_pages
 
@@ -44,10 +46,9 @@ def received_tiff_to_pdf(tiff: bytes | Path) -> ReceivedDocument:
         for index, page in enumerate(pages):
             image.seek(index)
             x_dpi, y_dpi = _resolution(page, index)
-            one = BytesIO()
-            _pdf_ready(image).save(one, "PDF", dpi=(x_dpi, y_dpi))
-            writer.add_page(PdfReader(one).pages[0])
-            sizes.append((page.width * 72 / x_dpi, page.height * 72 / y_dpi))
+            size = (page.width * 72 / x_dpi, page.height * 72 / y_dpi)
+            writer.add_page(PdfReader(BytesIO(_page_pdf(image, size, (x_dpi, y_dpi)))).pages[0])
+            sizes.append(size)
     out = BytesIO()
     writer.write(out)
     return ReceivedDocument(pdf=out.getvalue(), page_count=len(sizes), page_sizes=tuple(sizes))
@@ -75,9 +76,14 @@ def _resolution(page: TiffPage, index: int) -> tuple[float, float]:
     return FAX_DPI
 
 
-def _pdf_ready(image: Image.Image) -> Image.Image:
-    """Bilevel and grey frames are embedded as they are; anything else (a colour fax) as RGB."""
-    return image if image.mode in ("1", "L", "RGB") else image.convert("RGB")
+def _page_pdf(image: Image.Image, size: tuple[float, float], dpi: tuple[float, float]) -> bytes:
+    """Bilevel frames as G4 (:mod:`fax.g4_page`); grey ones as they are and anything else
+    (a colour fax) as RGB, both by Pillow (JPEG), whose page size is pixels ÷ ``dpi``."""
+    if image.mode == "1":
+        return g4_page_pdf(image, size)
+    one = BytesIO()
+    (image if image.mode in ("L", "RGB") else image.convert("RGB")).save(one, "PDF", dpi=dpi)
+    return one.getvalue()
 
 
 def _tiff_first_page(data: bytes) -> Image.Image:
