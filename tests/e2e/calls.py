@@ -1,6 +1,7 @@
 """Placing and watching calls on the real switches (what a person with a phone would do)."""
 from __future__ import annotations
 
+import time
 import uuid as uuidlib
 
 from .rig import wait_for
@@ -48,3 +49,13 @@ def hang_up_everything(*switches: Switch, timeout: float = 15.0) -> None:
         switch.api("hupall NORMAL_CLEARING")
     for switch in switches:
         wait_for(lambda: not switch.channels(), timeout, what=f"{switch.name} to have no channel")
+
+
+def wait_event(client, timeout: float = 20.0, **match: str) -> dict:
+    """The next event on ``client`` (from ``Switch.events``) whose headers equal ``match``."""
+    deadline = time.monotonic() + timeout
+    while (left := deadline - time.monotonic()) > 0:
+        event = client.next_event(left)
+        if event and all(event.get(k) == v for k, v in match.items()):
+            return event
+    raise AssertionError(f"no event {match} within {timeout}s")
