@@ -3,6 +3,17 @@
 NOTES §7: ``call_timeout`` ≤ 0 means 60 s (plans never ask for 0), ``continue_on_fail=true``
 lets the plan go on after any failed ring (busy, no answer, refused), and variables inside an
 originate ``{}``/``[]`` list containing spaces must be single-quoted (§9.4).
+
+Hidden caller ID through a carrier: the From is anonymous but the carrier still gets the real
+number (billing, 911 call-back) in ``P-Asserted-Identity`` with ``Privacy: id`` (RFC 3325/3323).
+mod_sofia (sofia_glue.c, sofia_glue_do_invite) writes that header itself from the leg's caller
+ID when ``sip_cid_type=pid`` and the caller profile has the ``screen`` flag (without it the header
+is P-Preferred-Identity), and ``Privacy: id`` when it has ``hide_number``; but it keeps the number
+in the From, so the From is replaced by ``sip_invite_from_uri`` + ``sip_from_display`` (which leave
+the PAI host alone, unlike ``sip_from_uri``). Seen on 1.11.1: ``From: "Anonymous"
+<sip:anonymous@anonymous.invalid>``, ``Privacy: id``, ``P-Asserted-Identity: "Acme"
+<sip:15145550100@<gateway host>>``. Phones never get that header (it would show them the number):
+a leg to a phone, or a mix of phones and carriers, stays plainly anonymous.
 """
 from __future__ import annotations
 
@@ -40,10 +51,22 @@ def _var_list(items: dict[str, str], brackets: str) -> str:
     return f"{brackets[0]}{body}{brackets[1]}"
 
 
-def _caller_id(name: str | None, number: str | None, privacy: bool) -> dict[str, str]:
+ANONYMOUS = {"origination_caller_id_name": "Anonymous", "origination_caller_id_number": "anonymous",
+             "origination_privacy": "hide_name+hide_number", "sip_cid_type": "pid"}
+ANONYMOUS_FROM = {"sip_invite_from_uri": "sip:anonymous@anonymous.invalid", "sip_from_display": "Anonymous"}
+
+
+def _hidden_to_carrier(name: str | None, number: str) -> dict[str, str]:
+    """The real caller ID, asserted to the carrier only (see the module docstring)."""
+    return {"origination_caller_id_name": name or number, "origination_caller_id_number": number,
+            "origination_privacy": "screen+hide_name+hide_number", "sip_cid_type": "pid", **ANONYMOUS_FROM}
+
+
+def _caller_id(name: str | None, number: str | None, privacy: bool, carrier: bool) -> dict[str, str]:
+    if privacy and carrier and number:
+        return _hidden_to_carrier(name, number)
     if privacy:  # NOTES §7: privacy flags alone leave the number in From; show anonymous too
-        return {"origination_caller_id_name": "Anonymous", "origination_caller_id_number": "anonymous",
-                "origination_privacy": "hide_name+hide_number", "sip_cid_type": "pid"}
+        return dict(ANONYMOUS)
     found = {}
     if name:
         found["origination_caller_id_name"] = name
@@ -54,7 +77,7 @@ def _caller_id(name: str | None, number: str | None, privacy: bool) -> dict[str,
 
 def _endpoint(target: s.Target, extra: dict[str, str]) -> str:
     address = f"user/{target.address}" if target.kind == "user" else f"sofia/gateway/{target.gateway}/{target.address}"
-    own_id = _caller_id(target.caller_id_name, target.caller_id_number, target.privacy)
+    own_id = _caller_id(target.caller_id_name, target.caller_id_number, target.privacy, target.kind == "gateway")
     return _var_list({**target.variables, **own_id, **extra}, "[]") + address
 
 
@@ -69,7 +92,9 @@ def _ring_actions(ring: s.Ring) -> list[tuple[str, str]]:
                     ("set", f"group_confirm_file=file_string://{files}"), ("set", "ignore_early_media=true")]
     per_leg = {"leg_timeout": str(max(ring.timeout // len(ring.targets), 1))} if ring.sequential else {}
     joiner = "|" if ring.sequential else ","
-    dial = _var_list(_caller_id(ring.caller_id_name, ring.caller_id_number, ring.privacy), "{}") + joiner.join(_endpoint(t, per_leg) for t in ring.targets)
+    carrier = all(t.kind == "gateway" for t in ring.targets)
+    ring_id = _caller_id(ring.caller_id_name, ring.caller_id_number, ring.privacy, carrier)
+    dial = _var_list(ring_id, "{}") + joiner.join(_endpoint(t, per_leg) for t in ring.targets)
     actions.append(("bridge", dial))
     if ring.confirm:  # the next ring of the plan must not ask for a key
         actions += [("set", "group_confirm_key="), ("set", "group_confirm_file="), ("set", "ignore_early_media=")]

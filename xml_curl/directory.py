@@ -1,5 +1,6 @@
 """Directory section: users for sip_auth / user_call / message-count / voicemail-lookup, domains,
-and the carrier gateways FreeSWITCH asks for at start-up (``purpose=gateways``)."""
+and the carrier gateways FreeSWITCH asks for at start-up (``purpose=gateways``), served inside a
+``<user>`` because that is the only place mod_sofia looks for them."""
 from __future__ import annotations
 
 from lxml import etree
@@ -78,20 +79,44 @@ def user_document(user: SipUser, cacheable_ms: int) -> bytes:
     return to_bytes(root)
 
 
+# mod_sofia (sofia.c, parse_domain_tag) creates gateways only from <domain>/<user>/<gateways> and
+# <domain>/<groups>/<group>/<users>/<user>/<gateways>; a <domain>/<gateways> is accepted silently
+# and creates nothing (NOTES §9.16). The domain gets no <params>: parse_domain_tag reads none, and
+# a domain dial-string would only serve user/…@carriers calls, which nobody makes. "carriers" is
+# no tenant domain (those hold a dot) and the carrier profile has alias="false", so it never
+# becomes a profile alias nor a realm a phone could ask the directory about.
+CARRIER_DOMAIN = "carriers"
+CARRIER_HOLDER = "carriers"
+
+
+def _carrier_holder(section: etree._Element) -> etree._Element:
+    """The ``<user>`` whose ``<gateways>`` sofia reads. It exists only in this purpose=gateways
+    reply (never cached: sofia asks through switch_xml_locate, not the user lookup), and its
+    params refuse it as a login anyway: without a password, allow-empty-password (default true
+    in sofia_reg.c) would let anyone authenticate as it (NOTES §0.1)."""
+    domain = etree.SubElement(section, "domain", name=CARRIER_DOMAIN)
+    holder = etree.SubElement(domain, "user", id=CARRIER_HOLDER)
+    add_params(holder, "params", "param", [("allow-empty-password", "false"), ("sip-forbid-register", "true")])
+    return holder
+
+
+def _add_gateway(gateways: etree._Element, gw: core.GatewayInfo) -> None:
+    """sofia reads gateway params as direct children; username/password are required even for
+    IP-authenticated trunks, hence "none"."""
+    element = etree.SubElement(gateways, "gateway", name=gw.name)
+    for name, value in (("proxy", gw.proxy), ("register", "true" if gw.register else "false"),
+                        ("username", gw.username or "none"), ("password", gw.password or "none"),
+                        ("caller-id-in-from", "true")):
+        etree.SubElement(element, "param", name=name, value=fs_safe(value))
+
+
 def gateways_document(profile: str, carrier_profile: str) -> bytes:
     """Gateways go to the carrier profile only; other profiles get the account domains to alias."""
     root, section = document("directory")
     if profile == carrier_profile:
-        domain = etree.SubElement(section, "domain", name="carriers")
-        gateways = etree.SubElement(domain, "gateways")
+        gateways = etree.SubElement(_carrier_holder(section), "gateways")
         for gw in core.enabled_gateways():
-            element = etree.SubElement(gateways, "gateway", name=gw.name)
-            # sofia reads gateway params as direct children; username/password are required even
-            # for IP-authenticated trunks, hence "none".
-            for name, value in (("proxy", gw.proxy), ("register", "true" if gw.register else "false"),
-                                ("username", gw.username or "none"), ("password", gw.password or "none"),
-                                ("caller-id-in-from", "true")):
-                etree.SubElement(element, "param", name=name, value=fs_safe(value))
+            _add_gateway(gateways, gw)
     else:
         for name in core.all_domains():
             _domain_element(section, name)

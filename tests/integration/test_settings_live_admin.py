@@ -90,11 +90,13 @@ def test_outbound_caller_id_cleared_falls_back_to_the_company(client, acme):
     assert bridges(actions(client, CALL_OUT)) == [f"{ACME_ID}sofia/gateway/carrier/15145559876"]
 
 
-def test_hide_caller_id_makes_external_calls_anonymous(client, acme):
+def test_hide_caller_id_makes_external_calls_anonymous_but_asserts_the_number_to_the_carrier(client, acme):
     save(client, acme, "100", hide_caller_id=True)
     assert bridges(actions(client, CALL_OUT)) == [
-        "{origination_caller_id_name=Anonymous,origination_caller_id_number=anonymous,"
-        "origination_privacy=hide_name+hide_number,sip_cid_type=pid}sofia/gateway/carrier/15145559876"]
+        "{origination_caller_id_name=Acme,origination_caller_id_number=15145550100,"
+        "origination_privacy=screen+hide_name+hide_number,sip_cid_type=pid,"
+        "sip_invite_from_uri=sip:anonymous@anonymous.invalid,sip_from_display=Anonymous}"
+        "sofia/gateway/carrier/15145559876"]
 
 
 def test_hidden_caller_id_never_hides_an_emergency_call(client, acme):

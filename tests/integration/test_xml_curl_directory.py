@@ -141,6 +141,33 @@ def test_untrusted_values_cannot_reach_the_preprocessor(client, acme):
     assert variables(user_element(parse(response), "100"))["effective_caller_id_name"].startswith("Evil $$ {")
 
 
+def sofia_gateways(doc: etree._Element) -> dict[str, dict[str, str]]:
+    """The gateways mod_sofia would create from a purpose=gateways reply, found exactly where
+    sofia.c parse_domain_tag looks: each <domain> of the directory section, then its
+    <user>/<gateways> and its <groups>/<group>/<users>/<user>/<gateways> (the first <gateways>
+    of a user only, as switch_xml_child). A <gateways> anywhere else creates nothing. Params are
+    read as parse_gateways does: from <params> when present, else direct <param> children."""
+    found: dict[str, dict[str, str]] = {}
+    for domain in doc.xpath("/document/section[@name='directory']/domain"):
+        for user in domain.xpath("user | groups/group/users/user"):
+            gateways = user.find("gateways")
+            for gateway in [] if gateways is None else gateways.findall("gateway"):
+                holder = gateway.find("params") if gateway.find("params") is not None else gateway
+                found[gateway.get("name")] = {p.get("name"): p.get("value") for p in holder.findall("param")}
+    return found
+
+
+def test_the_gateway_reader_ignores_gateways_where_sofia_does_not_look():
+    gateway = '<gateways><gateway name="{}"><param name="proxy" value="p.example"/></gateway></gateways>'
+    doc = etree.fromstring(
+        '<document type="freeswitch/xml"><section name="directory"><domain name="d">'
+        + gateway.format("under-domain")
+        + '<user id="u">' + gateway.format("in-user") + gateway.format("second-gateways") + "</user>"
+        + '<groups><group name="g"><users><user id="v">' + gateway.format("in-group")
+        + "</user></users></group></groups></domain></section></document>")
+    assert list(sofia_gateways(doc)) == ["in-user", "in-group"]
+
+
 def test_gateways_request_at_startup_lists_carrier_gateways_for_the_carrier_profile(client, acme):
     db.session.add(Gateway(name="carrier1", proxy="sip.carrier.example", register=False))
     db.session.commit()
@@ -148,5 +175,20 @@ def test_gateways_request_at_startup_lists_carrier_gateways_for_the_carrier_prof
     internal = parse(post(client, body))
     assert "acme.test" in internal.xpath("//domain/@name") and not internal.xpath("//gateway")
     external = parse(post(client, body.replace(b"profile=internal", b"profile=external")))
-    assert external.xpath("//gateways/gateway/@name") == ["carrier1"]
-    assert external.xpath("//gateway/param[@name='proxy']/@value") == ["sip.carrier.example"]
+    assert sofia_gateways(external) == {"carrier1": {
+        "proxy": "sip.carrier.example", "register": "false", "username": "none", "password": "none",
+        "caller-id-in-from": "true"}}
+
+
+def test_the_user_holding_the_gateways_can_never_log_in(client, acme):
+    db.session.add(Gateway(name="carrier1", proxy="sip.carrier.example", register=False))
+    db.session.commit()
+    startup = xml_curl_body("startup", "0015-directory-.form").replace(b"profile=internal", b"profile=external")
+    holder = parse(post(client, startup)).xpath("//section/domain/user")[0]
+    params = {p.get("name"): p.get("value") for p in holder.findall("params/param")}
+    assert params == {"allow-empty-password": "false", "sip-forbid-register": "true"}
+    auth = xml_curl_body("internal-call-answered", "0030-directory-sip_auth.form")
+    domain, user = holder.getparent().get("name").encode(), holder.get("id").encode()
+    asked = auth.replace(b"user=100", b"user=" + user).replace(b"domain=acme.test", b"domain=" + domain)
+    doc = parse(post(client, asked))
+    assert doc.xpath("/document/section[@name='result']/result/@status") == ["not found"]

@@ -60,12 +60,53 @@ def test_untrusted_caller_name_cannot_expand_variables():
     assert "${" not in bridge
 
 
-def test_privacy_hides_name_and_number_everywhere():
+def var_list(text: str) -> dict[str, str]:
+    """``k=v,k=v`` of one ``{}``/``[]`` list (our values hold no comma once rendered)."""
+    return dict(item.split("=", 1) for item in text.split(","))
+
+
+# What mod_sofia 1.11.1 turns into From "Anonymous" <sip:anonymous@anonymous.invalid>,
+# Privacy: id and P-Asserted-Identity "Acme" <sip:15145550100@...> (seen on a real switch).
+HIDDEN_TO_CARRIER = {"origination_caller_id_name": "Acme", "origination_caller_id_number": "15145550100",
+                     "origination_privacy": "screen+hide_name+hide_number", "sip_cid_type": "pid",
+                     "sip_invite_from_uri": "sip:anonymous@anonymous.invalid", "sip_from_display": "Anonymous"}
+PLAINLY_ANONYMOUS = {"origination_caller_id_name": "Anonymous", "origination_caller_id_number": "anonymous",
+                     "origination_privacy": "hide_name+hide_number", "sip_cid_type": "pid"}
+
+
+def test_hidden_caller_id_asserts_the_real_number_to_the_carrier_behind_an_anonymous_from():
+    ring = Ring((Target("gateway", "15145551234", gateway="carrier"),), 30, caller_id_name="Acme",
+                caller_id_number="15145550100", privacy=True)
+    bridge = actions(render(Plan.of(ring), "acme.test", OPTIONS))[-1][1]
+    assert bridge.startswith("{") and bridge.endswith("}sofia/gateway/carrier/15145551234")
+    assert var_list(bridge[1:bridge.index("}")]) == HIDDEN_TO_CARRIER
+
+
+def test_hidden_caller_id_without_a_name_asserts_the_number_as_name():
     ring = Ring((Target("gateway", "15145551234", gateway="carrier"),), 30, caller_id_number="15145550100",
                 privacy=True)
     bridge = actions(render(Plan.of(ring), "acme.test", OPTIONS))[-1][1]
-    assert "origination_privacy=hide_name+hide_number" in bridge and "origination_caller_id_number=anonymous" in bridge
-    assert "15145550100" not in bridge
+    assert var_list(bridge[1:bridge.index("}")])["origination_caller_id_name"] == "15145550100"
+
+
+def test_hidden_caller_id_never_reaches_a_phone_nor_goes_out_without_a_number():
+    """PAI would show a phone the hidden number; no number means nothing to assert."""
+    for targets, number in (((Target("user", "101@acme.test"),), "15145550100"),
+                            ((Target("user", "101@acme.test"), Target("gateway", "1514", gateway="c")), "15145550100"),
+                            ((Target("gateway", "15145551234", gateway="carrier"),), None)):
+        ring = Ring(targets, 30, caller_id_name="Acme", caller_id_number=number, privacy=True)
+        bridge = actions(render(Plan.of(ring), "acme.test", OPTIONS))[-1][1]
+        assert var_list(bridge[1:bridge.index("}")]) == PLAINLY_ANONYMOUS
+        assert "15145550100" not in bridge and "Acme" not in bridge
+
+
+def test_a_hidden_carrier_leg_beside_a_phone_asserts_on_its_own_leg_only():
+    carrier = Target("gateway", "15145551234", gateway="carrier", caller_id_name="Acme",
+                     caller_id_number="15145550100", privacy=True)
+    bridge = actions(render(Plan.of(Ring((Target("user", "101@acme.test"), carrier), 30)), "acme.test", OPTIONS))[-1][1]
+    phone, carrier_leg = bridge.split(",[")
+    assert phone == "user/101@acme.test"
+    assert var_list(carrier_leg[:carrier_leg.index("]")]) == HIDDEN_TO_CARRIER
 
 
 def test_sequential_attempts_get_a_per_leg_timeout():

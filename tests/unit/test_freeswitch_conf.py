@@ -379,6 +379,33 @@ def test_installed_profiles_listen_on_5060_and_5080(document):
         assert params(settings)["sip-ip"] == BUILTIN_VARS["local_ip_v4"]
 
 
+# mod_sofia 1.11 (sofia.c) logs a warning for each of these and names what replaces it.
+DEPRECATED_SOFIA_PARAMS = {
+    "rtp-timeout-sec": "media_timeout variable",
+    "rtp-hold-timeout-sec": "media_hold_timeout variable",
+    "reg-deny-binding-fetch-and-no-lookup": "nothing (to be removed)",
+}
+
+
+def test_no_sofia_setting_is_one_mod_sofia_flags_as_deprecated(document):
+    root, _ = document
+    sofia = configuration(root, "sofia.conf")
+    used = {p.get("name") for p in sofia.xpath("global_settings/param | profiles/profile/settings/param")}
+    assert used and not used & set(DEPRECATED_SOFIA_PARAMS), {n: DEPRECATED_SOFIA_PARAMS[n] for n in
+                                                               used & set(DEPRECATED_SOFIA_PARAMS)}
+
+
+def test_dead_media_hangs_up_every_channel_after_5_minutes_or_30_on_hold(document):
+    """Global variables of switch.conf are the channel defaults (a channel falls back to the
+    global of the same name); media_timeout and media_hold_timeout are in milliseconds."""
+    root, _ = document
+    core = configuration(root, "switch.conf")
+    variables = {v.get("name"): v.get("value") for v in core.findall("variables/variable")}
+    assert variables["media_timeout"] == str(300 * 1000)
+    assert variables["media_hold_timeout"] == str(1800 * 1000)
+    assert not root.xpath("//settings/param[starts-with(@name, 'media_')]")  # a param there is ignored
+
+
 # ---------------------------------------------------------------- fallbacks
 
 def test_static_directory_is_empty(document):
