@@ -13,7 +13,7 @@ from typing import Any, Mapping, Sequence
 
 import sqlalchemy as sa
 
-from .callplan.dialing import EMERGENCY, SERVICE, classify
+from .callplan.dialing import EMERGENCY, SERVICE, classify, local_areas
 from .callplan.outbound import toll_mode
 from .db import db
 from .models import Account, Extension, PhoneNumber
@@ -85,7 +85,7 @@ def target_problem(facts: AccountFacts, result: Result, number: str, *, extensio
 
     Up to 5 digits is an extension: the planner reads it so (callplan/context.py). An external
     number must be callable without an access code — nobody is there to type it (FWD-2)."""
-    dialed = classify(number)
+    dialed = classify(number, local_areas(facts.phone_numbers))  # as the call plan will (AccountRouting)
     if dialed is not None and dialed.toll_class in (EMERGENCY, SERVICE):
         return EMERGENCY_TARGET
     if number.isdigit() and len(number) <= 5:

@@ -20,6 +20,7 @@ from ..db import db
 from ..models import ActiveChannel, Account, CallVersion, Extension, Gateway, Mailbox, PhoneNumber
 from ..parking import DEFAULT_TIMEOUT_SECONDS, park_plan_parameters
 from ..token_cache import TokenCache
+from .dialing import local_areas
 from .model import AccountRouting, ExtensionSnapshot, FollowMe, Forward, Identity
 from .park import plan_park
 from .steps import Plan
@@ -42,10 +43,20 @@ def routing_for(account: Account) -> AccountRouting:
     if gateway is None:
         gateway = db.session.scalar(sa.select(Gateway.name).where(
             Gateway.account_id.is_(None), Gateway.enabled.is_(True)).order_by(Gateway.id).limit(1))
-    main = db.session.scalar(sa.select(PhoneNumber.e164).where(PhoneNumber.account_id == account.id)
-                             .order_by(PhoneNumber.id).limit(1))
+    numbers = _account_numbers(account.id)
+    main = numbers[0] if numbers else None
     return AccountRouting(account.id, account.sip_domain, gateway,
-                          Identity(account.name[:15], _digits(main)))
+                          Identity(account.name[:15], _digits(main)), local_areas(numbers))
+
+
+def _account_numbers(account_id: int) -> list[str]:
+    return list(db.session.scalars(sa.select(PhoneNumber.e164).where(PhoneNumber.account_id == account_id)
+                                   .order_by(PhoneNumber.id)))
+
+
+def account_local_areas(account_id: int) -> frozenset[str]:
+    """The area codes local to the account, from its numbers (what its calls see as local)."""
+    return local_areas(_account_numbers(account_id))
 
 
 _ON_A_CALL = (sa.select(ActiveChannel.uuid)

@@ -23,6 +23,7 @@ class AccountRouting:
     domain: str
     gateway: str | None  # carrier gateway name, None = no way out
     default_identity: Identity  # the account's main number
+    local_areas: frozenset[str] = frozenset()  # area codes local to the account (dialing.local_areas)
 
 
 @dataclass(frozen=True)

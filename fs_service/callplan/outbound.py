@@ -49,7 +49,7 @@ def carrier_leg(number: str, ext: ExtensionSnapshot | None, routing: AccountRout
                 purpose: str = "call") -> CarrierLeg | None:
     """A leg to ``number`` through the carrier, if the number is valid and, for forwards and
     follow-me (nobody can type an access code), the extension may call it without a code."""
-    dialed = classify(number)
+    dialed = classify(number, routing.local_areas)
     if dialed is None or routing.gateway is None:
         return None
     if purpose != "call" and ext is not None and toll_mode(ext, dialed.toll_class) != "unlimited":

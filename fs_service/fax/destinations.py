@@ -1,7 +1,8 @@
 """Where a fax may go: the dialing rules and the sender's toll classes, as for a call (EXT-4).
 
 The destination is read by the same North American rules as a dialed call
-(fs_service.callplan.dialing.classify). Then:
+(fs_service.callplan.dialing.classify, with the account's local area codes as its calls see
+them: ``5145550199``, ``15145550199`` and ``+15145550199`` are one number of one class). Then:
 - **911** (emergency) and the **N11 services** (211, 311, 511, 611, 711, 811, and 411
   directory assistance) are no fax machines: refused;
 - **local** and **toll-free** numbers: always allowed (as for calls);
@@ -21,6 +22,7 @@ import re
 
 import sqlalchemy as sa
 
+from ..callplan.context import account_local_areas
 from ..callplan.dialing import EMERGENCY, INTERNATIONAL, LONG_DISTANCE, SERVICE, Dialed, classify
 from ..callplan.outbound import toll_mode
 from ..db import db
@@ -45,7 +47,7 @@ _REFUSED = {
 def fax_destination(account: Account, user: User, destination: str) -> Dialed:
     """What the carrier gateway dials for this fax and its toll class (kept on the job for a
     later "send again"), or a refusal naming ``destination``."""
-    dialed = classify(_SEPARATORS.sub("", destination or ""))
+    dialed = classify(_SEPARATORS.sub("", destination or ""), account_local_areas(account.id))
     if dialed is None:
         raise ValidationFailed.field(FIELD, "not a fax number we can call")
     if dialed.toll_class == EMERGENCY:

@@ -20,6 +20,7 @@ import sqlalchemy as sa
 
 from fax.storage import FaxStorage
 
+from ..callplan.context import account_local_areas
 from ..callplan.dialing import classify
 from ..db import db
 from ..errors import Conflict, NotFound
@@ -71,8 +72,11 @@ def resend(account: Account, user: User, job: FaxJob, storage: FaxStorage) -> Fa
     sender = db.session.get(PhoneNumber, job.sender_number_id) if job.sender_number_id else None
     if sender is None or not sender.is_fax or sender.account_id != account.id:
         raise Conflict("the sender fax number of this fax is no longer a fax number", error_id="fax_sender_gone")
-    dialed = classify(job.destination)  # rows from before toll_class was kept: read from the digits
-    require_toll_class(account, user, job.toll_class or (dialed.toll_class if dialed else ""))
+    # Read again from the carrier's digits: a number's class no longer depends on the form typed
+    # (issue 13), and the account's local area may have changed since (its numbers).
+    dialed = classify(job.destination, account_local_areas(account.id))
+    toll_class = dialed.toll_class if dialed else job.toll_class
+    require_toll_class(account, user, toll_class or "")
     stem = storage.new_outbound(account.id)
     files = ((".tif", job.tiff_path), (".pdf", job.pdf_path), ("-cover.pdf", queue.cover_path(job.pdf_path)))
     for suffix, source in files:
@@ -83,7 +87,7 @@ def resend(account: Account, user: User, job: FaxJob, storage: FaxStorage) -> Fa
             storage.write(stem + suffix, data)
     return queue.create_job(account, user.id, sender, job.destination, language=job.language, subject=job.subject,
                             recipient_name=job.recipient_name, stem=stem, pages_total=job.pages_total,
-                            toll_class=job.toll_class)
+                            toll_class=toll_class)
 
 
 def cancel(account: Account, user: User, job: FaxJob) -> FaxJob:

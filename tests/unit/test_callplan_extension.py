@@ -5,13 +5,13 @@ from dataclasses import replace
 
 import pytest
 
-from fs_service.callplan.dialing import classify
+from fs_service.callplan.dialing import local_areas
 from fs_service.callplan.extension_call import FOLLOW_ME_LEG_SECONDS, plan_extension, plan_forward_confirmed
 from fs_service.callplan.model import AccountRouting, ExtensionSnapshot, FollowMe, Forward, Identity
 from fs_service.callplan.steps import (RING_FOREVER, Answer, CollectDigits, Hangup, MarkRinging, Play, Record,
                                        RecordPrompt, Ring, Set, Target, Transfer, Voicemail)
 
-ROUTING = AccountRouting(1, "acme.test", "carrier", Identity("Acme", "15145550100"))
+ROUTING = AccountRouting(1, "acme.test", "carrier", Identity("Acme", "15145550100"), local_areas(["15145550100"]))
 BASE = ExtensionSnapshot(
     id=7, number="101", name="Bruno", language="fr", music_on_hold="default", ring_seconds=20, dnd=False,
     dnd_mode="voicemail", busy_behaviour="ring", voicemail_box="101", forward=None, follow_me=None,
@@ -95,6 +95,14 @@ def test_forward_always_to_external_rings_only_the_number_with_callee_identity()
 def test_forward_without_extension_identity_uses_the_account_number():
     ring = only(plan_extension(ext(forward=Forward("always", "5145551234", False)), ROUTING), Ring)
     assert ring.caller_id_number == "15145550100"
+
+
+def test_hidden_callee_forwards_privately_with_the_number_kept_for_the_carrier():
+    plan = plan_extension(ext(forward=Forward("simultaneous", "5145551234", False),
+                              identity=Identity(None, None, hidden=True)), ROUTING)
+    carrier = only(plan, Ring).targets[1]
+    assert carrier.kind == "gateway" and carrier.privacy
+    assert (carrier.caller_id_name, carrier.caller_id_number) == ("Acme", "15145550100")
 
 
 def test_forward_to_a_number_the_callee_may_not_call_is_skipped():
@@ -183,21 +191,3 @@ def test_inbound_recording_by_callee_setting(recording, record):
 
 def test_caller_outbound_recording_records_internal_calls_too():
     assert steps_of(plan_extension(ext(), ROUTING, record=True), Record)
-
-
-@pytest.mark.parametrize("dialed,toll,carrier", [
-    ("5145551234", "local", "15145551234"), ("95145551234", "local", "15145551234"),
-    ("15145551234", "long_distance", "15145551234"), ("915145551234", "long_distance", "15145551234"),
-    ("+15145551234", "long_distance", "15145551234"), ("18005551234", "toll_free", "18005551234"),
-    ("011331234567", "international", "011331234567"), ("+33123456789", "international", "01133123456789"),
-    ("911", "emergency", "911"), ("9911", "emergency", "911"), ("311", "service", "311"),
-    ("511", "service", "511"), ("411", "long_distance", "411"),
-])
-def test_north_american_dialing_rules(dialed, toll, carrier):
-    found = classify(dialed)
-    assert (found.toll_class, found.carrier_number) == (toll, carrier)
-
-
-@pytest.mark.parametrize("dialed", ["5551234", "0145551234", "1145551234", "abc", "+1", "01112", "999"])
-def test_invalid_external_numbers(dialed):
-    assert classify(dialed) is None

@@ -120,9 +120,17 @@ def test_outbound_caller_id_name_and_number_of_the_extension():
 
 def test_hidden_caller_id_goes_out_private_but_911_never_does():
     caller = replace(CALLER, identity=Identity(None, None, hidden=True))
-    assert next(s for s in call("5145551234", caller=caller).steps if isinstance(s, Ring)).privacy
+    hidden = next(s for s in call("5145551234", caller=caller).steps if isinstance(s, Ring))
+    # The account's number stays in the plan: the carrier gets it asserted (P-Asserted-Identity).
+    assert hidden.privacy and (hidden.caller_id_name, hidden.caller_id_number) == ("Acme", "15145550100")
     emergency = next(s for s in call("911", caller=caller).steps if isinstance(s, Ring))
     assert not emergency.privacy and emergency.caller_id_number == "15145550100"
+
+
+def test_hidden_caller_id_keeps_the_extensions_own_outgoing_number_for_the_carrier():
+    caller = replace(CALLER, identity=Identity("Alice T", "15145550111", hidden=True))
+    ring = next(s for s in call("5145551234", caller=caller).steps if isinstance(s, Ring))
+    assert ring.privacy and (ring.caller_id_name, ring.caller_id_number) == ("Alice T", "15145550111")
 
 
 @pytest.mark.parametrize("number", ["911", "311", "511", "9911"])
@@ -132,7 +140,7 @@ def test_emergency_and_services_are_always_allowed(number):
 
 
 def test_disabled_long_distance_is_refused_with_a_prompt():
-    plan = call("15145551234", caller=replace(CALLER, long_distance="disabled"))
+    plan = call("14185551234", caller=replace(CALLER, long_distance="disabled"))  # 418: long distance from 514
     assert Play("pbx/call-not-allowed.wav") in plan.steps and plan.steps[-1] == Hangup("OUTGOING_CALL_BARRED")
 
 

@@ -11,7 +11,7 @@ from fs_service import extension_settings_rules as rules
 from fs_service.errors import Forbidden, ValidationFailed
 from schema.extension_settings import AdminSettingsSchema, QuickEditSchema, UserSettingsSchema
 
-FACTS = SimpleNamespace(extension_numbers={"101", "102"})
+FACTS = SimpleNamespace(extension_numbers={"101", "102"}, phone_numbers={"+15145550100": 1})  # 514 is local
 
 
 def extension(**overrides) -> SimpleNamespace:
@@ -40,8 +40,10 @@ def test_forward_targets(number, problem):
 
 def test_a_forward_that_needs_an_access_code_is_refused_nobody_can_type_it():
     ext = extension(long_distance="code")
-    assert rules.target_problem(FACTS, ext, "16135550123", extension_ok=True) == rules.NEEDS_CODE
-    assert rules.target_problem(FACTS, ext, "6135550123", extension_ok=True) is None  # local
+    for number in ("16135550123", "+16135550123", "6135550123"):  # long distance in every form
+        assert rules.target_problem(FACTS, ext, number, extension_ok=True) == rules.NEEDS_CODE
+    for number in ("5145550123", "15145550123", "+15145550123", "4385550123"):  # local (438: 514's overlay)
+        assert rules.target_problem(FACTS, ext, number, extension_ok=True) is None
 
 
 def test_follow_me_needs_an_external_number():
