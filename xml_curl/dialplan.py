@@ -25,7 +25,10 @@ from fs_service.callplan import steps as s
 
 from .documents import fs_safe
 
-_UNSAFE_IN_LIST = re.compile(r"[,'{}\[\]^|]")
+# FreeSWITCH splits {}/[] lists with switch_separate_string (src/switch_utils.c): ',' ends a
+# value, quotes group, and a backslash escapes the next character — so a value ending in a backslash
+# would swallow the comma and glue the next variable into it. All of them go.
+_UNSAFE_IN_LIST = re.compile(r"[,'{}\[\]^|\\]")
 
 
 @dataclass(frozen=True)
@@ -33,7 +36,7 @@ class RenderOptions:
     voicemail_socket: str
 
 
-_LIST_HAZARD = re.compile(r"[,'{}\[\]^|\r\n ]|\$\{")  # anything _var_value would change
+_LIST_HAZARD = re.compile(r"[,'{}\[\]^|\\\r\n ]|\$\{")  # anything _var_value would change
 
 
 def _var_value(value: str) -> str:

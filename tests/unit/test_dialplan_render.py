@@ -143,3 +143,44 @@ def test_a_plan_without_steps_renders_an_empty_condition_like_lxml():
     xml = render(Plan(()), "acme.test", OPTIONS)
     condition = etree.fromstring(xml).xpath("//condition")[0]
     assert len(condition) == 0 and xml.decode().count("<condition ") == 1 and "</condition>" not in xml.decode()
+
+
+def freeswitch_split(text: str, delim: str = ",") -> list[str]:
+    """A port of FreeSWITCH 1.11's ``separate_string_char_delim`` (src/switch_utils.c), which
+    splits ``{}``/``[]`` variable lists: a backslash escapes the next character, single quotes
+    group (when a closing one follows), an unquoted delimiter ends the item."""
+    items, current, quoted, i = [], "", False, 0
+    while i < len(text):
+        char = text[i]
+        if char == "\\":
+            current += text[i:i + 2]
+            i += 2
+            continue
+        if char == "'" and (quoted or "'" in text[i + 1:]):
+            quoted = not quoted
+        elif char == delim and not quoted:
+            items.append(current)
+            current = ""
+            i += 1
+            continue
+        current += char
+        i += 1
+    return items + [current]
+
+
+@pytest.mark.parametrize("name", ["Alice\\", "Ali\\ce", "Alice \\", "\\\\", "Client\\, Inc"])
+def test_backslash_in_a_caller_name_cannot_swallow_the_next_variable(name):
+    ring = Ring((Target("gateway", "15145551234", gateway="carrier"),), 30,
+                caller_id_name=name, caller_id_number="4185551234")
+    data = actions(render(Plan.of(ring), "acme.test", OPTIONS))[-1][1]
+    inner = data[1:data.index("}")]
+    items = freeswitch_split(inner)
+    assert [item.split("=", 1)[0] for item in items] == ["origination_caller_id_name",
+                                                          "origination_caller_id_number"]
+    assert items[1] == "origination_caller_id_number=4185551234"
+    assert "\\" not in inner
+
+
+def test_the_split_port_shows_the_hazard_it_guards_against():
+    assert freeswitch_split("a=Alice\\,b=1") == ["a=Alice\\,b=1"]  # one item: the comma was escaped
+    assert freeswitch_split("a='x, y',b=1") == ["a='x, y'", "b=1"]
