@@ -94,7 +94,7 @@ class FaxWorker:
         if facade is None:
             self._in_context(lambda: queue.give_back(claimed.job_id))
             return "given back"
-        call = call_for(claimed, self.storage.fs_path(claimed.tiff_relative))
+        call = call_for(claimed, self.storage.fs_path(claimed.tiff_relative), self.settings.fax_ring_seconds)
         log.info("fax try job=%s attempt=%s node=%s mode=%s", claimed.job_id, claimed.attempt, node,
                  queue.rung_label(claimed.rung))
         verdict, result = place(facade, call)

@@ -27,7 +27,7 @@ from fs_service.fax import ladder
 from fs_service.fax.queue import Claimed
 
 log = logging.getLogger("pbx.fax.worker")
-RING_SECONDS = 60
+RING_SECONDS = 60  # the default of PBX_FAX_RING_SECONDS
 ANSWERED, REFUSED, UNKNOWN = "answered", "refused", "unknown"
 
 
@@ -47,10 +47,10 @@ class FaxCall:
     ring_seconds: int = RING_SECONDS
 
 
-def call_for(claimed: Claimed, fs_tiff_path: str) -> FaxCall:
+def call_for(claimed: Claimed, fs_tiff_path: str, ring_seconds: int = RING_SECONDS) -> FaxCall:
     mode = ladder.mode(claimed.rung)
     return FaxCall(claimed.job_id, claimed.attempt, claimed.gateway or "", claimed.destination, fs_tiff_path,
-                   claimed.sender_e164 or "0", claimed.company, mode.t38, mode.ecm, mode.v17)
+                   claimed.sender_e164 or "0", claimed.company, mode.t38, mode.ecm, mode.v17, ring_seconds)
 
 
 class NodeLinks:

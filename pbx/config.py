@@ -12,12 +12,16 @@ import os
 import secrets
 import tomllib
 from dataclasses import dataclass, fields
+from datetime import timedelta
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Mapping
 
 ENV_PREFIX = "PBX_"
 SECRET_FIELDS = ("secret_key", "xml_curl_password", "esl_password")
+MAX_FAX_LINE_RETRIES = 20
+# A fax try still ringing is left alone by the watchdog for 150 s (fs_service/fax/watchdog.py).
+FAX_RING_SECONDS_RANGE = (5, 120)
 
 
 class ConfigError(ValueError):
@@ -59,6 +63,11 @@ class Settings:
     # from the fax's date; then the fax worker deletes those of finished faxes and marks the row
     # "files purged" (history stays). 0 keeps them forever. See fs_service/fax/retention.py.
     fax_retention_days: int = 90
+    # How long a fax call rings before the try counts as unanswered (originate_timeout), and the
+    # waits before each new try after a busy, unanswered or unreachable line: their count is how
+    # many such tries are added (empty: none). See fs_service/fax/ladder.py.
+    fax_ring_seconds: int = 60
+    fax_line_retry_seconds: str = "120,300,600,1200,1800"
     music_on_hold_classes: str = "default,moh"  # local_stream names defined in local_stream.conf.xml
     # ESL door
     freeswitch_nodes: str = ""  # "fs1=127.0.0.1:8021,fs2=10.0.0.2:8021"
@@ -84,6 +93,9 @@ class Settings:
     reset_token_ttl: int = 3600
     login_max_failures: int = 5
     login_window_seconds: int = 900
+    reset_max_per_email: int = 3  # "forgot password" requests per email in the window (then: silence)
+    reset_max_per_ip: int = 20  # … and per source address, across all web workers
+    reset_window_seconds: int = 3600
     session_cookie_secure: bool = False
 
     @property
@@ -111,6 +123,15 @@ class Settings:
                     for item in self.xml_curl_allowed.split(",") if item.strip()]
         except ValueError as exc:
             raise ConfigError(f"PBX_XML_CURL_ALLOWED: {exc}") from exc
+
+    @cached_property
+    def fax_line_retry_delays(self) -> tuple[timedelta, ...]:
+        """``fax_line_retry_seconds`` read: one wait per extra try of a busy or silent line."""
+        items = [item.strip() for item in self.fax_line_retry_seconds.split(",") if item.strip()]
+        if not all(item.isdigit() for item in items) or len(items) > MAX_FAX_LINE_RETRIES:
+            raise ConfigError(f"PBX_FAX_LINE_RETRY_SECONDS: at most {MAX_FAX_LINE_RETRIES} whole numbers of "
+                              f"seconds separated by commas, got {self.fax_line_retry_seconds!r}")
+        return tuple(timedelta(seconds=int(item)) for item in items)
 
     def redacted(self) -> dict[str, Any]:
         """The settings as a dict with secrets masked, for `pbx check-config` and logs."""
@@ -200,4 +221,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
     _ensure_secrets(merged)
     settings = Settings(**merged)
     settings.allowed_networks  # validate early: a typo must stop start-up, not every request
+    settings.fax_line_retry_delays
+    low, high = FAX_RING_SECONDS_RANGE
+    if not low <= settings.fax_ring_seconds <= high:
+        raise ConfigError(f"PBX_FAX_RING_SECONDS: between {low} and {high}, got {settings.fax_ring_seconds}")
     return settings

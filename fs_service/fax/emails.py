@@ -83,6 +83,27 @@ class ReceivedMail:
     received_at: datetime
 
 
+# A try that never reached the fax stage stores FreeSWITCH's hang-up cause as its reason
+# (fs_service/fax/jobs.py); the email says it plainly, the cause kept in brackets for support.
+CAUSES = {
+    "fr": {"NO_ANSWER": "personne n'a répondu", "NO_USER_RESPONSE": "personne n'a répondu",
+           "USER_BUSY": "la ligne était occupée", "CALL_REJECTED": "l'appel a été refusé",
+           "UNALLOCATED_NUMBER": "ce numéro n'existe pas", "NO_ROUTE_DESTINATION": "ce numéro est injoignable",
+           "INVALID_NUMBER_FORMAT": "ce numéro n'est pas valide"},
+    "en": {"NO_ANSWER": "nobody answered", "NO_USER_RESPONSE": "nobody answered",
+           "USER_BUSY": "the line was busy", "CALL_REJECTED": "the call was refused",
+           "UNALLOCATED_NUMBER": "this number does not exist", "NO_ROUTE_DESTINATION": "this number cannot be reached",
+           "INVALID_NUMBER_FORMAT": "this number is not valid"},
+}
+
+
+def reason_text(result_text: str, language: str) -> str:
+    """Why a fax failed, for a person: a known hang-up cause in words, anything else as stored
+    (spandsp's own sentence, e.g. "Timed out waiting for initial communication")."""
+    plain = CAUSES.get(language, CAUSES["fr"]).get(result_text.strip().upper())
+    return f"{plain} ({result_text.strip()})" if plain else (result_text or "?")
+
+
 def _texts(language: str) -> dict:
     return TEXTS.get(language, TEXTS["fr"])
 
@@ -100,7 +121,8 @@ def job_message(sender: str, data: JobMail, cover_pdf: bytes | None) -> EmailMes
     t = _texts(data.language)
     kind = "alert" if data.alert else data.state
     subject = t[kind].format(destination=data.destination, pages=pages_text(data.pages_sent))
-    result = t["result_sent"] if data.state == "sent" else t["result_failed"].format(reason=data.result_text or "?")
+    result = t["result_sent"] if data.state == "sent" else t["result_failed"].format(
+        reason=reason_text(data.result_text, data.language))
     when = local_time(data.finished_at, data.timezone)
     body = result + "\n\n" + t["lines"].format(
         recipient=data.recipient or data.destination, subject=data.subject, date=when.strftime(t["date"]),

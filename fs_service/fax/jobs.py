@@ -17,9 +17,10 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 import sqlalchemy as sa
+from flask import current_app, has_app_context
 
 from ..db import db, utcnow
 from ..models import FaxJob, PhoneNumber
@@ -77,6 +78,14 @@ def _update(job_id: int, *conditions, **values) -> bool:
     return db.session.execute(statement.execution_options(synchronize_session=False)).rowcount == 1
 
 
+def line_retry_delays() -> tuple[timedelta, ...]:
+    """The waits before each line retry, as configured (``PBX_FAX_LINE_RETRY_SECONDS``): the
+    worker and the ESL lane both decide outcomes, so both read them here, in their app context."""
+    if has_app_context():
+        return current_app.config["PBX"].fax_line_retry_delays
+    return ladder.LINE_DELAYS
+
+
 def apply_outcome(job_id: int, outcome: Outcome, now: datetime | None = None) -> str | None:
     """Move the job for this outcome; the new state, or None when it was already decided."""
     now = now or utcnow()
@@ -92,7 +101,8 @@ def apply_outcome(job_id: int, outcome: Outcome, now: datetime | None = None) ->
         return "sent" if done else None
     if row.state != "sending" or (outcome.attempt is not None and row.attempts != outcome.attempt):
         return None
-    decision = ladder.decide(ladder.Counters(row.ladder_rung, row.line_retries), outcome.failure, now)
+    decision = ladder.decide(ladder.Counters(row.ladder_rung, row.line_retries), outcome.failure, now,
+                             line_retry_delays())
     owed = decision.state == "failed" and (row.confirm or decision.alert)
     done = _update(job_id, FaxJob.state == "sending", FaxJob.attempts == row.attempts, state=decision.state,
                    ladder_rung=decision.rung, line_retries=decision.line_retries, failure_class=outcome.failure,

@@ -19,7 +19,8 @@ re-INVITE (src/switch_core_media.c, NOTES §5): the call stays audio whoever ask
 Failure classes (spandsp T30_ERR codes, NOTES §5; originate causes from the BACKGROUND_JOB):
 - ``line`` — busy, no answer, carrier or far end temporarily unreachable, or a try whose
   outcome was lost (worker or FreeSWITCH restart): the fax never started, so the **same rung**
-  is retried later without burning it, at most :data:`MAX_LINE_RETRIES` times.
+  is retried later without burning it, once per wait of ``PBX_FAX_LINE_RETRY_SECONDS``
+  (default :data:`LINE_DELAYS`: 2, 5, 10, 20, 30 min).
 - ``negotiation`` — the fax started but training, T.38 or the line failed: T0/T1 timeouts
   (2, 3: e.g. a voice line answering), cannot train (6), phase B/D errors, premature hang-up
   (49) and every code not listed below: **next rung** after :data:`RUNG_DELAY`; failed after
@@ -33,6 +34,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Sequence
 
 OK = "ok"
 LINE, NEGOTIATION, DOCUMENT, NUMBER = "line", "negotiation", "document", "number"
@@ -52,9 +54,10 @@ RUNGS: tuple[Mode, ...] = (
     Mode(t38=False, ecm=False, v17=False),
 )
 LAST_RUNG = len(RUNGS) - 1
-MAX_LINE_RETRIES = 5
+# The default waits before each line retry (PBX_FAX_LINE_RETRY_SECONDS may change them).
 LINE_DELAYS = (timedelta(minutes=2), timedelta(minutes=5), timedelta(minutes=10), timedelta(minutes=20),
                timedelta(minutes=30))
+MAX_LINE_RETRIES = len(LINE_DELAYS)
 RUNG_DELAY = timedelta(minutes=1)
 
 DOCUMENT_CODES = frozenset({11, 12, 41, 42, 43, 44, 45, 46, 47})
@@ -86,7 +89,7 @@ def classify_code(code: int) -> str:
 def classify_cause(cause: str) -> str:
     """The class of a call that never reached the fax stage (originate ``-ERR <CAUSE>``, or a
     hang-up without any fax result). Unknown causes count as a line problem: retried later,
-    never burning a rung, bounded by MAX_LINE_RETRIES."""
+    never burning a rung, bounded by the configured line retries (PBX_FAX_LINE_RETRY_SECONDS)."""
     cause = (cause or "").strip().upper()
     return NUMBER if cause in NUMBER_CAUSES else LINE
 
@@ -107,17 +110,19 @@ class Decision:
     alert: bool = False  # tell the sender at once, whatever the number's confirmation setting
 
 
-def decide(counters: Counters, failure: str, now: datetime) -> Decision:
-    """What a failed try of class ``failure`` makes of the job."""
+def decide(counters: Counters, failure: str, now: datetime,
+           line_delays: Sequence[timedelta] = LINE_DELAYS) -> Decision:
+    """What a failed try of class ``failure`` makes of the job. ``line_delays`` are the waits
+    before each line retry (``PBX_FAX_LINE_RETRY_SECONDS``); their count bounds those retries."""
     rung, line = counters.rung, counters.line_retries
     if failure == DOCUMENT:
         return Decision("failed", rung, line, None, alert=True)
     if failure == NUMBER:
         return Decision("failed", rung, line, None)
     if failure == LINE:
-        if line >= MAX_LINE_RETRIES:
+        if line >= len(line_delays):
             return Decision("failed", rung, line, None)
-        return Decision("retrying", rung, line + 1, now + LINE_DELAYS[min(line, len(LINE_DELAYS) - 1)])
+        return Decision("retrying", rung, line + 1, now + line_delays[line])
     if rung >= LAST_RUNG:
         return Decision("failed", rung, line, None)
     return Decision("retrying", rung + 1, line, now + RUNG_DELAY)

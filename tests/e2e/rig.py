@@ -55,6 +55,8 @@ class Rig:
             "PBX_SIP_PORT": str(self.sut_ports.internal_sip), "PBX_LOG_LEVEL": "DEBUG",
             "PBX_ESL_PROBE_SECONDS": "2", "PBX_ESL_BACKOFF_MAX_SECONDS": "1", "PBX_ESL_RETRY_SECONDS": "2",
             "PBX_CARRIER_PROFILE": "external",
+            # A fax to a line nobody answers rings 6 s a try and is tried 3 times, 1 s apart (test_fax.py).
+            "PBX_FAX_RING_SECONDS": "6", "PBX_FAX_LINE_RETRY_SECONDS": "1,1",
         }
         (self.root / "cp").mkdir(parents=True, exist_ok=True)
         self.cp = ControlPlane(self.root / "cp", port, env)

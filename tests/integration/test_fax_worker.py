@@ -3,6 +3,7 @@ applies the recorded spandsp streams, the ladder decides retries, and the confir
 in a real SMTP server exactly once."""
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -116,6 +117,24 @@ def test_busy_then_no_answer_are_bounded_line_retries(world, running, fake_fs):
         running.place()
     db.session.refresh(job)
     assert (job.state, job.ladder_rung, job.line_retries, job.result_text) == ("failed", 0, 5, "USER_BUSY")
+
+
+def test_ring_time_and_line_retry_waits_come_from_the_settings(world, running, fake_fs, fax_app):
+    """PBX_FAX_RING_SECONDS is the originate timeout; PBX_FAX_LINE_RETRY_SECONDS the waits
+    between tries of a line nobody answers, and their count bounds those tries."""
+    settings = replace(fax_app.config["PBX"], fax_ring_seconds=6, fax_line_retry_seconds="1,1")
+    fax_app.config["PBX"] = running.worker.settings = settings
+    job = world.submit()
+    fake_fs.set_reply("originate", "-ERR NO_ANSWER\n")
+    assert running.place() == ["retrying"]
+    assert "originate_timeout=6}" in originates(fake_fs)[0]
+    db.session.refresh(job)
+    assert timedelta(0) < as_utc(job.next_attempt_at) - utcnow() <= timedelta(seconds=1)
+    for _ in range(2):
+        make_due(job)
+        running.place()
+    db.session.refresh(job)
+    assert (job.state, job.attempts, job.line_retries, job.result_text) == ("failed", 3, 2, "NO_ANSWER")
 
 
 def test_a_refused_tiff_fails_at_once_and_alerts_the_sender_even_without_confirmation(world, running, fake_fs):

@@ -10,7 +10,7 @@ from esl_handlers.events import EventHeaders
 from esl_handlers.protocol import encode_event_plain
 from esl_handlers.originate import fax_originate
 from fax.worker_esl import FaxCall
-from fs_service.fax import events, jobs, ladder
+from fs_service.fax import emails, events, jobs, ladder
 from fs_service.fax.ladder import Counters
 from tests.integration.test_esl_listener_support import event_frames
 
@@ -58,6 +58,24 @@ def test_busy_retries_later_without_burning_a_rung_and_is_bounded():
         counters = Counters(decision.rung, decision.line_retries)
     assert delays == sorted(delays) and delays[0] >= timedelta(minutes=2)
     assert ladder.decide(counters, ladder.LINE, NOW).state == "failed"
+
+
+def test_configured_line_waits_are_used_in_order_and_their_count_bounds_the_retries():
+    waits = (timedelta(seconds=1), timedelta(seconds=5))
+    first = ladder.decide(Counters(rung=0, line_retries=0), ladder.LINE, NOW, waits)
+    second = ladder.decide(Counters(rung=0, line_retries=1), ladder.LINE, NOW, waits)
+    assert (first.state, first.next_attempt_at, second.next_attempt_at) == (
+        "retrying", NOW + timedelta(seconds=1), NOW + timedelta(seconds=5))
+    assert ladder.decide(Counters(rung=0, line_retries=2), ladder.LINE, NOW, waits).state == "failed"
+    assert ladder.decide(Counters(rung=0, line_retries=0), ladder.LINE, NOW, ()).state == "failed"
+
+
+def test_the_failure_email_says_a_hang_up_cause_in_words_and_keeps_spandsp_sentences():
+    assert emails.reason_text("NO_ANSWER", "fr") == "personne n'a répondu (NO_ANSWER)"
+    assert emails.reason_text("USER_BUSY", "en") == "the line was busy (USER_BUSY)"
+    assert emails.reason_text("Timed out waiting for initial communication", "fr") == (
+        "Timed out waiting for initial communication")
+    assert emails.reason_text("", "en") == "?"
 
 
 def test_a_bad_tiff_fails_at_once_and_alerts():
