@@ -92,7 +92,10 @@ class Switch:
                 "-db", str(self.folder("db")), "-run", str(self.folder("run")),
                 "-storage", str(self.folder("storage")), "-recordings", str(self.folder("recordings")),
                 "-sounds", str(sounds), "-temp", str(self.folder("temp")), "-cache", str(self.folder("cache"))]
-        subprocess.run(self.command + args, check=True, capture_output=True, timeout=60)
+        launch = subprocess.run(self.command + args, capture_output=True, text=True, timeout=60)
+        (self.root / "launch.log").write_text(f"exit {launch.returncode}\n{launch.stdout}\n{launch.stderr}")
+        if launch.returncode:
+            raise RuntimeError(f"{self.name} did not start (exit {launch.returncode}): {launch.stderr[-2000:]}")
         self.wait_ready(timeout)
 
     def wait_ready(self, timeout: float = 30.0) -> None:
@@ -105,7 +108,8 @@ class Switch:
             except (OSError, EslError) as exc:
                 last = repr(exc)
             time.sleep(0.2)
-        raise RuntimeError(f"{self.name} not ready in {timeout}s: {last}; log {self.log_file}")
+        launch = (self.root / "launch.log").read_text()[-2000:] if (self.root / "launch.log").exists() else ""
+        raise RuntimeError(f"{self.name} not ready in {timeout}s: {last}; log {self.log_file}; launch: {launch}")
 
     def api(self, command: str) -> str:
         """``api <command>`` over one ESL connection kept open (reconnected when it broke)."""
@@ -138,8 +142,11 @@ class Switch:
         except (OSError, ValueError):
             return None
 
-    def stop(self, timeout: float = 15.0) -> None:
-        """``fsctl shutdown``, then SIGKILL if it is still there: nothing outlives the run."""
+    def stop(self, timeout: float = 4.0) -> None:
+        """``fsctl shutdown``, then SIGKILL if it is still there: nothing outlives the run.
+
+        The grace is short on purpose: 1.11 logs its last module unloaded within a second but the
+        process often lingers 15 s more, and a test switch has nothing left to save by then."""
         pid = self.pid()
         try:
             self.api("fsctl shutdown")
