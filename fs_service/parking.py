@@ -16,6 +16,7 @@ domain); the status view names the node of each parked call so an operator can t
 """
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass
 from datetime import datetime
@@ -47,6 +48,22 @@ class ParkPlan:
     @property
     def slots(self) -> list[str]:
         return [str(n) for n in range(self.first_slot, self.last_slot + 1)]
+
+
+_SIP_USER = re.compile(r"sips?:([^@;>]+)@", re.IGNORECASE)  # as callplan.park (not imported: a cycle)
+
+
+def blind_transferred_to(refer_to: str | None, destination: str | None) -> bool:
+    """Whether a phone's blind transfer sent this channel to ``destination`` (700).
+
+    mod_sofia copies the REFER's Refer-To onto the transferred channel as ``sip_refer_to``
+    (with the Referred-By) before it re-enters the dialplan. On an *internal* call the party
+    transferred is itself an authenticated phone of the account: without this check it would
+    look like a phone that dialed 700 itself, be taken for its own parker and be "rung back"
+    on its own extension. Only a Refer-To naming this very destination counts: an earlier
+    blind transfer to another number leaves its Refer-To on the channel."""
+    found = _SIP_USER.search(refer_to or "")
+    return bool(destination) and found is not None and found.group(1) == destination
 
 
 def park_plan_parameters(domain: str, timeout_seconds: int = DEFAULT_TIMEOUT_SECONDS) -> ParkPlan:
@@ -90,9 +107,11 @@ def valet_event(event: Headers) -> ParkHold | ParkLeave | None:
         name, number = event.get("Caller-Caller-ID-Name") or "", event.get("Caller-Caller-ID-Number") or ""
         # Our park plan names who parked the call as its ring-back extension (also for a
         # blind-transferred caller); else the parked leg is the parker only when it is an
-        # authenticated phone that dialed 700.
+        # authenticated phone that dialed 700 -- not one a phone blind-transferred there.
+        dialed = direction == "inbound" and not blind_transferred_to(
+            event.get("variable_sip_refer_to"), event.get("Caller-Destination-Number"))
         own = event.get("variable_valet_parking_orbit_exten") or (
-            event.get("variable_user_name") if direction == "inbound" else None)
+            event.get("variable_user_name") if dialed else None)
         return ParkHold(lot, slot, uuid, number[:40], name[:80], own[:10] if own else None, time.time())
     if action in ("bridge", "exit"):
         return ParkLeave(lot, slot, uuid)

@@ -27,12 +27,13 @@ from __future__ import annotations
 from typing import Protocol
 
 from ..numbering import PARK, PARK_SLOTS, VOICEMAIL_ACCESS
+from ..parking import blind_transferred_to
 from . import stages
 from .extension_call import plan_extension, plan_forward_confirmed
 from .model import AccountRouting, CallRequest, ExtensionSnapshot
 from .dialing import classify
 from .outbound import ACCESS_CODE_VARIABLE, plan_outbound
-from .park import referred_by
+from .park import REFER_TO, referred_by
 from .steps import CALL_REJECTED, UNALLOCATED_NUMBER, Hangup, Intercept, Plan, Voicemail, VoicemailLogin
 
 TREATMENT_STAGES = (stages.TREATMENT, stages.MENU, stages.MENU_TIMEOUT)
@@ -88,9 +89,12 @@ def _plan_destination(req: CallRequest, routing: AccountRouting, directory: Acco
     if dest == VOICEMAIL_ACCESS:
         return Plan.of(VoicemailLogin(routing.domain, caller.voicemail_box if caller else None),
                        reason="voicemail access")
-    if dest == PARK or dest in PARK_SLOTS:  # a guest was blind-transferred by the Referred-By phone
-        transferor = directory.extension(referred_by(req, routing.domain)) if caller is None else None
-        parked = directory.park_plan(dest, caller, transferor)
+    if dest == PARK or dest in PARK_SLOTS:
+        # A guest, or the other party of an internal call (an authenticated phone itself), was
+        # blind-transferred here: the Referred-By phone parked it, never the parked party.
+        transferred = caller is None or blind_transferred_to(req.var(REFER_TO), dest)
+        transferor = directory.extension(referred_by(req, routing.domain)) if transferred else None
+        parked = directory.park_plan(dest, None if transferred else caller, transferor)
         if parked is not None:
             return parked
     box = directory.standalone_mailbox(dest)

@@ -4,10 +4,13 @@ Who parked the call decides where a timed-out call rings back:
 - a phone of the account that dialed 700 itself (directly, or as the consultation call of an
   attended transfer: FreeSWITCH then moves the original caller into the slot with the same
   ring-back variables) parked it;
-- a blind transfer puts the *other* party in our context as a guest; the transferring phone
-  is named by the REFER's Referred-By header, which mod_sofia copies onto the transferred
-  channel as ``sip_h_Referred-By``. Only an extension of this account is believed; without
-  one the call waits until someone retrieves it (or hangs up) -- nobody to ring back.
+- a blind transfer puts the *other* party in our context: a guest (a customer), or on an
+  internal call another phone of the account, authenticated itself but not its own parker
+  (it carries the REFER's Refer-To, ``sip_refer_to``, see parking.blind_transferred_to). The
+  transferring phone is named by the REFER's Referred-By header, which mod_sofia copies onto
+  the transferred channel as ``sip_h_Referred-By``. Only an extension of this account is
+  believed; without one the call waits until someone retrieves it (or hangs up) -- nobody to
+  ring back.
 """
 from __future__ import annotations
 
@@ -18,6 +21,7 @@ from .model import CallRequest, ExtensionSnapshot
 from .steps import Answer, Hangup, Park, Plan, RetrieveParked, Transfer
 
 REFERRED_BY = "sip_h_Referred-By"
+REFER_TO = "sip_refer_to"  # the REFER's Refer-To, copied by mod_sofia like Referred-By
 _SIP_USER = re.compile(r"sips?:([^@;>]+)@([^;>:?]*)", re.IGNORECASE)
 DEFAULT_MUSIC = "default"
 

@@ -63,6 +63,21 @@ def test_the_internal_planner_finds_the_transferor_only_for_guests_of_this_accou
     assert plan_internal(own, ROUTING, directory).steps[1].return_to == "100"
 
 
+def test_a_phone_blind_transferring_its_internal_caller_to_700_is_the_parker_not_the_caller():
+    """On an internal call the transferred party is an authenticated phone itself (seen on a
+    real switch: 101 REFERs 100 to 700, 100's own leg re-enters at 700 with sip_refer_to)."""
+    directory = ParkingDirectory(ALICE, replace(BASE, id=2, number="101", name="Bruno"))
+    alice = {"user_name": "100", "domain_name": "acme.test", "sip_refer_to": "<sip:700@acme.test>"}
+    transferred = CallRequest("acme.test", "700", "100", "Alice", "u",
+                              {**alice, "sip_h_Referred-By": "<sip:101@acme.test>"})
+    plan = plan_internal(transferred, ROUTING, directory)
+    assert (plan.steps[1].return_to, plan.steps[-1]) == ("101", Transfer("101", "acme.test"))
+    anonymous = replace(transferred, variables={**alice, "sip_h_Referred-By": "<sip:127.0.0.1:5060>"})
+    assert plan_internal(anonymous, ROUTING, directory).steps[1].return_to is None  # nobody to ring back
+    earlier = replace(transferred, variables={**alice, "sip_refer_to": "<sip:103@acme.test>"})
+    assert plan_internal(earlier, ROUTING, directory).steps[1].return_to == "100"  # a REFER to elsewhere
+
+
 def test_park_renders_every_ring_back_variable_then_valet_park_auto_in():
     xml = render(plan_park("700", LOT, "acme.test", ALICE), "acme.test", OPTIONS)
     assert actions(xml) == [

@@ -102,6 +102,15 @@ def test_a_blind_transferred_caller_is_parked_by_its_ring_back_extension():
     assert parking.valet_event(guest).parked_by == "101"
 
 
+def test_a_phone_blind_transferred_to_700_is_not_listed_as_its_own_parker():
+    recorded = events("park-and-retrieve", "valet_parking::info")[0]
+    transferred = {**recorded, "variable_valet_parking_orbit_exten": "", "Caller-Destination-Number": "700",
+                   "variable_sip_refer_to": "<sip:700@acme.test>"}
+    assert parking.valet_event(transferred).parked_by is None
+    earlier = {**transferred, "variable_sip_refer_to": "<sip:102@acme.test>"}  # a REFER to another number
+    assert parking.valet_event(earlier).parked_by == "100"
+
+
 def test_show_registrations_rows_map_like_register_events_with_absolute_expiry():
     row = {"reg_user": "101", "realm": "acme.test", "token": "cid", "url": "sofia/internal/sip:x@y",
            "expires": "1795663987", "network_ip": "127.0.0.1"}
