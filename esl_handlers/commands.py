@@ -129,6 +129,11 @@ def valet_info(lot: str | None = None) -> str:
     return f"valet_info {_checked(lot, _DOMAIN_RE, 'lot')}" if lot else "valet_info"
 
 
+def uuid_exists(uuid: str) -> str:
+    """Is this channel up on the node? mod_commands answers ``true`` or ``false``."""
+    return f"uuid_exists {_checked(uuid, _UUID_RE, 'uuid')}"
+
+
 def uuid_kill(uuid: str, cause: str = "NORMAL_CLEARING") -> str:
     return f"uuid_kill {_checked(uuid, _UUID_RE, 'uuid')} {_checked(cause, _CAUSE_RE, 'cause')}"
 

@@ -179,6 +179,11 @@ class EslFacade:
         wait = timeout if timeout is not None else request.ring_seconds + self.timeout
         return self.bgapi(originate_cmd.originate(request), wait)
 
+    def uuid_exists(self, uuid: str, timeout: float | None = None) -> bool:
+        """True only when FreeSWITCH answers ``true`` (an error or anything else: no such channel)."""
+        result = self._api(commands.uuid_exists(uuid), timeout)
+        return result.ok and result.body.strip() == "true"
+
     def uuid_kill(self, uuid: str, cause: str = "NORMAL_CLEARING") -> CommandResult:
         return self._api(commands.uuid_kill(uuid, cause))
 

@@ -12,6 +12,7 @@ from fs_service.db import db
 from . import logs
 from .config import Settings, load_settings
 from .extensions import babel, csrf, login_manager, migrate
+from .proxies import TrustedProxies
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
 
@@ -42,6 +43,8 @@ def create_app(settings: Settings | None = None, *, dispatch_fs: bool = True, **
     login_manager.init_app(app)
     csrf.init_app(app)
     _register_doors(app)
+    if settings.trusted_proxy_networks:  # behind a load balancer: every view sees the real client
+        app.wsgi_app = TrustedProxies(app.wsgi_app, settings.trusted_proxy_networks)  # type: ignore[method-assign]
     if dispatch_fs:
         from esl_handlers.dispatcher import install_dispatcher
         from esl_handlers.mwi import install_mwi_sender

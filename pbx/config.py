@@ -46,9 +46,13 @@ class Settings:
     xml_curl_user: str = "freeswitch"
     xml_curl_password: str = ""
     xml_curl_allowed: str = "127.0.0.0/8,::1/128"
+    # Networks of the HTTP load balancers / reverse proxies whose X-Forwarded-For is believed
+    # (pbx/proxies.py); empty: no forwarding header is believed, the peer is the client.
+    trusted_proxies: str = ""
     directory_cache_ms: int = 300000
     carrier_profile: str = "external"  # the sofia profile whose gateways we serve
     voicemail_socket: str = "127.0.0.1:8084"  # where FreeSWITCH reaches our voicemail service
+    voicemail_allowed: str = "127.0.0.0/8,::1/128"  # who may connect to it: the switches only
     # Voicemail audio folder shared with FreeSWITCH: as this process sees it (default
     # <instance>/voicemail) and as FreeSWITCH sees it (default: the same path).
     voicemail_storage: str = ""
@@ -118,11 +122,15 @@ class Settings:
 
     @cached_property  # read on every xml_curl request: parse the list once
     def allowed_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
-        try:
-            return [ipaddress.ip_network(item.strip(), strict=False)
-                    for item in self.xml_curl_allowed.split(",") if item.strip()]
-        except ValueError as exc:
-            raise ConfigError(f"PBX_XML_CURL_ALLOWED: {exc}") from exc
+        return parse_networks("xml_curl_allowed", self.xml_curl_allowed)
+
+    @cached_property  # read on every request (pbx/proxies.py): parse the list once
+    def trusted_proxy_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return parse_networks("trusted_proxies", self.trusted_proxies)
+
+    @cached_property  # checked on every voicemail socket connection (esl_handlers/outbound)
+    def voicemail_allowed_networks(self) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+        return parse_networks("voicemail_allowed", self.voicemail_allowed)
 
     @cached_property
     def fax_line_retry_delays(self) -> tuple[timedelta, ...]:
@@ -142,6 +150,14 @@ class Settings:
                 value = "***" if value else ""
             out[f.name] = value
         return out
+
+
+def parse_networks(name: str, text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
+    """A comma-separated list of networks (CIDR, or a bare address) of setting ``name``."""
+    try:
+        return [ipaddress.ip_network(item.strip(), strict=False) for item in text.split(",") if item.strip()]
+    except ValueError as exc:
+        raise ConfigError(f"{ENV_PREFIX}{name.upper()}: {exc}") from exc
 
 
 def _coerce(name: str, raw: Any, target: type) -> Any:
@@ -221,6 +237,8 @@ def load_settings(environ: Mapping[str, str] | None = None, **overrides: Any) ->
     _ensure_secrets(merged)
     settings = Settings(**merged)
     settings.allowed_networks  # validate early: a typo must stop start-up, not every request
+    settings.trusted_proxy_networks
+    settings.voicemail_allowed_networks
     settings.fax_line_retry_delays
     low, high = FAX_RING_SECONDS_RANGE
     if not low <= settings.fax_ring_seconds <= high:

@@ -14,16 +14,21 @@ from fs_service.voicemail import mailer
 from fs_service.voicemail.dialogues import voicemail_script
 from fs_service.voicemail.store import VoicemailStore
 
+from ..dispatcher import nodes_of
 from ..mwi import install_mwi_sender
 from .server import OutboundServer
+from .trust import ChannelCheck
 
 log = logging.getLogger("pbx.esl.outbound")
 
 
 def build_voicemail_server(app: Flask, address: str | None = None) -> OutboundServer:
-    """The server, not started (tests bind it to port 0)."""
+    """The server, not started (tests bind it to port 0). Only the switches may use it:
+    PBX_VOICEMAIL_ALLOWED, then the channel checked on its PBX_FREESWITCH_NODES node."""
     settings = app.config["PBX"]
-    return OutboundServer(address or settings.voicemail_socket, voicemail_script(VoicemailStore(app)))
+    return OutboundServer(address or settings.voicemail_socket, voicemail_script(VoicemailStore(app)),
+                          allowed=settings.voicemail_allowed_networks,
+                          check=ChannelCheck(nodes_of(app), settings.esl_timeout))
 
 
 def start_voicemail_server(app: Flask) -> list[gevent.Greenlet]:

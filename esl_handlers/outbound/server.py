@@ -5,18 +5,24 @@ A gevent StreamServer with a bounded pool of calls; per call two greenlets: the 
 (runs the dialogue) and the reader (owned by a Group, so tests can prove none is left after a
 caller hangs up mid-prompt). Each call runs in its own app context only for short database
 work (VoicemailStore), never holding a transaction across a prompt.
+
+Only switches may drive it (trust.py): a peer outside ``allowed`` is closed on accept, before
+anything is read or written; a connected channel must pass ``check(peer, channel_data)``.
 """
 from __future__ import annotations
 
 import logging
+from typing import Callable, Iterable
 
 from gevent.pool import Group, Pool
 from gevent.server import StreamServer
 
 from fs_service.ivr import Script
 
+from ..protocol import Event
 from .channel import OutboundChannel
 from .session import run_call
+from .trust import Network, peer_allowed
 
 log = logging.getLogger("pbx.esl.outbound")
 DEFAULT_MAX_CALLS = 200
@@ -31,8 +37,11 @@ def parse_address(address: str) -> tuple[str, int]:
 
 
 class OutboundServer:
-    def __init__(self, address: str, script: Script, max_calls: int = DEFAULT_MAX_CALLS) -> None:
+    def __init__(self, address: str, script: Script, *, allowed: Iterable[Network],
+                 check: Callable[[str, Event], bool], max_calls: int = DEFAULT_MAX_CALLS) -> None:
         self.script = script
+        self.allowed = list(allowed)
+        self.check = check
         self.readers = Group()
         self.calls = Pool(max_calls)
         self._server = StreamServer(parse_address(address), self._handle, spawn=self.calls)
@@ -58,9 +67,14 @@ class OutboundServer:
         self.readers.kill(block=True, timeout=timeout)
 
     def _handle(self, sock, address) -> None:
+        peer = address[0]
+        if not peer_allowed(peer, self.allowed):
+            log.warning("voicemail socket refused peer=%s reason=network_not_allowed", peer)
+            sock.close()
+            return
         channel = OutboundChannel(sock, self.readers)
         try:
-            run_call(channel, self.script)
+            run_call(channel, self.script, lambda data: self.check(peer, data))
         except Exception:
             log.exception("voicemail call failed peer=%s", address)
         finally:

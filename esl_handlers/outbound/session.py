@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import itertools
 import logging
-from typing import Mapping
+from typing import Callable, Mapping
 
 from fs_service.ivr import End, HungUp, Ivr, Script, Timeout
 from fs_service.ivr.commands import Command
@@ -33,10 +33,13 @@ def channel_variables(channel: Event) -> dict[str, str]:
     return found
 
 
-def run_call(channel: OutboundChannel, script: Script) -> None:
-    """Drive one call to its end. Never raises for call events; returns when the call is over."""
+def run_call(channel: OutboundChannel, script: Script, admit: Callable[[Event], bool]) -> None:
+    """Drive one call to its end. Never raises for call events; returns when the call is over.
+
+    ``admit(channel_data)`` runs right after the handshake: False ends the call before the
+    dialogue starts (nothing read from or written to the database; trust.py)."""
     try:
-        variables = channel_variables(channel.handshake())
+        data = channel.handshake()
     except (ChannelGone, ChannelTimeout) as exc:
         if isinstance(exc, ChannelGone) and not channel.heard_from:
             # connected and closed without a byte: a load balancer's or monitor's TCP check
@@ -44,6 +47,9 @@ def run_call(channel: OutboundChannel, script: Script) -> None:
         else:
             log.warning("voicemail call dropped during handshake reason=%s", exc)
         return
+    if not admit(data):
+        return
+    variables = channel_variables(data)
     log.info("voicemail call uuid=%s action=%s box=%s", variables.get("uuid"), variables.get("pbx_vm_action"),
              variables.get("pbx_vm_box"))
     ivr = Ivr(script)

@@ -76,7 +76,8 @@ class FakeFreeSwitch:
         self.delay_replies = 0.0      # seconds to wait before answering any post-auth command
         self.commands: list[str] = []
         self.core_uuid = str(uuid.uuid4())
-        self._replies: list[tuple[object, Reply]] = []
+        self.channels: set[str] = set()  # Unique-IDs `uuid_exists` answers "true" for
+        self._replies: list[tuple[object, Reply]] = [(re.compile(r"uuid_exists "), self._uuid_exists)]
         self._clients: set[EslClient] = set()
         self._jobs = Group()
         self._server = StreamServer(("127.0.0.1", port), self._handle)
@@ -226,6 +227,10 @@ class FakeFreeSwitch:
             out = unknown_command(cmd)
         out = out.encode("utf-8") if isinstance(out, str) else out
         return out or b"-ERR no reply\n"
+
+    def _uuid_exists(self, cmd: str) -> str:
+        """mod_commands uuid_exists_function: "true" or "false", no newline."""
+        return "true" if cmd.split(" ", 1)[1].strip() in self.channels else "false"
 
     def _bgapi(self, client: EslClient, cmd: str, job_uuid: str | None) -> None:
         job = job_uuid or str(uuid.uuid4())

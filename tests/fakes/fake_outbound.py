@@ -71,6 +71,8 @@ class FakeOutboundCall:
     caller_number: str = "4185551234"
     caller_name: str = "Client Inc"
     hangup_on: tuple[str, str] | None = None  # (app, substring of its arg): hang up when it starts
+    switch: object | None = None  # a FakeFreeSwitch: the channel exists there (uuid_exists → true)
+    received: list[str] = field(default_factory=list)  # every command line our server sent
     apps: list[tuple[str, str]] = field(default_factory=list)
     sendmsg_headers: list[dict[str, str]] = field(default_factory=list)
     hung_up: bool = False
@@ -80,6 +82,8 @@ class FakeOutboundCall:
         self.uuid = str(uuid.uuid4())
         self.channel_vars: dict[str, str] = {"uuid": self.uuid, **self.variables}
         self.runner = AppRunner(self)
+        if self.switch is not None:
+            self.switch.channels.add(self.uuid)
 
     # -- wire ----------------------------------------------------------------------------
     def run(self, timeout: float = 10.0) -> "FakeOutboundCall":
@@ -112,6 +116,7 @@ class FakeOutboundCall:
 
     def _answer(self, command) -> None:
         line = command.line.strip()
+        self.received.append(line)
         if line == "connect":
             self.send(self._connect_reply())
         elif line == "myevents":

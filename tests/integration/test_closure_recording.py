@@ -11,9 +11,9 @@ from esl_handlers.outbound import build_voicemail_server
 from fs_service import sound_uploads
 from fs_service.db import db
 from fs_service.models import PhoneNumber
+from tests.fakes.fake_freeswitch import FakeFreeSwitch
 from tests.fakes.fake_outbound import FakeOutboundCall, Listen, Press, Speak
 from tests.fakes.fake_outbound_apps import write_wav
-from tests.fakes.voicemail_world import vm_app  # noqa: F401 (fixture)
 from tests.helpers import until
 from tests.integration.test_ivr_conf import ivr_conf
 from tests.integration.test_public_calls import acme, actions, call, frozen, plays  # noqa: F401 (fixtures)
@@ -23,9 +23,19 @@ CLOSED_AT = (2026, 11, 25, 20, 0)  # a Wednesday evening: closed as usual
 
 
 @pytest.fixture
-def app(vm_app):
-    """The shared fixtures (accounts, numbers, calls) on an app whose storage folder is the test's."""
-    return vm_app
+def switch():
+    """The FreeSWITCH node the calls come from: the voicemail socket checks each channel there."""
+    with FakeFreeSwitch(password="esl-secret") as fake:
+        yield fake
+
+
+@pytest.fixture
+def app(make_app, tmp_path, switch):
+    """The shared fixtures (accounts, numbers, calls) on an app whose storage folder is the
+    test's and whose one node is the fake switch."""
+    found = make_app(voicemail_storage=str(tmp_path / "voicemail"), freeswitch_nodes=f"fs1=127.0.0.1:{switch.port}")
+    with found.app_context():
+        yield found
 
 
 @pytest.fixture
@@ -41,10 +51,10 @@ def socket_variables(found: list[tuple[str, str]]) -> dict[str, str]:
     return dict(data.split("=", 1) for app, data in found if app == "set" and data.startswith("pbx_"))
 
 
-def dial_8400(server, number: PhoneNumber, actions, number_id: str = "") -> FakeOutboundCall:
+def dial_8400(server, switch, number: PhoneNumber, actions, number_id: str = "") -> FakeOutboundCall:
     variables = {"pbx_vm_action": "closure-record", "pbx_closure_number_id": number_id,
                  "pbx_vm_domain": "acme.test"}
-    return FakeOutboundCall(server.port, variables, list(actions)).run()
+    return FakeOutboundCall(server.port, variables, list(actions), switch=switch).run()
 
 
 def credentials(number: PhoneNumber) -> list:
@@ -57,11 +67,12 @@ def stored_message(number: PhoneNumber) -> str | None:
 
 
 def test_8400_during_the_menu_records_the_message_the_next_closed_call_hears_first(
-        client, acme, menu, server, frozen):
+        client, acme, menu, server, switch, frozen):
     _, number, _ = acme
     variables = socket_variables(actions(client, in_menu(number, menu.id, "8400")))
     assert variables["pbx_closure_number_id"] == str(number.id)
-    fake = FakeOutboundCall(server.port, variables, [*credentials(number), Speak(3), Listen(), Press("1")]).run()
+    fake = FakeOutboundCall(server.port, variables, [*credentials(number), Speak(3), Listen(), Press("1")],
+                            switch=switch).run()
     [recorded] = [arg.split(" ")[0] for app, arg in fake.apps if app == "record"]
     assert ("playback", recorded) in fake.apps  # played back before the choice
     assert ("playback", "pbx/closure-saved.wav") in fake.apps and fake.apps[-1] == ("hangup", "NORMAL_CLEARING")
@@ -71,11 +82,11 @@ def test_8400_during_the_menu_records_the_message_the_next_closed_call_hears_fir
     assert plays(call(client)) == [recorded, "pbx-test/closed.wav"]
 
 
-def test_a_short_silence_by_phone_disables_the_message_and_deletes_its_file(client, acme, server, frozen, app):
+def test_a_short_silence_by_phone_disables_the_message_and_deletes_its_file(client, acme, server, switch, frozen, app):
     _, number, _ = acme
-    dial_8400(server, number, [*credentials(number), Speak(3), Press("1")])
+    dial_8400(server, switch, number, [*credentials(number), Speak(3), Press("1")])
     first = stored_message(number)
-    fake = dial_8400(server, number, [*credentials(number), Speak(0.4)])
+    fake = dial_8400(server, switch, number, [*credentials(number), Speak(0.4)])
     assert ("playback", "file_string://pbx/closure-no-speech.wav!pbx/closure-disabled.wav") in fake.apps
     assert stored_message(number) is None
     assert first is not None and list(Path(app.config["PBX"].voicemail_storage).rglob("closure-*.wav")) == []
@@ -83,24 +94,24 @@ def test_a_short_silence_by_phone_disables_the_message_and_deletes_its_file(clie
     assert plays(call(client)) == ["pbx-test/closed.wav"]
 
 
-def test_re_recording_replaces_the_message_and_the_old_file(client, acme, server):
+def test_re_recording_replaces_the_message_and_the_old_file(client, acme, server, switch):
     _, number, _ = acme
-    dial_8400(server, number, [*credentials(number), Speak(3), Press("1")])
+    dial_8400(server, switch, number, [*credentials(number), Speak(3), Press("1")])
     first = stored_message(number)
-    dial_8400(server, number, [*credentials(number), Speak(2), Press("2"), Speak(4), Listen(), Press("1")])
+    dial_8400(server, switch, number, [*credentials(number), Speak(2), Press("2"), Speak(4), Listen(), Press("1")])
     second = stored_message(number)
     assert second != first and not Path(first).exists() and Path(second).is_file()
 
 
-def test_three_wrong_passwords_end_the_call_without_recording(client, acme, server):
+def test_three_wrong_passwords_end_the_call_without_recording(client, acme, server, switch):
     _, number, _ = acme
-    fake = dial_8400(server, number, [Press(number.closure_code + "#"), Press("1#")] * 3)
+    fake = dial_8400(server, switch, number, [Press(number.closure_code + "#"), Press("1#")] * 3)
     assert ("playback", "pbx/closure-locked.wav") in fake.apps
     assert not any(app == "record" for app, _ in fake.apps)
     assert stored_message(number) is None
 
 
-def test_the_key_3_deletes_an_uploaded_message(client, acme, server, tmp_path):
+def test_the_key_3_deletes_an_uploaded_message(client, acme, server, switch, tmp_path):
     account, number, _ = acme
     source = tmp_path / "upload.wav"
     write_wav(source, 2.0)
@@ -108,7 +119,7 @@ def test_the_key_3_deletes_an_uploaded_message(client, acme, server, tmp_path):
     db.session.commit()
     uploaded = stored_message(number)
     assert Path(uploaded).is_file()
-    dial_8400(server, number, [*credentials(number), Speak(3), Listen(), Press("3")])
+    dial_8400(server, switch, number, [*credentials(number), Speak(3), Listen(), Press("3")])
     assert stored_message(number) is None and not Path(uploaded).exists()
 
 

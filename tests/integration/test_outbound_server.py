@@ -48,10 +48,11 @@ def service(make_app, tmp_path, smtp_server, switch):
         mwi.set_sender(None)
 
 
-def call(server, account, action, actions, **variables):
+def call(server, switch, account, action, actions, **variables):
+    """One call from the fake switch: its channel exists there, as a real call's does."""
     values = {"pbx_vm_action": action, "pbx_vm_box": "101", "pbx_vm_domain": account.sip_domain,
               "pbx_vm_greeting": "unavailable", **variables}
-    return FakeOutboundCall(server.port, values, list(actions)).run()
+    return FakeOutboundCall(server.port, values, list(actions), switch=switch).run()
 
 
 def sendevents(switch):
@@ -61,7 +62,7 @@ def sendevents(switch):
 def test_a_scripted_call_leaves_a_message_emailed_with_its_recording_and_the_lamp_lights(
         service, smtp_server, switch):
     server, account, box = service
-    fake = call(server, account, "deposit", [Listen(), Listen(), Speak(4), Listen()])
+    fake = call(server, switch, account, "deposit", [Listen(), Listen(), Speak(4), Listen()])
     assert fake.apps[0] == ("answer", "") and fake.apps[-1] == ("hangup", "NORMAL_CLEARING")
     [message] = db.session.scalars(sa.select(VoicemailMessage)).all()
     assert (message.caller_number, message.caller_name, message.duration_seconds) == ("4185551234", "Client Inc", 4)
@@ -78,63 +79,63 @@ def test_a_scripted_call_leaves_a_message_emailed_with_its_recording_and_the_lam
     assert until(lambda: (db.session.expire_all(), message.emailed_at)[1]) is not None
 
 
-def test_a_full_box_refuses_the_caller(service, smtp_server):
+def test_a_full_box_refuses_the_caller(service, switch, smtp_server):
     server, account, box = service
     box.max_messages = 1
     db.session.add(VoicemailMessage(mailbox_id=box.id, audio_path=None))
     db.session.commit()
-    fake = call(server, account, "deposit", [Speak(4)])
+    fake = call(server, switch, account, "deposit", [Speak(4)])
     assert ("playback", "pbx/vm-mailbox-full.wav") in fake.apps
     assert not any(app == "record" for app, _ in fake.apps)
     assert db.session.scalar(sa.select(sa.func.count()).select_from(VoicemailMessage)) == 1
 
 
-def test_8500_options_temporary_greeting_recorded_then_played_first_then_removed(service):
+def test_8500_options_temporary_greeting_recorded_then_played_first_then_removed(service, switch):
     server, account, box = service
-    fake = call(server, account, "login", [Press("1234#"), Press("0"), Press("4"), Press("1"), Speak(3),
+    fake = call(server, switch, account, "login", [Press("1234#"), Press("0"), Press("4"), Press("1"), Speak(3),
                                            Press("2"), Press("*"), Press("*")])
     assert ("playback", "pbx/vm-greeting-saved.wav") in fake.apps
     greeting = db.session.scalar(sa.select(Greeting).where(Greeting.kind == "temporary"))
-    deposit = call(server, account, "deposit", [Listen(), Speak(3), Listen()])
+    deposit = call(server, switch, account, "deposit", [Listen(), Speak(3), Listen()])
     first_playback = next(arg for app, arg in deposit.apps if app == "playback")
     assert first_playback == greeting.audio_path
-    call(server, account, "login", [Press("1234#"), Press("0"), Press("4"), Press("2"), Press("*"), Press("*")])
+    call(server, switch, account, "login", [Press("1234#"), Press("0"), Press("4"), Press("2"), Press("*"), Press("*")])
     db.session.expire_all()
     assert db.session.scalar(sa.select(Greeting).where(Greeting.kind == "temporary")) is None
-    deposit = call(server, account, "deposit", [Listen(), Listen(), Speak(3), Listen()])
+    deposit = call(server, switch, account, "deposit", [Listen(), Listen(), Speak(3), Listen()])
     assert next(arg for app, arg in deposit.apps if app == "playback") == "pbx/vm-person-at-extension.wav"
 
 
-def test_the_socket_protocol_matches_the_recorded_session(service):
+def test_the_socket_protocol_matches_the_recorded_session(service, switch):
     server, account, box = service
-    fake = call(server, account, "login", [Press("1234#"), Press("*")])
+    fake = call(server, switch, account, "login", [Press("1234#"), Press("*")])
     first = fake.sendmsg_headers[0]
     assert first["call-command"] == "execute" and first["event-lock"] == "true"
     uuids = [h["Event-UUID"] for h in fake.sendmsg_headers]
     assert len(set(uuids)) == len(uuids)  # each completion is matched to its own application
 
 
-def test_hangup_mid_prompt_leaves_no_greenlet_behind(service):
+def test_hangup_mid_prompt_leaves_no_greenlet_behind(service, switch):
     server, account, box = service
     fake = FakeOutboundCall(server.port, {"pbx_vm_action": "login", "pbx_vm_box": "101",
                                           "pbx_vm_domain": account.sip_domain},
-                            [Press("1234#")], hangup_on=("play_and_get_digits", "vm-main-menu"))
+                            [Press("1234#")], hangup_on=("play_and_get_digits", "vm-main-menu"), switch=switch)
     fake.run()
     assert fake.hung_up and fake.closed_by_server
     until(lambda: server.active_calls == 0 and len(server.readers) == 0)
     assert fake.apps[-1][0] == "play_and_get_digits"  # nothing was sent after the hangup
 
 
-def test_hangup_while_recording_keeps_the_message_with_freeswitchs_length(service):
+def test_hangup_while_recording_keeps_the_message_with_freeswitchs_length(service, switch):
     server, account, box = service
-    fake = call(server, account, "deposit", [Listen(), Listen(), HangUp(seconds=5)])
+    fake = call(server, switch, account, "deposit", [Listen(), Listen(), HangUp(seconds=5)])
     assert fake.apps[-1][0] == "record"
     [message] = db.session.scalars(sa.select(VoicemailMessage)).all()
     assert message.duration_seconds == 5
     until(lambda: server.active_calls == 0 and len(server.readers) == 0)
 
 
-def test_a_tcp_health_check_is_not_logged_as_a_dropped_call_and_calls_go_on(service, caplog):
+def test_a_tcp_health_check_is_not_logged_as_a_dropped_call_and_calls_go_on(service, switch, caplog):
     server, account, box = service
     caplog.set_level(logging.DEBUG, logger="pbx.esl.outbound")
     probe = socket.create_connection(("127.0.0.1", server.port), timeout=2)
@@ -149,16 +150,16 @@ def test_a_tcp_health_check_is_not_logged_as_a_dropped_call_and_calls_go_on(serv
     broken.close()
     until(lambda: any(r.levelno == logging.WARNING and "dropped during handshake" in r.getMessage()
                       for r in caplog.records))
-    assert ("playback", "pbx/vm-mailbox-unavailable.wav") in call(server, account, "something-else", []).apps
+    assert ("playback", "pbx/vm-mailbox-unavailable.wav") in call(server, switch, account, "something-else", []).apps
 
 
-def test_an_unknown_action_is_told_the_box_is_unavailable(service):
+def test_an_unknown_action_is_told_the_box_is_unavailable(service, switch):
     server, account, box = service
-    fake = call(server, account, "something-else", [])
+    fake = call(server, switch, account, "something-else", [])
     assert ("playback", "pbx/vm-mailbox-unavailable.wav") in fake.apps
 
 
-def test_pbx_run_entry_point_serves_calls_and_stops_with_its_greenlets(make_app, tmp_path):
+def test_pbx_run_entry_point_serves_calls_and_stops_with_its_greenlets(make_app, tmp_path, switch):
     import socket
 
     import gevent
@@ -168,12 +169,13 @@ def test_pbx_run_entry_point_serves_calls_and_stops_with_its_greenlets(make_app,
     with socket.socket() as probe:  # a port from the OS, free once the probe closes
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
-    app = make_app(voicemail_storage=str(tmp_path), voicemail_socket=f"127.0.0.1:{port}")
+    app = make_app(voicemail_storage=str(tmp_path), voicemail_socket=f"127.0.0.1:{port}",
+                   freeswitch_nodes=f"fs1=127.0.0.1:{switch.port}")
     with app.app_context():
         account, _ = make_account()
         greenlets = start_voicemail_server(app)
         try:
-            fake = until(lambda: _try_call(port, account))
+            fake = until(lambda: _try_call(port, switch, account))
             assert ("playback", "pbx/vm-mailbox-unavailable.wav") in fake.apps
         finally:
             gevent.killall(greenlets, timeout=2)
@@ -181,9 +183,9 @@ def test_pbx_run_entry_point_serves_calls_and_stops_with_its_greenlets(make_app,
         assert all(g.dead for g in greenlets)
 
 
-def _try_call(port, account):
+def _try_call(port, switch, account):
     try:
         return FakeOutboundCall(port, {"pbx_vm_action": "deposit", "pbx_vm_box": "999",
-                                       "pbx_vm_domain": account.sip_domain}, []).run()
+                                       "pbx_vm_domain": account.sip_domain}, [], switch=switch).run()
     except OSError:  # not listening yet
         return None
