@@ -39,10 +39,16 @@ def normalise_email(email: str) -> str:
     return email.strip().lower()
 
 
-def _recent_failures(email: str, window_seconds: int) -> int:
+def count_recent(model, *criteria, window_seconds: int) -> int:
+    """Rows of ``model`` matching ``criteria`` created in the last ``window_seconds``: what the
+    throttles (logins, password reset requests) count. Read from the database, not from process
+    memory, so every web worker enforces the same limit."""
     since = utcnow() - timedelta(seconds=window_seconds)
-    return db.session.scalar(sa.select(sa.func.count(LoginAttempt.id)).where(
-        LoginAttempt.email == email, LoginAttempt.created_at >= since)) or 0
+    return db.session.scalar(sa.select(sa.func.count(model.id)).where(*criteria, model.created_at >= since)) or 0
+
+
+def _recent_failures(email: str, window_seconds: int) -> int:
+    return count_recent(LoginAttempt, LoginAttempt.email == email, window_seconds=window_seconds)
 
 
 def authenticate(email: str, password: str, remote_addr: str, *, max_failures: int,

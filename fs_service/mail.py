@@ -7,13 +7,23 @@ from __future__ import annotations
 
 import logging
 import smtplib
+from datetime import timedelta
 from email.message import EmailMessage
 
 log = logging.getLogger("pbx.mail")
 
 
+MAX_BACKOFF = timedelta(hours=1)
+
+
 class MailError(RuntimeError):
     pass
+
+
+def backoff(attempts: int) -> timedelta:
+    """Wait before the next try of a queued email after ``attempts`` failures: 1, 2, 4… minutes,
+    capped at an hour, so a mail server down for a day costs a few tries an hour, not thousands."""
+    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
 def build(sender: str, to: str, subject: str, text: str, html: str | None = None) -> EmailMessage:

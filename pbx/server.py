@@ -15,6 +15,7 @@ from esl_handlers.handlers import MODULES
 from esl_handlers.listener import NodeListener
 from esl_handlers.outbound import start_voicemail_server
 from fax.worker import run_fax_worker, start_fax_worker
+from fs_service import password_reset
 
 log = logging.getLogger("pbx.server")
 
@@ -61,6 +62,14 @@ def start_esl_side(app: Flask, only: str | None = None) -> EslSide:
     return side
 
 
+def start_reset_mail_sender(app: Flask) -> gevent.Greenlet:
+    """The loop that emails queued password-reset links (the "forgot password" page only queues
+    them). Runs in ``pbx run`` and ``pbx voicemail``; claims keep several copies from sending twice."""
+    from web.emails import reset_message
+
+    return _spawn_logged(password_reset.run_sender_loop, app, reset_message)
+
+
 def freeze_startup_objects() -> None:
     """Everything loaded at start (Flask, SQLAlchemy, the app) lives as long as the process:
     move it out of the collector's sight, so the short-lived garbage of thousands of ESL events
@@ -73,6 +82,7 @@ def serve(app: Flask, host: str, port: int) -> None:
     start_esl_side(app)
     start_voicemail_server(app)
     start_fax_worker(app)
+    start_reset_mail_sender(app)
     server = NoDelayWSGIServer((host, port), app, log=None, error_log=log)
     server.init_socket()
     url = f"http://{host}:{server.server_port}/"
@@ -93,10 +103,11 @@ def run_esl(app: Flask, node: str) -> None:
 
 def run_voicemail(app: Flask) -> None:
     """Production layout: the voicemail service FreeSWITCH's ``socket`` app connects to
-    (PBX_VOICEMAIL_SOCKET), with its email retry loop. Run one per address you configure."""
+    (PBX_VOICEMAIL_SOCKET), with its email retry loop and the password-reset email sender (the
+    web workers only queue those). Run one per address you configure."""
     freeze_startup_objects()
     log.info("voicemail service running socket=%s", app.config["PBX"].voicemail_socket)
-    gevent.joinall(start_voicemail_server(app))
+    gevent.joinall(start_voicemail_server(app) + [start_reset_mail_sender(app)])
 
 
 def run_fax(app: Flask) -> None:

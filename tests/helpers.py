@@ -26,3 +26,13 @@ def until(condition: Callable[[], T], timeout: float = 5.0, interval: float = 0.
 def xml_curl_body(scenario: str, name: str) -> bytes:
     """A request body recorded from FreeSWITCH 1.11 (tests/fixtures/xml_curl/<scenario>/<name>)."""
     return (FIXTURES / "xml_curl" / scenario / name).read_bytes()
+
+
+def send_queued_reset_emails(app) -> int:
+    """One pass of the password-reset sender (what ``pbx run`` does every 2 s); how many were sent.
+    The "forgot password" page only queues the email."""
+    from fs_service import password_reset
+    from web.emails import reset_message
+
+    with app.app_context():
+        return password_reset.send_due(app.config["PBX"], reset_message)

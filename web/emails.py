@@ -2,15 +2,19 @@
 
 Both are written in the *recipient's* language (not the sender's page language) and both
 send a single-use link built from ``public_url``, because the message is read outside any
-request. A mail server that is down must not break the page that triggered the message: the
-failure is logged and, for a welcome sent from the UI, the administrator is warned.
+request. The welcome is sent at once: a mail server that is down must not break the page that
+triggered it, so the failure is logged and, from the UI, the administrator is warned. The
+reset email is only *built* here (:func:`reset_message`): the queue in
+fs_service/password_reset.py sends it in the background, so the "forgot password" page never
+waits on SMTP nor behaves differently for an address with a login.
 """
 from __future__ import annotations
 
 import logging
 from datetime import timedelta
+from email.message import EmailMessage
 
-from flask import current_app, flash, has_request_context, render_template
+from flask import current_app, flash, has_request_context
 from flask_babel import force_locale, format_timedelta, gettext
 
 from fs_service import auth, mail
@@ -26,18 +30,25 @@ WELCOME_SUBJECT = N_("Welcome to your business phone service")
 RESET_SUBJECT = N_("Reset your password")
 
 
-def _link_email(user: User, template: str, subject: str, ttl_seconds: int) -> bool:
-    """Create the token, commit it, render and send; True when the SMTP server accepted it."""
+def _link_message(user: User, template: str, subject: str, token: str, ttl_seconds: int) -> EmailMessage:
+    """The link email in the recipient's language. Rendered with the bare Jinja environment, not
+    ``render_template``: the pages' context processors (who is logged in, the session language)
+    need a request, and the reset email is built by the background sender, outside any."""
     settings = current_app.config["PBX"]
-    token = auth.create_reset_token(user, ttl_seconds)
-    db.session.commit()
     link = f"{settings.resolved_public_url}/password/reset/{token}"
     with force_locale(user.language):
-        body = render_template(template, user=user, link=link, account=user.account,
-                               validity=format_timedelta(timedelta(seconds=ttl_seconds)))
-        message = mail.build(settings.mail_from, user.email, gettext(subject), body)
+        body = current_app.jinja_env.get_template(template).render(
+            user=user, link=link, account=user.account, validity=format_timedelta(timedelta(seconds=ttl_seconds)))
+        return mail.build(settings.mail_from, user.email, gettext(subject), body)
+
+
+def _link_email(user: User, template: str, subject: str, ttl_seconds: int) -> bool:
+    """Create the token, commit it, render and send; True when the SMTP server accepted it."""
+    token = auth.create_reset_token(user, ttl_seconds)
+    db.session.commit()
+    message = _link_message(user, template, subject, token, ttl_seconds)
     try:
-        mail.send(settings, message)
+        mail.send(current_app.config["PBX"], message)
     except mail.MailError:
         log.warning("link email not delivered template=%s user_id=%s", template, user.id)
         return False
@@ -57,6 +68,6 @@ def send_welcome(user: User) -> None:
                       "Ask the user to use “Forgot your password?” later.", email=user.email), "warning")
 
 
-def send_password_reset(user: User) -> None:
-    """A reset link valid ``reset_token_ttl`` seconds; silent on failure (neutral answer)."""
-    _link_email(user, "emails/reset.txt", RESET_SUBJECT, current_app.config["PBX"].reset_token_ttl)
+def reset_message(user: User, token: str, ttl_seconds: int) -> EmailMessage:
+    """The reset email (fs_service.password_reset.MessageBuilder), built in an app context."""
+    return _link_message(user, "emails/reset.txt", RESET_SUBJECT, token, ttl_seconds)

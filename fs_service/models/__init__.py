@@ -1,5 +1,5 @@
 """All models, imported in one place so Alembic and the app see the whole schema."""
-from .accounts import Account, ApiToken, LoginAttempt, PasswordResetToken, User
+from .accounts import Account, ApiToken, LoginAttempt, PasswordResetRequest, PasswordResetToken, User
 from .conferences import Conference, ConferenceParticipant, ConferenceSession
 from .devices import AddressBook, Contact, Device, DeviceContact, DeviceLine, book_access, book_contacts
 from .extensions import Extension, Softphone
@@ -10,7 +10,7 @@ from .numbers import (BlacklistRule, CallVersion, Gateway, PhoneNumber, Schedule
 from .voicemail import Greeting, Mailbox, VoicemailMessage
 
 __all__ = [
-    "Account", "ApiToken", "LoginAttempt", "PasswordResetToken", "User",
+    "Account", "ApiToken", "LoginAttempt", "PasswordResetRequest", "PasswordResetToken", "User",
     "Conference", "ConferenceParticipant", "ConferenceSession",
     "AddressBook", "Contact", "Device", "DeviceContact", "DeviceLine", "book_access", "book_contacts",
     "Extension", "Softphone", "FaxJob", "ReceivedFax",

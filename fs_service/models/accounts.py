@@ -100,6 +100,22 @@ class LoginAttempt(db.Model):
     created_at: Mapped[datetime] = created_at()
 
 
+class PasswordResetRequest(db.Model):
+    """One "forgot password" request. The rows are the reset throttle (per email and per source
+    address, in the database so every web worker counts the same) and, while ``email_due_at`` is
+    set, the queue of the reset email. Only the address typed is kept, never a user: the request
+    itself does not look up who has a login (the sender does, in the background)."""
+
+    __tablename__ = "password_reset_requests"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    remote_addr: Mapped[str] = mapped_column(sa.String(45), index=True, default="")
+    email_due_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
+    email_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
+    emailed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = created_at()
+
+
 class ApiToken(db.Model):
     """Bearer token for the REST API; only its SHA-256 is stored."""
 

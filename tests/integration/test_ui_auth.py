@@ -9,6 +9,7 @@ from fs_service import auth
 from fs_service.db import db
 from fs_service.models import User
 from tests.factories import PASSWORD, make_account
+from tests.helpers import send_queued_reset_emails
 
 NEW_PASSWORD = "a brand new sentence"
 
@@ -92,6 +93,7 @@ def test_forgot_password_emails_a_single_use_link_that_sets_a_new_password(site,
     client = app.test_client()
     response = client.post("/password/forgot", data={"email": ids["email"].upper()}, follow_redirects=True)
     assert "un lien pour choisir un nouveau mot de passe y a été envoyé" in response.text
+    assert send_queued_reset_emails(app) == 1
     [message] = smtp_server.messages
     assert message["To"] == ids["email"] and message["Subject"] == "Réinitialisez votre mot de passe"
     link = reset_link(message)
@@ -108,6 +110,7 @@ def test_forgot_password_gives_the_same_answer_for_an_unknown_email(site, smtp_s
     response = app.test_client().post("/password/forgot", data={"email": "nobody@example.com"},
                                       follow_redirects=True)
     assert "un lien pour choisir un nouveau mot de passe y a été envoyé" in response.text
+    assert send_queued_reset_emails(app) == 0
     assert smtp_server.messages == []
 
 
@@ -115,6 +118,7 @@ def test_reset_form_refuses_a_short_or_mismatched_password_and_keeps_the_old_one
     app, ids = site
     client = app.test_client()
     client.post("/password/forgot", data={"email": ids["email"]})
+    send_queued_reset_emails(app)
     link = reset_link(smtp_server.messages[0])
     short = client.post(link, data={"password": "short", "password_confirm": "short"})
     assert short.status_code == 400 and 'data-field="password"' in short.text

@@ -7,13 +7,12 @@ from flask_babel import refresh
 from flask_login import login_user, logout_user
 from marshmallow import ValidationError
 
-from fs_service import accounts, auth
+from fs_service import auth, password_reset
 from fs_service.db import db
 from fs_service.errors import TooManyAttempts, ValidationFailed
 from fs_service.models import User
 from schema.auth import LoginSchema, ResetRequestSchema, ResetSchema
 from web.actor import current_actor
-from web.emails import send_password_reset
 
 from .common import FORM_LEVEL, discard_changes, error_map, safe_next, text
 from .messages import translate
@@ -77,10 +76,12 @@ def forgot():
         data = ResetRequestSchema().load(values)
     except ValidationError as exc:
         return render_template("auth/forgot.html", values=values, errors=error_map(exc)), 400
-    user = accounts.find_user_by_email(data["email"])
-    if user is not None and user.active:
-        send_password_reset(user)
-    # The same answer whether or not the email exists: the page must not reveal who has a login.
+    settings = current_app.config["PBX"]
+    password_reset.request_reset(data["email"], request.remote_addr or "",
+                                 max_per_email=settings.reset_max_per_email, max_per_ip=settings.reset_max_per_ip,
+                                 window_seconds=settings.reset_window_seconds)
+    # The same answer, after the same work, whether the email has a login or not and whether the
+    # request was limited or not: the page must not reveal who has a login (the email is queued).
     flash(_("If a login exists for this email, a link to choose a new password has been sent to it."), "info")
     return redirect(url_for("auth.login"))
 
