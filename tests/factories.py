@@ -6,7 +6,7 @@ import itertools
 from fs_service import accounts, extensions
 from fs_service.db import db
 from fs_service.extensions import Assignment
-from fs_service.models import Account, Extension, User
+from fs_service.models import Account, ActiveChannel, Extension, User
 
 _seq = itertools.count(1)
 PASSWORD = "correct horse battery"
@@ -57,3 +57,13 @@ def make_extension(account: Account, number: str | None = None, user: User | Non
     ext, _ = extensions.create_extension(account, number=number, assignment=assignment, **overrides)
     db.session.commit()
     return ext
+
+
+def make_live_leg(sip_user: str, sip_domain: str, uuid: str | None = None) -> str:
+    """A live call leg of a phone, as the ESL listener records it (the transferor of a blind
+    transfer is looked up here through the transferred leg's ``last_bridge_to``)."""
+    leg = ActiveChannel(uuid=uuid or f"leg-{sip_user}-{next(_seq)}", node="fs1", sip_user=sip_user,
+                        sip_domain=sip_domain, state="answered")
+    db.session.add(leg)
+    db.session.commit()
+    return leg.uuid

@@ -64,6 +64,10 @@ _ON_A_CALL = (sa.select(ActiveChannel.uuid)
                      ActiveChannel.state != "ringing").limit(1))
 
 
+_LEG_OWNER = (sa.select(ActiveChannel.sip_user)
+              .where(ActiveChannel.uuid == sa.bindparam("uuid"), ActiveChannel.sip_domain == sa.bindparam("domain")))
+
+
 def _busy(domain: str, number: str) -> bool:
     """Already on a call: an answered channel of this extension in the live state (ESL-fed)."""
     return fastread.fetch_one(_ON_A_CALL, {"domain": domain, "user": number}) is not None
@@ -169,6 +173,12 @@ class DbDirectory:
 
     def mailbox_number(self, mailbox_id: int) -> str | None:
         return self.view.mailbox(("i", mailbox_id))
+
+    def bridged_extension(self, leg_uuid: str) -> ExtensionSnapshot | None:
+        """The extension whose phone is on the live leg ``leg_uuid`` of this account (ESL-fed
+        channel table; a softphone "101-2" is extension 101), or None."""
+        row = fastread.fetch_one(_LEG_OWNER, {"uuid": leg_uuid, "domain": self.view.domain})
+        return self.extension(row.sip_user.split("-", 1)[0]) if row is not None and row.sip_user else None
 
     def park_plan(self, destination: str, caller: ExtensionSnapshot | None,
                   transferor: ExtensionSnapshot | None = None) -> Plan | None:

@@ -8,11 +8,10 @@ mailboxes and voicemail login, never pickup.
 
 A guest dialing an external number (a phone forwarding a customer to a mobile) calls with the
 rights of the phone that transferred it -- its toll classes, outbound caller ID and recording
-(:func:`.outbound.plan_outbound`) -- and only when that phone is known for sure: mod_sofia copies
-the REFER's Referred-By onto the transferred channel (``sip_h_Referred-By``, see
-:func:`.park.referred_by`), and it must name an extension of *this* account, its host being the
-account's SIP domain (a Referred-By naming another account's domain, or nobody, is refused
-"transferred caller may not call out"). Emergency numbers are always allowed with it; a class
+(:func:`.outbound.plan_outbound`) -- and only when that phone is known for sure: the leg the
+guest was last bridged to (``last_bridge_to``, set by FreeSWITCH's core) must be a live channel
+of an extension of *this* account (:func:`.park.transferor`); otherwise "transferred caller may
+not call out". The REFER's Referred-By header is written by the phone and never believed. Emergency numbers are always allowed with it; a class
 the transferor may call only "with code" is barred (``call-not-allowed``, OUTGOING_CALL_BARRED):
 nobody left on the call knows the code.
 
@@ -33,7 +32,7 @@ from .extension_call import plan_extension, plan_forward_confirmed
 from .model import AccountRouting, CallRequest, ExtensionSnapshot
 from .dialing import classify
 from .outbound import ACCESS_CODE_VARIABLE, plan_outbound
-from .park import REFER_TO, referred_by
+from .park import REFER_TO, transferor
 from .steps import CALL_REJECTED, UNALLOCATED_NUMBER, Hangup, Intercept, Plan, Voicemail, VoicemailLogin
 
 TREATMENT_STAGES = (stages.TREATMENT, stages.MENU, stages.MENU_TIMEOUT)
@@ -49,6 +48,7 @@ class AccountDirectory(Protocol):
     def standalone_mailbox(self, number: str) -> str | None: ...
     def park_plan(self, destination: str, caller: ExtensionSnapshot | None,
                   transferor: ExtensionSnapshot | None = None) -> Plan | None: ...
+    def bridged_extension(self, leg_uuid: str) -> ExtensionSnapshot | None: ...
 
 
 def caller_extension_number(req: CallRequest) -> str:
@@ -93,8 +93,8 @@ def _plan_destination(req: CallRequest, routing: AccountRouting, directory: Acco
         # A guest, or the other party of an internal call (an authenticated phone itself), was
         # blind-transferred here: the Referred-By phone parked it, never the parked party.
         transferred = caller is None or blind_transferred_to(req.var(REFER_TO), dest)
-        transferor = directory.extension(referred_by(req, routing.domain)) if transferred else None
-        parked = directory.park_plan(dest, None if transferred else caller, transferor)
+        parker = transferor(req, directory) if transferred else None
+        parked = directory.park_plan(dest, None if transferred else caller, parker)
         if parked is not None:
             return parked
     box = directory.standalone_mailbox(dest)
@@ -115,15 +115,14 @@ def _caller_only(req: CallRequest, routing: AccountRouting, caller: ExtensionSna
 
 def guest_outbound(req: CallRequest, routing: AccountRouting, directory: AccountDirectory) -> Plan | None:
     """A guest dialing an external number: with the rights of the extension of this account
-    that blind-transferred it (Referred-By, host checked), or not at all."""
+    that blind-transferred it (the leg it was bridged to), or not at all."""
     if classify(req.destination) is None:
         return None
-    number = referred_by(req, routing.domain)
-    transferor = directory.extension(number) if number else None
-    if transferor is None:
+    by = transferor(req, directory)
+    if by is None:
         return Plan.of(Hangup(CALL_REJECTED), reason="transferred caller may not call out")
-    planned = plan_outbound(req.destination, transferor, routing, transferred=True)
-    return Plan(planned.steps, f"transferred by {transferor.number}: {planned.reason}")
+    planned = plan_outbound(req.destination, by, routing, transferred=True)
+    return Plan(planned.steps, f"transferred by {by.number}: {planned.reason}")
 
 
 def plan_internal(req: CallRequest, routing: AccountRouting, directory: AccountDirectory, world=None) -> Plan:

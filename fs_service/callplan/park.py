@@ -7,41 +7,41 @@ Who parked the call decides where a timed-out call rings back:
 - a blind transfer puts the *other* party in our context: a guest (a customer), or on an
   internal call another phone of the account, authenticated itself but not its own parker
   (it carries the REFER's Refer-To, ``sip_refer_to``, see parking.blind_transferred_to). The
-  transferring phone is named by the REFER's Referred-By header, which mod_sofia copies onto
-  the transferred channel as ``sip_h_Referred-By``. Only an extension of this account is
-  believed; without one the call waits until someone retrieves it (or hangs up) -- nobody to
-  ring back.
+  transferring phone is the leg it was last bridged to (:func:`transferor`), never what the
+  REFER's Referred-By says. Only an extension of this account counts; without one the call
+  waits until someone retrieves it (or hangs up) -- nobody to ring back.
 """
 from __future__ import annotations
 
-import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from .model import CallRequest, ExtensionSnapshot
 from .steps import Answer, Hangup, Park, Plan, RetrieveParked, Transfer
 
-REFERRED_BY = "sip_h_Referred-By"
-REFER_TO = "sip_refer_to"  # the REFER's Refer-To, copied by mod_sofia like Referred-By
-_SIP_USER = re.compile(r"sips?:([^@;>]+)@([^;>:?]*)", re.IGNORECASE)
+REFER_TO = "sip_refer_to"  # the REFER's Refer-To, copied by mod_sofia onto the transferred leg
+LAST_BRIDGE_TO = "last_bridge_to"  # set by FreeSWITCH's core on each bridged leg: the other leg's uuid
 DEFAULT_MUSIC = "default"
 
 if TYPE_CHECKING:
     from ..parking import ParkPlan
 
 
-def referred_by(req: CallRequest, domain: str | None = None) -> str:
-    """The extension number in the Referred-By of a blind transfer ("" when absent).
+class LegOwners(Protocol):
+    def bridged_extension(self, leg_uuid: str) -> ExtensionSnapshot | None: ...
 
-    mod_sofia (sofia.c, ``sofia_handle_sip_i_refer``, blind branch) copies the REFER's
-    Referred-By header verbatim onto the transferred channel as ``sip_h_Referred-By`` (and the
-    Refer-To as ``sip_refer_to``) before ``switch_ivr_session_transfer``; the header is written
-    by the transferring phone. With ``domain``, a URI whose host is another domain names
-    nobody: an extension number alone would let a phone of another account borrow ours.
-    A softphone SIP user "101-2" transfers as extension 101 (same rule as the caller's)."""
-    found = _SIP_USER.search(req.var(REFERRED_BY))
-    if found is None or (domain is not None and found.group(2).lower() != domain.lower()):
-        return ""
-    return found.group(1).split("-", 1)[0]
+
+def transferor(req: CallRequest, directory: "LegOwners") -> ExtensionSnapshot | None:
+    """The extension that blind-transferred this channel, from data no phone can write.
+
+    A phone's REFER makes mod_sofia transfer the *other* leg into our dialplan; that leg keeps
+    ``last_bridge_to``, which FreeSWITCH's core sets to the uuid of the leg it was bridged to
+    (src/switch_ivr_bridge.c) -- the transferring phone's leg. Its owner is read from the live
+    channel table the ESL listener fills from CREATE events (authenticated ``user_name`` or our
+    own ``dialed_user``), restricted to this account. The REFER's Referred-By is never believed:
+    the transferring phone writes it (mod_sofia copies it verbatim as ``sip_h_Referred-By``), so
+    a phone without long distance could name a colleague who has it (issue 14.1)."""
+    leg = req.var(LAST_BRIDGE_TO)
+    return directory.bridged_extension(leg) if leg else None
 
 
 def plan_park(destination: str, lot: "ParkPlan", context: str, caller: ExtensionSnapshot | None,

@@ -142,8 +142,8 @@ def plan_reentry(req: CallRequest, entry: NumberEntry, world: PublicWorld) -> Pl
 def transferred(req: CallRequest, entry: NumberEntry, world: PublicWorld, directory) -> list[Step]:
     """A forward to another extension, or a phone's blind transfer of this call (the carrier's
     leg stays in ``public``): extensions, standalone mailboxes and 8500 of the same account,
-    and external numbers with the rights of the phone that transferred the call (Referred-By,
-    as for a guest in the account's context: internal.guest_outbound)."""
+    and external numbers with the rights of the phone that transferred the call (the leg it was
+    bridged to, as for a guest in the account's context: internal.guest_outbound)."""
     ext = directory.extension(req.destination)
     if ext is not None:
         return ring_extension(world, entry, ext, _caller(req))

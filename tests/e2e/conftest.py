@@ -78,3 +78,19 @@ def calm_switches(request):
 @pytest.fixture(scope="session")
 def world(rig):
     return rig.world
+
+
+@pytest.fixture
+def settings(rig, world):
+    """PATCH an extension's settings for one test and put the old values back after it."""
+    saved = []
+
+    def change(number: str, **values):
+        path = f"/accounts/{world.acme.id}/extensions/{world.acme.extensions[number]['id']}/settings"
+        before = rig.operator.get(path)
+        saved.append((path, {k: before[k] for k in values}))
+        return rig.operator.patch(path, values)
+
+    yield change
+    for path, values in reversed(saved):
+        rig.operator.patch(path, values)

@@ -1,26 +1,8 @@
 """Settings that send calls outside: forward always, hidden caller ID at the carrier."""
 from __future__ import annotations
 
-import pytest
-
 from .calls import channel, getvar, originate, wait_channel
 from .world import DID_ALICE, OUTSIDE_FORWARD
-
-
-@pytest.fixture
-def settings(rig, world):
-    """PATCH an extension's settings for one test and put the old values back after it."""
-    saved = []
-
-    def change(number: str, **values):
-        path = f"/accounts/{world.acme.id}/extensions/{world.acme.extensions[number]['id']}/settings"
-        before = rig.operator.get(path)
-        saved.append((path, {k: before[k] for k in values}))
-        return rig.operator.patch(path, values)
-
-    yield change
-    for path, values in reversed(saved):
-        rig.operator.patch(path, values)
 
 
 def test_forward_always_sends_the_call_to_the_outside_number_through_the_carrier(rig, world, settings):

@@ -77,11 +77,11 @@ def test_a_phone_dialing_700_is_parked_in_701_and_a_colleague_dialing_701_takes_
         events.close()
 
 
-def test_a_phone_blind_transferring_its_caller_to_700_parks_the_caller_not_as_its_own_parker(rig, world):
+def test_a_phone_blind_transferring_its_caller_to_700_parks_the_caller_for_that_phone(rig, world):
     """100 calls 101; 101's phone blind-transfers (REFER) the call to 700. The switch parks
-    100's leg -- an authenticated phone of the account, but not the one that parked it: it
-    must not be listed as its own parker nor rung back on its own extension. (The peer's REFER
-    carries a Referred-By with no user, so who transferred is unknown here: no ring-back.)"""
+    100's leg -- an authenticated phone of the account, but not the one that parked it: 101
+    is (the leg 100 was bridged to; the peer's REFER carries a Referred-By with no user at
+    all, so nothing here comes from that header), and a timed-out call rings 101 back."""
     events = rig.sut.events("CUSTOM", "valet_parking::info")
     try:
         originate(rig.peer, "acme100", "101", caller_number="100")
@@ -92,10 +92,10 @@ def test_a_phone_blind_transferring_its_caller_to_700_parks_the_caller_not_as_it
         leg = wait_channel(rig.sut, uuid=parked, application="valet_park")
         assert (leg["name"], leg["dest"]) == (f"sofia/internal/100@{ACME}", "700")
         assert getvar(rig.sut, parked, "sip_refer_to") == f"<sip:700@{ACME}>"
-        assert getvar(rig.sut, parked, "valet_parking_orbit_exten") == ""  # never rung back on 100
+        assert getvar(rig.sut, parked, "valet_parking_orbit_exten") == "101"  # never rung back on 100
         assert _lot(rig) == {slot: parked}
         [shown] = wait_for(lambda: _parked(rig, world), what="the parked call in the account status")
-        assert (shown["slot"], shown["caller_number"], shown["parked_by"]) == (slot, "100", None)
+        assert (shown["slot"], shown["caller_number"], shown["parked_by"]) == (slot, "100", "101")
         wait_for(lambda: channel(rig.peer, uuid=answered["uuid"]) is None, what="101's phone to be off the call")
     finally:
         events.close()

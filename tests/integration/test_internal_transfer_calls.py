@@ -12,7 +12,7 @@ from lxml import etree
 from fs_service import treatments
 from fs_service.db import db
 from fs_service.models import PhoneNumber, Treatment
-from tests.factories import make_account
+from tests.factories import make_account, make_live_leg
 from tests.helpers import xml_curl_body
 from tests.integration.test_public_calls import acme  # noqa: F401
 from tests.integration.test_public_menu import menu  # noqa: F401
@@ -33,11 +33,13 @@ def dialplan(client, data: bytes) -> list[tuple[str, str]]:
     return [(a.get("application"), a.get("data", "")) for a in doc.xpath("//action")]
 
 
-def transferred(destination: str, referred_by: str) -> bytes:
-    """The customer's channel as mod_sofia hands it over after a phone's REFER: Referred-By
-    copied as ``sip_h_Referred-By``, Refer-To as ``sip_refer_to``; the recording's own
+def transferred(destination: str, by: str, domain: str = "acme.test", referred_by: str = "") -> bytes:
+    """The customer's channel as mod_sofia hands it over after phone ``by``'s REFER: the leg it
+    was bridged to in ``last_bridge_to`` (live in the channel table), Refer-To as
+    ``sip_refer_to``, the phone's own Referred-By as ``sip_h_Referred-By``; the recording's own
     ``domain_name`` (set by the dialplan of the day) is dropped: a guest has none."""
-    data = body(GUEST, destination, **{"sip_h_Referred-By": referred_by,
+    data = body(GUEST, destination, **{"last_bridge_to": make_live_leg(by, domain) if by else "none",
+                                       "sip_h_Referred-By": referred_by or f"<sip:{by}@{domain}>",
                                        "sip_refer_to": f"<sip:{destination}@acme.test>"})
     assert b"&variable_domain_name=acme.test" in data
     return data.replace(b"&variable_domain_name=acme.test", b"")
@@ -63,29 +65,35 @@ def gateway_bridge(found) -> str:
 
 
 def test_a_customer_blind_transferred_to_a_mobile_is_bridged_with_the_transferors_caller_id(client, alice_rights):
-    found = dialplan(client, transferred("16135551234", "<sip:100@acme.test>"))
+    found = dialplan(client, transferred("16135551234", "100"))
     assert gateway_bridge(found) == ("{origination_caller_id_name='Acme Sales',"
                                      "origination_caller_id_number=15145550199}sofia/gateway/carrier/16135551234")
 
 
 def test_the_transferors_barred_class_and_access_code_class_refuse_the_guest(client, alice_rights):
-    barred = dialplan(client, transferred("16135551234", "<sip:101@acme.test>"))
-    coded = dialplan(client, transferred("011331234567", "<sip:100@acme.test>"))
+    barred = dialplan(client, transferred("16135551234", "101"))
+    coded = dialplan(client, transferred("011331234567", "100"))
     for found in (barred, coded):
         assert found[-3:] == [("answer", ""), ("playback", "pbx/call-not-allowed.wav"),
                               ("hangup", "OUTGOING_CALL_BARRED")], found
         assert not any(app in ("bridge", "play_and_get_digits") for app, _ in found)
 
 
-def test_a_forged_referred_by_of_another_account_is_refused(client, alice_rights):
+def test_a_transferor_of_another_account_or_unknown_is_refused_whatever_referred_by_says(client, alice_rights):
     make_account(name="Beta", sip_domain="beta.test")
     db.session.commit()
-    for forged in ("<sip:100@beta.test>", "<sip:999@acme.test>", ""):
-        assert dialplan(client, transferred("16135551234", forged)) == [("hangup", "CALL_REJECTED")]
+    for by, domain in (("100", "beta.test"), ("999", "acme.test"), ("", "acme.test")):
+        forged = dialplan(client, transferred("16135551234", by, domain, referred_by="<sip:100@acme.test>"))
+        assert forged == [("hangup", "CALL_REJECTED")]
+
+
+def test_a_phone_naming_a_colleague_in_its_referred_by_keeps_its_own_rights(client, alice_rights):
+    found = dialplan(client, transferred("16135551234", "101", referred_by="<sip:100@acme.test>"))
+    assert found[-1] == ("hangup", "OUTGOING_CALL_BARRED") and not any(app == "bridge" for app, _ in found)
 
 
 def test_emergency_from_a_transferred_customer(client, alice_rights):
-    assert gateway_bridge(dialplan(client, transferred("911", "<sip:101@acme.test>"))).endswith("/911")
+    assert gateway_bridge(dialplan(client, transferred("911", "101"))).endswith("/911")
 
 
 # Issue 7: voicemail key 0 / * of an internal caller to a welcome menu.

@@ -12,7 +12,7 @@ from fs_service import extensions, numbers, schedules, treatments
 from fs_service.callplan import clock
 from fs_service.db import db
 from fs_service.models import Gateway, Mailbox
-from tests.factories import make_account, make_extension, make_user
+from tests.factories import make_account, make_extension, make_live_leg, make_user
 from tests.helpers import xml_curl_body
 from tests.integration.test_xml_curl_directory import post
 
@@ -192,8 +192,9 @@ def test_reentry_for_a_number_reaches_no_external_number_without_a_transferring_
     number = acme[1]
     assert actions(client, reentry(DID_CALL, "5145559876", pbx_number_id=str(number.id)))[-1] == \
         ("hangup", "CALL_REJECTED")
-    assert actions(client, reentry(DID_CALL, "5145559876", pbx_number_id=str(number.id),
-                                   **{"sip_h_Referred-By": "<sip:100@other.test>"}))[-1] == ("hangup", "CALL_REJECTED")
+    foreign = make_live_leg("100", "other.test")  # a phone of another account on the other end
+    assert actions(client, reentry(DID_CALL, "5145559876", pbx_number_id=str(number.id), last_bridge_to=foreign,
+                                   **{"sip_h_Referred-By": "<sip:100@acme.test>"}))[-1] == ("hangup", "CALL_REJECTED")
     assert actions(client, reentry(DID_CALL, "999", pbx_number_id=str(number.id)))[-1] == \
         ("hangup", "UNALLOCATED_NUMBER")
 
@@ -204,8 +205,10 @@ def test_a_caller_blind_transferred_by_a_phone_to_a_mobile_leaves_with_that_phon
     exts["101"].long_distance = "disabled"
     db.session.commit()
     by_alice = actions(client, reentry(DID_CALL, "16135551234", pbx_number_id=str(number.id),
-                                       **{"sip_h_Referred-By": "<sip:100@acme.test>"}))
+                                       last_bridge_to=make_live_leg("100", "acme.test")))
     assert bridges(by_alice)[-1].endswith("sofia/gateway/carrier/16135551234")
+    # 101 transferred the call and names Alice in its REFER: the header is not believed.
     by_101 = actions(client, reentry(DID_CALL, "16135551234", pbx_number_id=str(number.id),
-                                     **{"sip_h_Referred-By": "<sip:101@acme.test>"}))
+                                     last_bridge_to=make_live_leg("101", "acme.test"),
+                                     **{"sip_h_Referred-By": "<sip:100@acme.test>"}))
     assert by_101[-1] == ("hangup", "OUTGOING_CALL_BARRED") and not bridges(by_101)

@@ -13,9 +13,13 @@ from tests.unit.test_callplan_extension import BASE, ROUTING
 
 
 class Directory:
-    def __init__(self, *extensions, mailboxes=()):
+    def __init__(self, *extensions, mailboxes=(), legs=None):
         self.by_number = {e.number: e for e in extensions}
         self.mailboxes = set(mailboxes)
+        self.legs = legs or {}  # live leg uuid -> extension number (the ESL-fed channel table)
+
+    def bridged_extension(self, leg_uuid):
+        return self.by_number.get(self.legs.get(leg_uuid, ""))
 
     def extension(self, number):
         return self.by_number.get(number)

@@ -5,7 +5,7 @@ from dataclasses import replace
 
 from fs_service.callplan.internal import plan_internal
 from fs_service.callplan.model import CallRequest
-from fs_service.callplan.park import plan_park, referred_by
+from fs_service.callplan.park import plan_park
 from fs_service.callplan.steps import Answer, Hangup, Park, Plan, RetrieveParked, Transfer
 from fs_service.parking import ParkPlan
 from tests.unit.test_callplan_extension import BASE, ROUTING
@@ -39,42 +39,34 @@ def test_a_guest_nobody_parked_waits_without_ring_back_and_hears_music():
     assert (park.return_to, park.timeout, park.music) == (None, 0, "default")
 
 
-def test_referred_by_names_the_transferring_extension_softphones_included():
-    def req(header):
-        return CallRequest("acme.test", "700", "4185551234", "Client", "u", {"sip_h_Referred-By": header})
-    assert referred_by(req("<sip:100@acme.test>")) == "100"
-    assert referred_by(req('"Bob" <sips:101-2@acme.test;transport=tls>')) == "101"
-    assert referred_by(req("")) == ""
-
-
 class ParkingDirectory(Directory):
     def park_plan(self, destination, caller, transferor=None):
         return plan_park(destination, LOT, "acme.test", caller, transferor)
 
 
 def test_the_internal_planner_finds_the_transferor_only_for_guests_of_this_account():
-    directory = ParkingDirectory(ALICE, BASE)
-    guest = CallRequest("acme.test", "700", "4185551234", "Client", "u", {"sip_h_Referred-By": "<sip:101@acme.test>"})
+    directory = ParkingDirectory(ALICE, BASE, legs={"leg-101": "101", "leg-555": "555"})
+    guest = CallRequest("acme.test", "700", "4185551234", "Client", "u", {"last_bridge_to": "leg-101"})
     assert plan_internal(guest, ROUTING, directory).steps[1].return_to == "101"
-    stranger = replace(guest, variables={"sip_h_Referred-By": "<sip:555@acme.test>"})
+    stranger = replace(guest, variables={"last_bridge_to": "leg-555", "sip_h_Referred-By": "<sip:101@acme.test>"})
     assert plan_internal(stranger, ROUTING, directory).steps[1].return_to is None
     own = CallRequest("acme.test", "700", "100", "Alice", "u",
-                      {"user_name": "100", "domain_name": "acme.test", "sip_h_Referred-By": "<sip:101@x>"})
+                      {"user_name": "100", "domain_name": "acme.test", "last_bridge_to": "leg-101"})
     assert plan_internal(own, ROUTING, directory).steps[1].return_to == "100"
 
 
 def test_a_phone_blind_transferring_its_internal_caller_to_700_is_the_parker_not_the_caller():
     """On an internal call the transferred party is an authenticated phone itself (seen on a
     real switch: 101 REFERs 100 to 700, 100's own leg re-enters at 700 with sip_refer_to)."""
-    directory = ParkingDirectory(ALICE, replace(BASE, id=2, number="101", name="Bruno"))
+    directory = ParkingDirectory(ALICE, replace(BASE, id=2, number="101", name="Bruno"), legs={"leg-101": "101"})
     alice = {"user_name": "100", "domain_name": "acme.test", "sip_refer_to": "<sip:700@acme.test>"}
-    transferred = CallRequest("acme.test", "700", "100", "Alice", "u",
-                              {**alice, "sip_h_Referred-By": "<sip:101@acme.test>"})
+    transferred = CallRequest("acme.test", "700", "100", "Alice", "u", {**alice, "last_bridge_to": "leg-101"})
     plan = plan_internal(transferred, ROUTING, directory)
     assert (plan.steps[1].return_to, plan.steps[-1]) == ("101", Transfer("101", "acme.test"))
-    anonymous = replace(transferred, variables={**alice, "sip_h_Referred-By": "<sip:127.0.0.1:5060>"})
+    anonymous = replace(transferred, variables={**alice, "last_bridge_to": "leg-gone"})
     assert plan_internal(anonymous, ROUTING, directory).steps[1].return_to is None  # nobody to ring back
-    earlier = replace(transferred, variables={**alice, "sip_refer_to": "<sip:103@acme.test>"})
+    earlier = replace(transferred, variables={**alice, "sip_refer_to": "<sip:103@acme.test>",
+                                              "last_bridge_to": "leg-101"})
     assert plan_internal(earlier, ROUTING, directory).steps[1].return_to == "100"  # a REFER to elsewhere
 
 
