@@ -65,10 +65,10 @@ def _account(n: int, rng: random.Random, today: date) -> tuple[str, int, str]:
     ext, _ = create_extension(account, number="100")
     number = numbers.create_number(account, f"+1514556{n:04d}", label="Main")
     to_ext = treatments.create_treatment(account, kind="extension", extension_id=ext.id)
-    menu = menus.create_menu(account, name="Accueil", greeting_path=f"/var/lib/pbx/{n}/welcome.wav")
+    menu = menus.create_menu(account, name="Accueil", greeting_path="pbx/menu-default-greeting.wav")
     menus.set_menu_keys(account, menu, {"1": to_ext.id})
     run_menu = treatments.create_treatment(account, kind="menu", menu_id=menu.id)
-    closed = treatments.create_treatment(account, kind="message", message_path="pbx/closed.wav")
+    closed = treatments.create_treatment(account, kind="message", message_path="pbx/office-closed.wav")
     numbers.update_number(account, number, dict(open_treatment_id=run_menu.id, closed_treatment_id=closed.id))
     schedules.set_week(account, number, [dict(weekday=d, opens_at=time(0), closes_at=time(0)) for d in range(7)])
     rules = [dict(account_id=account.id, action="block", match=(k := rng.choice(KINDS)), digits=_rule_digits(k, rng),

@@ -9,6 +9,10 @@ channels averaged) and 8-bit samples become 16-bit. Other rates are refused with
 message rather than resampled here (a good resampler is not "simple"; any audio editor exports
 8 or 16 kHz). The stored file is always PCM 16-bit mono.
 
+**MP3 is refused**, with its own message: the switch loads mod_sndfile and mod_native_file, not
+mod_shout (freeswitch-conf/autoload_configs/modules.conf.xml), so it cannot play MP3, and the
+installed system has no converter (no sox, no ffmpeg); any audio editor exports WAV.
+
 **Speech** (HRS-4 "recording a short silence disables the message"): FreeSWITCH's ``record``
 reports the file's length, not how much of it was voice, and a caller who says nothing still
 leaves seconds of line noise. :func:`speech_seconds` counts the 20 ms frames whose mean
@@ -31,6 +35,7 @@ MAX_SECONDS = 300
 SPEECH_LEVEL = 200  # mean |sample| of a 20 ms frame (16-bit scale) above which it is voice
 FRAME_SECONDS = 0.02
 WAVE_FORMAT_PCM = 1
+MP3_REFUSED = "MP3 files are not accepted (the switch cannot play them): export the audio as WAV"
 
 
 class AudioProblem(ValueError):
@@ -85,8 +90,16 @@ def _wav_bytes(samples: array, rate: int) -> bytes:
     return out.getvalue()
 
 
+def _looks_like_mp3(data: bytes) -> bool:
+    """An ID3 tag, or an MPEG audio frame header (11 sync bits, layer bits not 00)."""
+    return data[:3] == b"ID3" or (len(data) >= 2 and data[0] == 0xFF and data[1] & 0xE0 == 0xE0
+                                  and data[1] & 0x06 != 0)
+
+
 def _read(data: bytes) -> tuple[array, int, int]:
     """(mono 16-bit samples, rate, original channel count) of a WAV file's bytes."""
+    if _looks_like_mp3(data):
+        raise AudioProblem(MP3_REFUSED)
     if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
         raise AudioProblem("not a WAV file (RIFF/WAVE audio expected)")
     if _pcm_format(data) != WAVE_FORMAT_PCM:

@@ -18,7 +18,7 @@ from .db import db
 from .errors import NotFound, ValidationFailed
 from .models import Account, Treatment, WelcomeMenu, WelcomeMenuKey
 from .models.numbers import LANGUAGES
-from .sound_files import sound_path_problem
+from .sound_files import sound_problem
 from .treatments import owned_treatment_id
 
 FIELDS = ("name", "language", "greeting_path", "timeout_seconds", "repeat_count", "dial_by_extension",
@@ -59,8 +59,7 @@ def _check(account: Account, values: dict, own_id: int | None) -> dict:
     if values.get("language") not in LANGUAGES:
         raise ValidationFailed.field("language", "must be one of: " + ", ".join(LANGUAGES))
     greeting = values.get("greeting_path")
-    if greeting is not None and (problem := sound_path_problem(greeting)
-                                 or sound_uploads.foreign_path_problem(account, greeting)):
+    if greeting is not None and (problem := sound_problem(account.sip_domain, greeting)):
         raise ValidationFailed.field("greeting_path", problem)
     timeout_treatment = owned_treatment_id(account, values.get("timeout_treatment_id"), "timeout_treatment_id")
     if _replays_itself(account, timeout_treatment, own_id):

@@ -25,7 +25,7 @@ from .errors import NotFound, ValidationFailed
 from .fax import rights as fax_rights
 from .models import Account, Extension, PhoneNumber, Softphone, User
 from .models.numbers import new_token
-from .sound_files import sound_path_problem
+from .sound_files import sound_problem
 from .treatments import owned_treatment_id
 
 _NANP = re.compile(r"^1?([2-9](?!11)\d{2}[2-9](?!11)\d{2}\d{4})$")
@@ -141,7 +141,7 @@ def regenerate_closure_credentials(account: Account, number: PhoneNumber) -> tup
 
 def set_closure_message(account: Account, number: PhoneNumber, path: str | None) -> PhoneNumber:
     """Upload or replace (a path) or delete (None) the exceptional closure message."""
-    if path is not None and (problem := sound_path_problem(path) or sound_uploads.foreign_path_problem(account, path)):
+    if path is not None and (problem := sound_problem(account.sip_domain, path)):
         raise ValidationFailed.field("closure_message_path", problem)
     owner = sound_uploads.number_owner(number)
     sound_uploads.release(account, owner, number.closure_message_path, path)  # our old file, after the commit

@@ -5,9 +5,9 @@ They live in the voicemail storage folder (fs_service.voicemail.storage: shared 
 which also records the by-phone closure messages there): ``<domain>/number-<id>/closure-<uuid>.wav``
 and ``<domain>/menu-<id>/greeting-<uuid>.wav``. Rows keep FreeSWITCH's path. A replaced or
 deleted file is removed only after the commit (a rollback keeps it), and only when it is in that
-folder *and* the owner's own sub-folder: a path typed through the API (a shared sound such as
-``messages/holidays.wav``) is never deleted nor served to a browser (:func:`stored_file` answers
-None), and a path into another tenant's folder is refused (:func:`foreign_path_problem`).
+folder *and* the owner's own sub-folder: a shipped prompt typed through the API
+(``pbx/office-closed.wav``) is never deleted nor served to a browser (:func:`stored_file` answers
+None). Which paths a setting may hold at all is fs_service.sound_files' rule.
 """
 from __future__ import annotations
 
@@ -52,13 +52,6 @@ def _account_file(account: Account, owner: str | None, fs_path: str | None) -> P
     parts = path.relative_to(storage.local_root).parts
     wanted = (account.sip_domain,) if owner is None else (account.sip_domain, owner)
     return path if parts[:len(wanted)] == wanted and len(parts) > len(wanted) else None
-
-
-def foreign_path_problem(account: Account, fs_path: str | None) -> str | None:
-    """A path inside the storage folder must be one of this account's files: another tenant's
-    recordings are never played to this account's callers."""
-    inside = current_storage().local_path(fs_path) is not None
-    return "not a file of this account" if inside and _account_file(account, None, fs_path) is None else None
 
 
 def stored_file(account: Account, owner: str, fs_path: str | None) -> Path | None:

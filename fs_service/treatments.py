@@ -17,8 +17,7 @@ from .db import db
 from .errors import NotFound, ValidationFailed
 from .models import Account, Extension, Mailbox, PhoneNumber, ScheduleException, Treatment, WelcomeMenu
 from .models.numbers import MESSAGE_THEN, TREATMENT_KINDS, new_token
-from .sound_files import sound_path_problem
-from .sound_uploads import foreign_path_problem
+from .sound_files import sound_problem
 
 TARGETS = {"extension": ("extension_id", Extension), "mailbox": ("mailbox_id", Mailbox),
            "menu": ("menu_id", WelcomeMenu)}
@@ -77,9 +76,7 @@ def _check(account: Account, values: dict, own_id: int | None) -> dict:
         field, model = TARGETS[kind]
         clean[field] = _owned(account, model, values.get(field), field)
     if kind == "message":
-        problem = (sound_path_problem(values.get("message_path"))
-                   or foreign_path_problem(account, values.get("message_path")))
-        if problem:
+        if problem := sound_problem(account.sip_domain, values.get("message_path")):
             raise ValidationFailed.field("message_path", problem)
         clean["message_path"] = values["message_path"]
         clean["message_then"] = values.get("message_then") or "hangup"

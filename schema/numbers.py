@@ -8,13 +8,15 @@ from __future__ import annotations
 from marshmallow import ValidationError, fields, validate, validates_schema
 
 from fs_service.models.numbers import MESSAGE_THEN, TREATMENT_KINDS
+from fs_service.sound_files import RULE as SOUND_RULE
 
 from .common import StrictSchema, name_field
 
 E164_SHAPE = validate.Regexp(r"^\+?[0-9 ().-]{10,20}$", error="a North American number, e.g. +15145550100")
 TIMEZONE = validate.Regexp(r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$", error="an IANA time zone name")
-SOUND_PATH = validate.Regexp(r"^/?[A-Za-z0-9_-][A-Za-z0-9_./-]*\.(wav|mp3)$",
-                             error="a .wav or .mp3 path made of letters, digits, '_', '-', '.' and '/'")
+# The shape only (a shipped prompt or an absolute WAV path); fs_service.sound_files decides
+# whether the account may play it (its own upload, or a prompt that exists).
+SOUND_PATH = validate.Regexp(r"^(pbx/[a-z0-9-]{1,64}|/[A-Za-z0-9_./-]{1,250})\.wav$", error=SOUND_RULE)
 TARGETS = {"extension": "extension_id", "mailbox": "mailbox_id", "menu": "menu_id", "message": "message_path"}
 
 

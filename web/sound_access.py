@@ -13,7 +13,7 @@ from fs_service.errors import NotFound
 from fs_service.models import Account
 from schema.sound_uploads import SoundUploadSchema
 
-MIMETYPES = {".wav": "audio/wav", ".mp3": "audio/mpeg"}  # browsers want audio/wav (RFC 2361), not x-wav
+MIMETYPES = {".wav": "audio/wav"}  # browsers want audio/wav (RFC 2361), not x-wav
 AUDIO_DOC = {200: {"description": "The audio file (WAV). Supports Range requests.",
                    "content": {"audio/wav": {"schema": {"type": "string", "format": "binary"}}}},
              404: {"description": "No uploaded or recorded file (none set, or a shared sound path)"}}

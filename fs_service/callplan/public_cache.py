@@ -12,15 +12,16 @@ its own matcher cache) are kept elsewhere. An empty or missing token is never ca
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 import sqlalchemy as sa
 
 from ..db import db
-from ..models import PhoneNumber, Treatment, WelcomeMenu, WelcomeMenuKey
+from ..models import Account, PhoneNumber, Treatment, WelcomeMenu, WelcomeMenuKey
 from ..schedule_rules import NumberRules
 from ..schedules import rules_for
+from ..sound_files import playable_or_none
 from ..token_cache import TokenCache
 from .public_model import MenuSnapshot, TreatmentSnapshot
 
@@ -41,17 +42,33 @@ def load_rules(number_id: int) -> NumberRules:
     return rules_for(db.session.get(PhoneNumber, number_id))
 
 
+def _treatment(domain: str, row) -> TreatmentSnapshot:
+    """A message the account may not play (saved before fs_service.sound_files' rule, or edited
+    behind the core's back) loses its path: the planner then treats it as pointing at nothing."""
+    t = TreatmentSnapshot(*row)
+    path = playable_or_none(domain, t.message_path, f"treatment={t.id}") if t.kind == "message" else t.message_path
+    return t if path == t.message_path else replace(t, message_path=path)
+
+
 def load_routing(account_id: int) -> Routing:
-    treatments = {row.id: TreatmentSnapshot(*row) for row in db.session.execute(
+    domain = db.session.scalar(sa.select(Account.sip_domain).where(Account.id == account_id)) or ""
+    treatments = {row.id: _treatment(domain, row) for row in db.session.execute(
         sa.select(*_TREATMENT).where(Treatment.account_id == account_id))}
     keys: dict[int, dict[str, int]] = {}
     for menu_id, digit, treatment_id in db.session.execute(
             sa.select(WelcomeMenuKey.menu_id, WelcomeMenuKey.digit, WelcomeMenuKey.treatment_id)
             .join(WelcomeMenu, WelcomeMenu.id == WelcomeMenuKey.menu_id).where(WelcomeMenu.account_id == account_id)):
         keys.setdefault(menu_id, {})[digit] = treatment_id
-    menus = {row.id: MenuSnapshot(*row, keys=keys.get(row.id, {})) for row in db.session.execute(
+    menus = {row.id: _menu(domain, row, keys.get(row.id, {})) for row in db.session.execute(
         sa.select(*_MENU).where(WelcomeMenu.account_id == account_id))}
     return Routing(treatments, menus)
+
+
+def _menu(domain: str, row, keys: dict[str, int]) -> MenuSnapshot:
+    """A greeting the account may not play is dropped: callers hear the default greeting."""
+    menu = MenuSnapshot(*row, keys=keys)
+    greeting = playable_or_none(domain, menu.greeting, f"menu={menu.id}")
+    return menu if greeting == menu.greeting else replace(menu, greeting=greeting)
 
 
 rules = TokenCache(load_rules)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from .. import blacklist, fastread
+from ..sound_files import playable_or_none
 from ..models import Account, CallVersion, PhoneNumber
 from . import clock, public_cache
 from .context import AccountView, DbDirectory, account_view
@@ -45,7 +46,8 @@ class DbPublicWorld:
         self._routing[row.account_id] = public_cache.routing.get(row.account_id, row.routing_token)
         self._views[row.account_id] = account_view(row.account_id, row.directory_token)
         return NumberEntry(row.id, row.account_id, row.sip_domain, row.e164,
-                           public_cache.rules.get(row.id, row.rules_token), row.closure_message_path,
+                           public_cache.rules.get(row.id, row.rules_token),
+                           playable_or_none(row.sip_domain, row.closure_message_path, f"closure number={row.id}"),
                            row.blacklist_token, row.is_fax)
 
     def number_by_e164(self, e164: str) -> NumberEntry | None:

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from ..db import db
 from ..models import Account, Extension, Mailbox, Treatment
+from ..sound_files import playable_or_none
 
 STAGE_VARIABLE = "pbx_stage"
 TREATMENT_STAGE = "treatment"  # fs_service/callplan/stages.py TREATMENT
@@ -66,6 +67,8 @@ def treatment_action(account: Account, treatment_id: int | None, depth: int = 0)
         box = db.session.get(Mailbox, treatment.mailbox_id) if treatment.mailbox_id else None
         return KeyAction("deposit", box=box.number) if box and box.account_id == account.id else NONE
     if treatment.kind == "message":
+        if playable_or_none(account.sip_domain, treatment.message_path, f"treatment={treatment.id}") is None:
+            return NONE  # a message the account may not play is skipped (fs_service.sound_files)
         then = None
         if treatment.message_then == "continue":
             then = treatment_action(account, treatment.next_treatment_id, depth + 1)

@@ -119,9 +119,9 @@ def test_preview_needs_a_valid_time(client, site):
 def test_closure_message_and_credentials(client, site):
     headers = bearer(site.admin)
     old = (site.number.closure_code, site.number.closure_password)
-    body = client.put(_url(site, "/closure-message"), json={"closure_message_path": "closure/main.wav"},
+    body = client.put(_url(site, "/closure-message"), json={"closure_message_path": "pbx/office-closed.wav"},
                       headers=headers).get_json()
-    assert body["closure_message_path"] == "closure/main.wav"
+    assert body["closure_message_path"] == "pbx/office-closed.wav"
     assert_error(client.put(_url(site, "/closure-message"), json={"closure_message_path": "../../etc/passwd"},
                             headers=headers), 400, "validation_error", "closure_message_path")
     assert client.put(_url(site, "/closure-message"), json={"closure_message_path": None},
@@ -135,7 +135,7 @@ def test_treatments_crud_and_bad_input(client, site):
     base = f"{API}/accounts/{site.account.id}/treatments"
     made = client.post(base, json={"kind": "mailbox", "mailbox_id": None}, headers=headers)
     assert_error(made, 400, "validation_error", "mailbox_id")
-    made = client.post(base, json={"kind": "message", "message_path": "msg/closed.wav", "message_then": "continue",
+    made = client.post(base, json={"kind": "message", "message_path": "pbx/office-closed.wav", "message_then": "continue",
                                    "next_treatment_id": site.ring.id}, headers=headers)
     assert made.status_code == 201
     tid = made.get_json()["id"]

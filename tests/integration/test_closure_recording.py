@@ -79,7 +79,7 @@ def test_8400_during_the_menu_records_the_message_the_next_closed_call_hears_fir
     assert stored_message(number) == recorded
     until(lambda: server.active_calls == 0)
     frozen(*CLOSED_AT)
-    assert plays(call(client)) == [recorded, "pbx-test/closed.wav"]
+    assert plays(call(client)) == [recorded, "pbx/vm-not-available.wav"]
 
 
 def test_a_short_silence_by_phone_disables_the_message_and_deletes_its_file(client, acme, server, switch, frozen, app):
@@ -91,7 +91,7 @@ def test_a_short_silence_by_phone_disables_the_message_and_deletes_its_file(clie
     assert stored_message(number) is None
     assert first is not None and list(Path(app.config["PBX"].voicemail_storage).rglob("closure-*.wav")) == []
     frozen(*CLOSED_AT)
-    assert plays(call(client)) == ["pbx-test/closed.wav"]
+    assert plays(call(client)) == ["pbx/vm-not-available.wav"]
 
 
 def test_re_recording_replaces_the_message_and_the_old_file(client, acme, server, switch):
@@ -132,6 +132,6 @@ def test_uploaded_files_are_what_freeswitch_plays(client, acme, menu, frozen, tm
     sound_uploads.upload_menu_greeting(account, menu, source.read_bytes())
     db.session.commit()
     frozen(*CLOSED_AT)
-    assert plays(call(client)) == [stored_message(number), "pbx-test/closed.wav"]
+    assert plays(call(client)) == [stored_message(number), "pbx/vm-not-available.wav"]
     greeting = ivr_conf(client, f"pbx_menu_{menu.id}", number.id).xpath("//menu")[0].get("greet-long")
     assert greeting == menu.greeting_path and Path(greeting).is_file()

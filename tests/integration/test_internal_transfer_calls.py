@@ -115,14 +115,14 @@ def test_the_menu_keys_and_timeout_of_an_internal_caller_are_planned(client, acm
     key = dialplan(client, body(PHONE, "1", pbx_stage=f"menu:{menu.id}"))
     assert key[0] == ("set", "pbx_stage=") and any(d.endswith("user/101@acme.test") for a, d in key if a == "bridge")
     timeout = dialplan(client, body(PHONE, "menu-timeout", pbx_stage=f"menu-timeout:{menu.id}"))
-    assert ("playback", "pbx-test/goodbye.wav") in timeout and timeout[-1][0] == "hangup"
+    assert ("playback", "pbx/vm-goodbye.wav") in timeout and timeout[-1][0] == "hangup"
 
 
 def test_a_message_treatment_then_hangup(client, acme, menu):  # noqa: F811
-    message = treatments.create_treatment(acme[0], kind="message", message_path="pbx-test/hours.wav")
+    message = treatments.create_treatment(acme[0], kind="message", message_path="pbx/vm-not-available.wav")
     db.session.commit()
     found = dialplan(client, from_voicemail(message.id))
-    assert found[0] == ("set", "pbx_stage=") and ("playback", "pbx-test/hours.wav") in found
+    assert found[0] == ("set", "pbx_stage=") and ("playback", "pbx/vm-not-available.wav") in found
     assert found[-1][0] == "hangup"
 
 

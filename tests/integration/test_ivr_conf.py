@@ -30,7 +30,7 @@ def test_ivr_conf_request_is_answered_with_the_menu(client, acme, menu):
     assert len(found) == 1
     element = found[0]
     assert dict(element.attrib) == {
-        "name": f"pbx_menu_{menu.id}", "greet-long": "/var/lib/pbx/acme/welcome.wav",
+        "name": f"pbx_menu_{menu.id}", "greet-long": "pbx/vm-greeting-menu.wav",
         "invalid-sound": "pbx/menu-invalid.wav", "timeout": "6000", "inter-digit-timeout": "2000",
         "max-failures": "2", "max-timeouts": "2", "digit-len": "5"}
     entries = [(e.get("action"), e.get("digits"), e.get("param")) for e in element.xpath("entry")]

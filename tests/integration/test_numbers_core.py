@@ -86,8 +86,8 @@ def test_treatment_targets_must_be_of_the_same_account(acme, beta):
 
 def test_a_chain_of_messages_may_not_loop(acme):
     account = acme[0]
-    first = treatments.create_treatment(account, kind="message", message_path="a.wav")
-    second = treatments.create_treatment(account, kind="message", message_path="b.wav", message_then="continue",
+    first = treatments.create_treatment(account, kind="message", message_path="pbx/office-closed.wav")
+    second = treatments.create_treatment(account, kind="message", message_path="pbx/vm-goodbye.wav", message_then="continue",
                                          next_treatment_id=first.id)
     with pytest.raises(ValidationFailed) as error:
         treatments.update_treatment(account, first, dict(message_then="continue", next_treatment_id=second.id))

@@ -150,7 +150,7 @@ BAD_INPUTS = [
     (ClosureMessageSchema, {"closure_message_path": "/tmp/$x.wav"}, "closure_message_path"),
     (TreatmentSchema, {"kind": "extension"}, "extension_id"),
     (TreatmentSchema, {"kind": "teleport"}, "kind"),
-    (TreatmentSchema, {"kind": "message", "message_path": "a.wav", "message_then": "continue"}, "next_treatment_id"),
+    (TreatmentSchema, {"kind": "message", "message_path": "pbx/office-closed.wav", "message_then": "continue"}, "next_treatment_id"),
     (PreviewQuerySchema, {"at": "tomorrow"}, "at"),
     (WeekSchema, {"ranges": [{"weekday": 8, "opens_at": "08:00", "closes_at": "09:00"}]}, "ranges"),
     (WeekSchema, {"ranges": [{"weekday": 1, "opens_at": "25:00", "closes_at": "09:00"}]}, "ranges"),

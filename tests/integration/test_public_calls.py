@@ -2,6 +2,7 @@
 messages and the blacklist (flow 3), with the planner's clock frozen."""
 from __future__ import annotations
 
+import hashlib
 from datetime import date, datetime, time
 from zoneinfo import ZoneInfo
 
@@ -12,6 +13,7 @@ from fs_service import extensions, numbers, schedules, treatments
 from fs_service.callplan import clock
 from fs_service.db import db
 from fs_service.models import Gateway, Mailbox
+from fs_service.voicemail.storage import current_storage
 from tests.factories import make_account, make_extension, make_live_leg, make_user
 from tests.helpers import xml_curl_body
 from tests.integration.test_xml_curl_directory import post
@@ -41,11 +43,17 @@ def acme(app):
     db.session.add(Gateway(name="carrier", proxy="sip.carrier.example"))
     number = numbers.create_number(account, "514-555-0100", label="Main")
     ring_alice = treatments.create_treatment(account, kind="extension", extension_id=exts["100"].id)
-    closed = treatments.create_treatment(account, kind="message", message_path="pbx-test/closed.wav")
+    closed = treatments.create_treatment(account, kind="message", message_path="pbx/vm-not-available.wav")
     numbers.update_number(account, number, dict(open_treatment_id=ring_alice.id, closed_treatment_id=closed.id))
     schedules.set_week(account, number, WEEKDAYS_9_TO_5)
     db.session.commit()
     return account, number, exts
+
+
+def own_closure(account, number, name: str) -> str:
+    """A path where the number's own closure messages live (fs_service.sound_files' rule)."""
+    folder = current_storage().fs_root / account.sip_domain / f"number-{number.id}"
+    return str(folder / f"closure-{hashlib.md5(name.encode()).hexdigest()}.wav")
 
 
 def actions(client, body: bytes) -> list[tuple[str, str]]:
@@ -95,7 +103,7 @@ def test_saved_extension_settings_are_live_through_the_number(client, acme, froz
 def test_outside_hours_plays_the_closed_message_then_hangs_up(client, acme, frozen):
     frozen(2026, 11, 25, 17, 0)  # closing time is already closed
     found = call(client)
-    assert plays(found) == ["pbx-test/closed.wav"] and bridges(found) == []
+    assert plays(found) == ["pbx/vm-not-available.wav"] and bridges(found) == []
     assert found[-1] == ("hangup", "NORMAL_CLEARING")
 
 
@@ -119,13 +127,13 @@ def test_exception_date_uses_the_exception_treatment(client, acme, frozen):
     assert ("set", "pbx_vm_box=101") in found and ("set", "pbx_vm_action=deposit") in found and not bridges(found)
 
 
-@pytest.mark.parametrize("yearly,next_year_plays", [(True, ["pbx-test/closed.wav"]), (False, [])])
+@pytest.mark.parametrize("yearly,next_year_plays", [(True, ["pbx/vm-not-available.wav"]), (False, [])])
 def test_exception_repeats_next_year_only_when_yearly(client, acme, frozen, yearly, next_year_plays):
     account, number, _ = acme
     schedules.create_exception(account, number, start_date=date(2026, 11, 26), repeat_yearly=yearly)
     db.session.commit()
     frozen(2026, 11, 26, 10, 0)  # Thursday: closed by the exception
-    assert plays(call(client)) == ["pbx-test/closed.wav"]
+    assert plays(call(client)) == ["pbx/vm-not-available.wav"]
     frozen(2027, 11, 26, 10, 0)  # a Friday: open unless the exception repeats
     assert plays(call(client)) == next_year_plays
 
@@ -136,26 +144,28 @@ def test_closed_between_two_times_only_closes_that_window(client, acme, frozen):
                                closed_from=time(12, 0), closed_until=time(13, 0))
     db.session.commit()
     frozen(2026, 11, 25, 12, 30)
-    assert plays(call(client)) == ["pbx-test/closed.wav"]
+    assert plays(call(client)) == ["pbx/vm-not-available.wav"]
     frozen(2026, 11, 25, 13, 0)
     assert bridges(call(client)) == ["user/100@acme.test"]
 
 
 def test_closure_message_plays_first_when_closed_as_usual(client, acme, frozen):
     account, number, _ = acme
-    numbers.set_closure_message(account, number, "/var/lib/pbx/closure/acme-main.wav")
+    message = own_closure(account, number, "main")
+    numbers.set_closure_message(account, number, message)
     db.session.commit()
     frozen(2026, 11, 25, 20, 0)
     found = call(client)
-    assert plays(found) == ["/var/lib/pbx/closure/acme-main.wav", "pbx-test/closed.wav"]
-    assert found.index(("answer", "")) < found.index(("playback", "/var/lib/pbx/closure/acme-main.wav"))
+    assert plays(found) == [message, "pbx/vm-not-available.wav"]
+    assert found.index(("answer", "")) < found.index(("playback", message))
     frozen(2026, 11, 25, 10, 0)
     assert plays(call(client)) == []  # open: no closure message
 
 
 def test_closure_message_is_skipped_for_an_exception_with_its_own_treatment(client, acme, frozen):
     account, number, _ = acme
-    numbers.set_closure_message(account, number, "/var/lib/pbx/closure/acme-main.wav")
+    message = own_closure(account, number, "main")
+    numbers.set_closure_message(account, number, message)
     hang_up = treatments.create_treatment(account, kind="hangup")
     schedules.create_exception(account, number, start_date=date(2026, 12, 25), treatment_id=hang_up.id)
     schedules.create_exception(account, number, start_date=date(2026, 12, 31))  # default closed behaviour
@@ -163,17 +173,17 @@ def test_closure_message_is_skipped_for_an_exception_with_its_own_treatment(clie
     frozen(2026, 12, 25, 10, 0)
     assert call(client) == [("set", f"pbx_number_id={number.id}"), ("hangup", "NORMAL_CLEARING")]
     frozen(2026, 12, 31, 10, 0)
-    assert plays(call(client))[0] == "/var/lib/pbx/closure/acme-main.wav"
+    assert plays(call(client))[0] == message
 
 
 def test_recording_a_short_silence_disables_the_closure_message(client, acme, frozen):
     account, number, _ = acme
-    assert numbers.record_closure_message(account, number, "/var/lib/pbx/closure/new.wav", speech_seconds=4.2)
-    assert not numbers.record_closure_message(account, number, "/var/lib/pbx/closure/silence.wav",
+    assert numbers.record_closure_message(account, number, own_closure(account, number, "new"), speech_seconds=4.2)
+    assert not numbers.record_closure_message(account, number, own_closure(account, number, "silence"),
                                               speech_seconds=0.4)
     db.session.commit()
     frozen(2026, 11, 25, 20, 0)
-    assert plays(call(client)) == ["pbx-test/closed.wav"]
+    assert plays(call(client)) == ["pbx/vm-not-available.wav"]
 
 
 def test_forward_to_another_extension_reenters_public_and_rings_it(client, acme, frozen):

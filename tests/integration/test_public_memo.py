@@ -33,10 +33,10 @@ def test_changes_show_on_the_next_call_of_the_same_second(client, acme, menu, fr
     menus.update_menu(account, menu, dict(language="en"))
     db.session.commit()
     assert ("set", "default_language=en") in call(client)
-    goodbye = treatments.create_treatment(account, kind="message", message_path="pbx-test/bye.wav")
+    goodbye = treatments.create_treatment(account, kind="message", message_path="pbx/vm-goodbye.wav")
     numbers.update_number(account, number, dict(open_treatment_id=goodbye.id))
     db.session.commit()
-    assert plays(call(client)) == ["pbx-test/bye.wav"]
+    assert plays(call(client)) == ["pbx/vm-goodbye.wav"]
 
 
 def test_an_extension_treatment_is_planned_for_every_call(client, acme, frozen):  # noqa: F811

@@ -15,8 +15,8 @@ from tests.integration.test_public_calls import (DID_CALL, acme, actions, bridge
 def menu(acme):
     account, number, exts = acme
     to_101 = treatments.create_treatment(account, kind="extension", extension_id=exts["101"].id)
-    goodbye = treatments.create_treatment(account, kind="message", message_path="pbx-test/goodbye.wav")
-    welcome = menus.create_menu(account, name="Accueil", language="fr", greeting_path="/var/lib/pbx/acme/welcome.wav",
+    goodbye = treatments.create_treatment(account, kind="message", message_path="pbx/vm-goodbye.wav")
+    welcome = menus.create_menu(account, name="Accueil", language="fr", greeting_path="pbx/vm-greeting-menu.wav",
                                 timeout_seconds=6, repeat_count=2, timeout_treatment_id=goodbye.id)
     menus.set_menu_keys(account, welcome, {"1": to_101.id})
     run_menu = treatments.create_treatment(account, kind="menu", menu_id=welcome.id)
@@ -64,12 +64,12 @@ def test_invalid_entry_replays_the_menu_then_gives_up_to_the_timeout_treatment(c
     assert ("set", "pbx_menu_failures=1") in first and plays(first) == ["pbx/menu-invalid.wav"]
     assert ("ivr", f"pbx_menu_{menu.id}") in first
     second = actions(client, in_menu(acme[1], menu.id, "999", pbx_menu_failures="1"))
-    assert plays(second) == ["pbx-test/goodbye.wav"] and ("ivr", f"pbx_menu_{menu.id}") not in second
+    assert plays(second) == ["pbx/vm-goodbye.wav"] and ("ivr", f"pbx_menu_{menu.id}") not in second
 
 
 def test_menu_timeout_reentry_plans_the_timeout_treatment(client, acme, menu):
     body = reentry(DID_CALL, "menu-timeout", pbx_number_id=str(acme[1].id), pbx_stage=f"menu-timeout:{menu.id}")
-    assert plays(actions(client, body)) == ["pbx-test/goodbye.wav"]
+    assert plays(actions(client, body)) == ["pbx/vm-goodbye.wav"]
 
 
 def test_a_menu_of_another_account_cannot_be_resumed(client, acme, menu):
@@ -103,7 +103,7 @@ def test_voicemail_key_0_running_a_menu_treatment_re_enters_here_with_that_treat
 
 def test_a_treatment_of_another_account_is_never_run(client, acme, menu):
     other, _ = make_account(sip_domain="other.test")
-    foreign = treatments.create_treatment(other, kind="message", message_path="pbx-test/other.wav")
+    foreign = treatments.create_treatment(other, kind="message", message_path="pbx/vm-cancelled.wav")
     db.session.commit()
     found = actions(client, reentry(DID_CALL, "pbx-treatment", pbx_number_id=str(acme[1].id),
                                     pbx_stage=f"treatment:{foreign.id}"))

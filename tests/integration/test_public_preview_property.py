@@ -46,11 +46,11 @@ instants = st.datetimes(datetime(2025, 1, 1), datetime(2029, 6, 1), timezones=st
 def _setup(app):
     account, _ = make_account(name="Prop", sip_domain="acme.test")
     number = numbers.create_number(account, "+15145550100", timezone="America/Toronto")
-    opened = treatments.create_treatment(account, kind="message", message_path="open.wav")
-    closed = treatments.create_treatment(account, kind="message", message_path="closed.wav")
-    own = treatments.create_treatment(account, kind="message", message_path="own.wav")
+    opened = treatments.create_treatment(account, kind="message", message_path="pbx/vm-greeting-menu.wav")
+    closed = treatments.create_treatment(account, kind="message", message_path="pbx/vm-not-available.wav")
+    own = treatments.create_treatment(account, kind="message", message_path="pbx/vm-goodbye.wav")
     numbers.update_number(account, number, dict(open_treatment_id=opened.id, closed_treatment_id=closed.id))
-    numbers.set_closure_message(account, number, "closure.wav")
+    numbers.set_closure_message(account, number, "pbx/closure-saved.wav")
     db.session.commit()
     return account, number, own
 
@@ -69,8 +69,8 @@ def _save(account, number, own, ranges, closures) -> None:
 
 
 def _expected(decision) -> list[str]:
-    chosen = {"open": "open.wav"}.get(decision.state, "own.wav" if not decision.default_closed else "closed.wav")
-    return (["closure.wav"] if decision.default_closed else []) + [chosen]
+    chosen = {"open": "pbx/vm-greeting-menu.wav"}.get(decision.state, "pbx/vm-goodbye.wav" if not decision.default_closed else "pbx/vm-not-available.wav")
+    return (["pbx/closure-saved.wav"] if decision.default_closed else []) + [chosen]
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from fs_service import menus, numbers, treatments
+from fs_service import menus, numbers, sound_files, treatments
 from fs_service.errors import ValidationFailed
 from fs_service.db import db
 from fs_service.models import PhoneNumber, WelcomeMenu
@@ -65,7 +65,7 @@ def test_api_uploads_plays_and_deletes_the_closure_message(client, site, storage
     assert uploaded.status_code == 200, uploaded.get_json()
     path = uploaded.get_json()["closure_message_path"]
     assert path.startswith(str(storage)) and f"/a.example.com/number-{site.number.id}/closure-" in path
-    assert Path(path).read_bytes() == data and numbers.sound_path_problem(path) is None
+    assert Path(path).read_bytes() == data and sound_files.sound_problem("a.example.com", path) is None
     played = client.get(closure_api(site), headers=headers)
     assert (played.status_code, played.mimetype, played.data) == (200, "audio/wav", data)
     assert played.headers["Cache-Control"] == "private, no-cache"
@@ -96,11 +96,11 @@ BAD_FILES = {
 @pytest.mark.parametrize("form", BAD_FILES.values(), ids=BAD_FILES.keys())
 def test_bad_uploads_are_400_naming_the_file_and_change_nothing(client, site, storage, form):
     headers = bearer(site.admin)
-    numbers.set_closure_message(site.account, site.number, "messages/holidays.wav")
+    numbers.set_closure_message(site.account, site.number, "pbx/office-closed.wav")
     db.session.commit()
     response = client.put(closure_api(site), data=form, headers=headers)
     assert response.status_code == 400 and "file" in response.get_json()["details"], response.get_json()
-    assert path_of(site.number) == "messages/holidays.wav" and stored_files(storage) == []
+    assert path_of(site.number) == "pbx/office-closed.wav" and stored_files(storage) == []
 
 
 def test_a_file_over_the_limit_is_refused_before_the_content_is_read(client, site, storage, monkeypatch):
@@ -113,7 +113,7 @@ def test_a_file_over_the_limit_is_refused_before_the_content_is_read(client, sit
 
 def test_a_shared_sound_path_is_not_served_and_not_deleted(client, site, tmp_path):
     headers = bearer(site.admin)
-    client.put(closure_api(site, ""), json={"closure_message_path": "messages/holidays.wav"}, headers=headers)
+    client.put(closure_api(site, ""), json={"closure_message_path": "pbx/office-closed.wav"}, headers=headers)
     assert client.get(closure_api(site), headers=headers).status_code == 404
     assert client.delete(closure_api(site, ""), headers=headers).status_code == 204
 

@@ -145,7 +145,7 @@ def test_preview_says_what_happens_and_why(client, site):
 
 
 def test_closure_message_code_regenerate_and_delete(client, site):
-    numbers.set_closure_message(site.account, site.number, "closure/main.wav")
+    numbers.set_closure_message(site.account, site.number, "pbx/office-closed.wav")
     db.session.commit()
     old = (site.number.closure_code, site.number.closure_password)
     admin = _as(client, site.admin)

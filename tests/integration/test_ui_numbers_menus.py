@@ -32,10 +32,10 @@ def test_admin_creates_edits_and_deletes_a_menu_in_the_ui(client, site):
     assert (menu.timeout_seconds, menu.dial_by_extension, menus.menu_keys(menu)) == (5, True, {"1": site.ring.id})
     edit = _ui(site, f"/{menu.id}/edit")
     assert f'value="{site.ring.id}" selected' in client.get(edit).text
-    client.post(edit, data={**FORM, "dial_by_extension": "", "greeting_path": "menus/hello.wav", "k0": "",
+    client.post(edit, data={**FORM, "dial_by_extension": "", "greeting_path": "pbx/vm-greeting-menu.wav", "k0": "",
                             "k2": str(site.ring.id)})
     db.session.expire_all()
-    assert (menu.greeting_path, menus.menu_keys(menu)) == ("menus/hello.wav", {"2": site.ring.id})
+    assert (menu.greeting_path, menus.menu_keys(menu)) == ("pbx/vm-greeting-menu.wav", {"2": site.ring.id})
     client.post(_ui(site, f"/{menu.id}/delete"))
     assert count(WelcomeMenu) == 0 and count(WelcomeMenuKey) == 0
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fs_service import numbers
+from fs_service import numbers, sound_files
 from fs_service.db import db
 from fs_service.voicemail.closure_store import MAX_FAILURES
 from tests.fakes.ivr_caller import HangUp, Listen, Press, Speak, converse
@@ -78,7 +78,7 @@ def test_recording_scenarios(world, number, actions, heard, kept):
 def test_a_kept_recording_holds_the_speech_and_is_playable_by_freeswitch(world, number):
     dial_8400(world, [*credentials(number), Speak(3), Press("1")])
     path = message_of(number)
-    assert path.startswith(str(world.storage.fs_root)) and numbers.sound_path_problem(path) is None
+    assert path.startswith(str(world.storage.fs_root)) and sound_files.playable_problem(world.domain, path, world.storage.fs_root) is None
 
 
 def test_a_wrong_password_is_said_and_asked_again(world, number):

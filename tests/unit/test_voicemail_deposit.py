@@ -120,10 +120,19 @@ def test_key_star_lets_the_owner_log_into_this_box(world):
 
 def test_box_treatments_replace_the_defaults(world):
     world.box.star_treatment_id = world.treatment("hangup").id
-    world.box.key0_treatment_id = world.treatment("message", message_path="/msgs/closed.wav").id
+    world.box.key0_treatment_id = world.treatment("message", message_path="pbx/office-closed.wav").id
     db.session.commit()
     assert deposit(world, [Press("*")])[-1] == "hangup"
-    assert deposit(world, [Press("0")])[-2:] == ["play closed", "hangup"]
+    assert deposit(world, [Press("0")])[-2:] == ["play office-closed", "hangup"]
+
+
+def test_a_key_message_saved_before_the_sound_rule_is_skipped_not_played(world):
+    """A row holding a path the account may not play (another tenant's file, a voicemail file)
+    acts as no treatment: key 0 does what it does without a reception (fs_service.sound_files)."""
+    world.box.key0_treatment_id = world.treatment("message", message_path="/etc/passwd.wav").id
+    db.session.commit()
+    heard = deposit(world, [Press("0"), Listen(), Speak(3), Listen()])
+    assert heard == DEFAULT_GREETING + RECORD + SENT and not any("passwd" in line for line in heard)
 
 
 HANGUPS = {

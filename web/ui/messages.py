@@ -133,8 +133,8 @@ EXACT = {
     "a North American number, e.g. +15145550100": N_("A North American number, e.g. +15145550100."),
     "not a North American number: +1 then 10 digits (e.g. +15145550100)":
         N_("Not a North American number: +1 then 10 digits (e.g. +15145550100)."),
-    "a .wav or .mp3 path made of letters, digits, '_', '-', '.' and '/'":
-        N_("A .wav or .mp3 file path made of letters, digits, '_', '-', '.' and '/'."),
+    "must be one of this account's uploaded sounds or a shipped prompt (pbx/<name>.wav)":
+        N_("Must be one of this account's uploaded sounds or a shipped prompt (pbx/<name>.wav)."),
     "required, at most 80 characters": N_("Required, at most 80 characters."),
     "cannot be this same menu": N_("Cannot be this same menu."),
     "Monday": N_("Monday"), "Tuesday": N_("Tuesday"), "Wednesday": N_("Wednesday"), "Thursday": N_("Thursday"),

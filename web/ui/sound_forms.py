@@ -18,6 +18,8 @@ MESSAGES = {
     "the WAV file is damaged": N_("The WAV file is damaged."),
     "the WAV file must be 8- or 16-bit, mono or stereo": N_("The WAV file must be 8- or 16-bit, mono or stereo."),
     "the audio must be sampled at 8 kHz or 16 kHz": N_("The audio must be sampled at 8 kHz or 16 kHz."),
+    "MP3 files are not accepted (the switch cannot play them): export the audio as WAV":
+        N_("MP3 files are not accepted (the phone system cannot play them): export the audio as WAV."),
     "the file is empty": N_("Choose a file: this one is empty."),
     "the file holds no audio": N_("The file holds no audio."),
     "not a file upload": N_("Choose a file."),
