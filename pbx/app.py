@@ -34,6 +34,10 @@ def create_app(settings: Settings | None = None, *, dispatch_fs: bool = True, **
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,
+        # No view sets "remember me" today; should one, its cookie gets the same flags.
+        REMEMBER_COOKIE_HTTPONLY=True,
+        REMEMBER_COOKIE_SAMESITE="Lax",
+        REMEMBER_COOKIE_SECURE=settings.session_cookie_secure,
         WTF_CSRF_TIME_LIMIT=None,
         TESTING=settings.env == "test",
         MAX_CONTENT_LENGTH=32 * 1024 * 1024,

@@ -31,13 +31,14 @@ def _load_user(user_id: str) -> User | None:
 
 
 def init_web(app: Flask, babel: Babel) -> None:
-    from . import errors, health
+    from . import errors, health, security_headers
     from .api import init_api
     from .ui import register_ui
 
     babel.init_app(app, locale_selector=select_locale)
     login_manager.login_view = "auth.login"
     errors.register(app)
+    security_headers.init_app(app)
     register_ui(app)
     init_api(app)
     app.register_blueprint(health.bp)
