@@ -130,6 +130,9 @@ def snapshot(instance: Path) -> tuple[dict[str, int], dict[str, int], dict[str, 
     counts = {t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t)) for t in tables}
     digests = {t.name: hash(tuple(map(tuple, db.session.execute(sa.select(t)).all())))
                for t in tables if t.name not in VOLATILE}
+    # End the read transaction: on PostgreSQL an open one would hold its locks while the requests
+    # run in their own sessions, and the next TRUNCATE of the suite would wait for it forever.
+    db.session.rollback()
     files = {}
     for root, _, names in os.walk(instance):
         for name in names:
