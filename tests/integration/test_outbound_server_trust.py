@@ -32,11 +32,12 @@ def switch():
 @pytest.fixture
 def voicemail(make_app, tmp_path):
     """``voicemail(**settings)`` → (server, domain): a started server, box 101 on a new account."""
-    servers = []
+    servers, contexts = [], []
 
     def start(**settings):
         app = make_app(voicemail_storage=str(tmp_path / "vm"), **settings)
-        app.app_context().push()
+        contexts.append(app.app_context())
+        contexts[-1].push()
         account, _ = make_account()
         make_extension(account, "101")
         servers.append(build_voicemail_server(app, "127.0.0.1:0").start())
@@ -45,6 +46,10 @@ def voicemail(make_app, tmp_path):
     yield start
     for server in servers:
         server.stop()
+    # The test's reads leave a transaction open: on PostgreSQL the suite's TRUNCATE would wait on it.
+    db.session.remove()
+    for context in reversed(contexts):
+        context.pop()
 
 
 def deposit(server, domain, switch=None) -> FakeOutboundCall:
