@@ -50,7 +50,7 @@ class ParkPlan:
         return [str(n) for n in range(self.first_slot, self.last_slot + 1)]
 
 
-_SIP_USER = re.compile(r"sips?:([^@;>]+)@", re.IGNORECASE)  # as callplan.park (not imported: a cycle)
+_SIP_USER = re.compile(r"sips?:([^@;>]+)@", re.IGNORECASE)  # the user part of a SIP URI
 
 
 def blind_transferred_to(refer_to: str | None, destination: str | None) -> bool:

@@ -9,7 +9,7 @@ row is queued (``email_due_at`` set); over either it is only recorded.
 
 The sender (:func:`run_sender_loop`, started by ``pbx run`` and ``pbx voicemail``) drains the
 queue like the voicemail and fax mailers: it first *claims* a row with a conditional UPDATE
-that pushes ``email_due_at`` forward by :data:`LEASE`, so several processes never send the same
+that pushes ``email_due_at`` forward (:func:`fs_service.mail.claim_due`), so several processes never send the same
 email (the same on SQLite and PostgreSQL). Only then does it look the address up; for an active
 login it creates the single-use token (so the raw token is never stored) and sends the link,
 built by the caller's ``build_message`` (the web door owns the templates). No login: the row
@@ -33,7 +33,6 @@ from .models import PasswordResetRequest, User
 from .models._columns import as_utc
 
 log = logging.getLogger("pbx.password_reset")
-LEASE = timedelta(minutes=5)  # a claimed row is tried again after this if its sender died
 # Past this a request is dropped instead of retried: its sender has asked again or given up,
 # and a late link would revoke the newer one (a new token revokes the older unused ones).
 GIVE_UP_AFTER = timedelta(hours=1)
@@ -64,16 +63,6 @@ def request_reset(email: str, remote_addr: str, *, max_per_email: int, max_per_i
         log.warning("password reset request limited email=%s remote_addr=%s per_email=%d per_ip=%d",
                     email, remote_addr, for_email, for_ip)
     return queued
-
-
-def _claim(request_id: int) -> bool:
-    now = utcnow()
-    claimed = db.session.execute(sa.update(PasswordResetRequest).where(
-        PasswordResetRequest.id == request_id, PasswordResetRequest.email_due_at.is_not(None),
-        PasswordResetRequest.email_due_at <= now).values(email_due_at=now + LEASE)
-        .execution_options(synchronize_session=False)).rowcount == 1
-    db.session.commit()
-    return claimed
 
 
 def _recipient(request_id: int) -> User | None:
@@ -108,7 +97,7 @@ def _drop(request_id: int) -> None:
 
 def send_one(settings, build_message: MessageBuilder, request_id: int) -> bool:
     """Email one queued request if it is due and not being sent elsewhere; True when sent."""
-    if not _claim(request_id):
+    if not mail.claim_due(PasswordResetRequest, request_id):
         return False
     user = _recipient(request_id)
     if user is None:

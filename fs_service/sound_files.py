@@ -23,6 +23,7 @@ import re
 from pathlib import PurePosixPath
 
 from .prompts import PROMPTS
+from .voicemail.storage import current_storage
 
 log = logging.getLogger("pbx.sound_files")
 
@@ -65,8 +66,6 @@ def playable_problem(domain: str, path: str | None, fs_root: PurePosixPath | str
 
 def sound_problem(domain: str, path: str | None) -> str | None:
     """:func:`playable_problem` against the running app's storage folder (as FreeSWITCH sees it)."""
-    from .voicemail.storage import current_storage
-
     return playable_problem(domain, path, current_storage().fs_root)
 
 

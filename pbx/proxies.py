@@ -11,28 +11,9 @@ the peer's address in place. Like ProxyFix, the original peer is kept in
 """
 from __future__ import annotations
 
-import ipaddress
 from typing import Any, Callable, Iterable, Sequence
 
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-Address = ipaddress.IPv4Address | ipaddress.IPv6Address
-
-
-def parse_address(text: str | None) -> Address | None:
-    """An address as peers and proxies write it (``1.2.3.4``, ``1.2.3.4:5678``, ``[::1]:80``,
-    ``::ffff:1.2.3.4``), or None when it is not one (``unknown``, a hostname, garbage)."""
-    text = (text or "").strip()
-    if text.startswith("["):
-        text = text[1:].partition("]")[0]
-    elif text.count(":") == 1:  # IPv4 with a port; a bare IPv6 has at least two colons
-        text = text.partition(":")[0]
-    try:
-        address = ipaddress.ip_address(text)
-    except ValueError:
-        return None
-    if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped:
-        return address.ipv4_mapped
-    return address
+from fs_service.networks import Address, Network, address_in, parse_address
 
 
 class TrustedProxies:
@@ -43,7 +24,7 @@ class TrustedProxies:
         self.networks = tuple(networks)
 
     def trusted(self, address: Address | None) -> bool:
-        return address is not None and any(address in network for network in self.networks)
+        return address_in(address, self.networks)
 
     def client_address(self, peer: str | None, forwarded_for: str) -> str | None:
         """The address to believe, or None to keep the peer's."""

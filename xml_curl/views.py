@@ -8,11 +8,12 @@ from __future__ import annotations
 
 import base64
 import hmac
-import ipaddress
 import logging
 import time
 
 from flask import Blueprint, Response, current_app, request
+
+from fs_service.networks import source_in
 
 from . import configuration, dialplan_request, directory
 from .documents import NOT_FOUND
@@ -43,11 +44,7 @@ class Gate:
         if key not in self._sources:
             if len(self._sources) > 1024:
                 self._sources.clear()
-            try:
-                address = ipaddress.ip_address(key)
-                self._sources[key] = any(address in network for network in self.networks)
-            except ValueError:
-                self._sources[key] = False
+            self._sources[key] = source_in(key, self.networks)
         return self._sources[key]
 
     def credentials_ok(self) -> bool:

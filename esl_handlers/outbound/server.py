@@ -18,11 +18,11 @@ from gevent.pool import Group, Pool
 from gevent.server import StreamServer
 
 from fs_service.ivr import Script
+from fs_service.networks import Network, source_in
 
 from ..protocol import Event
 from .channel import OutboundChannel
 from .session import run_call
-from .trust import Network, peer_allowed
 
 log = logging.getLogger("pbx.esl.outbound")
 DEFAULT_MAX_CALLS = 200
@@ -68,7 +68,7 @@ class OutboundServer:
 
     def _handle(self, sock, address) -> None:
         peer = address[0]
-        if not peer_allowed(peer, self.allowed):
+        if not source_in(peer, self.allowed):
             log.warning("voicemail socket refused peer=%s reason=network_not_allowed", peer)
             sock.close()
             return

@@ -14,13 +14,13 @@ box (rows, lamps, emails). Two checks, both before the dialogue touches the data
 """
 from __future__ import annotations
 
-import ipaddress
 import logging
 from dataclasses import dataclass
-from typing import Iterable
 
 import gevent
 import gevent.socket
+
+from fs_service.networks import parse_address
 
 from .. import registry
 from ..connection import EslConnection
@@ -30,26 +30,11 @@ from ..nodes import NodeConfig
 from ..protocol import Event
 
 log = logging.getLogger("pbx.esl.outbound")
-Network = ipaddress.IPv4Network | ipaddress.IPv6Network
-
-
-def _address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
-    try:
-        found = ipaddress.ip_address(host.split("%", 1)[0])  # drop an IPv6 zone (fe80::1%eth0)
-    except ValueError:
-        return None
-    # A dual-stack listener sees an IPv4 peer as ::ffff:a.b.c.d.
-    return found.ipv4_mapped if found.version == 6 and found.ipv4_mapped else found
-
-
-def peer_allowed(host: str, networks: Iterable[Network]) -> bool:
-    address = _address(host)
-    return address is not None and any(address in network for network in networks)
 
 
 def _host_addresses(host: str, timeout: float) -> set:
     """The node's ESL host as addresses: the literal itself, or its name resolved (bounded)."""
-    literal = _address(host)
+    literal = parse_address(host)
     if literal is not None:
         return {literal}
     with gevent.Timeout(timeout, False):
@@ -57,13 +42,13 @@ def _host_addresses(host: str, timeout: float) -> set:
             infos = gevent.socket.getaddrinfo(host, None, proto=gevent.socket.IPPROTO_TCP)
         except OSError:
             return set()
-        return {found for info in infos if (found := _address(info[4][0])) is not None}
+        return {found for info in infos if (found := parse_address(info[4][0])) is not None}
     return set()  # resolution timed out
 
 
 def nodes_for(peer: str, switch_name: str, nodes: list[NodeConfig], timeout: float) -> list[NodeConfig]:
     """The nodes to ask about a channel announced by ``peer`` (see the module docstring)."""
-    address = _address(peer)
+    address = parse_address(peer)
     by_address = [n for n in nodes if address is not None and address in _host_addresses(n.host, timeout)]
     named = [n for n in (by_address or nodes) if n.name == switch_name]
     return named or by_address

@@ -50,10 +50,9 @@ _OVERLAY_GROUPS = (
     {"403", "587", "825", "368"}, {"780", "587", "825", "368"}, {"604", "778", "236", "672"},
     {"250", "778", "236", "672", "257"}, {"506", "428"}, {"902", "782"}, {"709", "879"},
 )
-_OVERLAYS: dict[str, frozenset[str]] = {}
-for _group in _OVERLAY_GROUPS:
-    for _area in _group:
-        _OVERLAYS[_area] = _OVERLAYS.get(_area, frozenset()) | _group
+_OVERLAYS: dict[str, frozenset[str]] = {
+    area: frozenset().union(*(group for group in _OVERLAY_GROUPS if area in group))
+    for group in _OVERLAY_GROUPS for area in group}
 
 
 @dataclass(frozen=True)

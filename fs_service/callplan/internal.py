@@ -11,9 +11,9 @@ rights of the phone that transferred it -- its toll classes, outbound caller ID 
 (:func:`.outbound.plan_outbound`) -- and only when that phone is known for sure: the leg the
 guest was last bridged to (``last_bridge_to``, set by FreeSWITCH's core) must be a live channel
 of an extension of *this* account (:func:`.park.transferor`); otherwise "transferred caller may
-not call out". The REFER's Referred-By header is written by the phone and never believed. Emergency numbers are always allowed with it; a class
-the transferor may call only "with code" is barred (``call-not-allowed``, OUTGOING_CALL_BARRED):
-nobody left on the call knows the code.
+not call out". The REFER's Referred-By header is written by the phone and never believed.
+Emergency numbers are always allowed with it; a class the transferor may call only "with code"
+is barred (``call-not-allowed``, OUTGOING_CALL_BARRED): nobody left on the call knows the code.
 
 Treatments. Voicemail keys 0 / * send an internal caller to a treatment with no number of its
 own (welcome menu, message…) as ``pbx-treatment`` with ``pbx_stage=treatment:<id>``; the menu's
@@ -91,7 +91,7 @@ def _plan_destination(req: CallRequest, routing: AccountRouting, directory: Acco
                        reason="voicemail access")
     if dest == PARK or dest in PARK_SLOTS:
         # A guest, or the other party of an internal call (an authenticated phone itself), was
-        # blind-transferred here: the Referred-By phone parked it, never the parked party.
+        # blind-transferred here: the phone it was bridged to parked it, never the parked party.
         transferred = caller is None or blind_transferred_to(req.var(REFER_TO), dest)
         parker = transferor(req, directory) if transferred else None
         parked = directory.park_plan(dest, None if transferred else caller, parker)

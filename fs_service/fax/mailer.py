@@ -2,15 +2,14 @@
 
 A row owes an email while ``email_due_at`` is set (fax_jobs: confirmation or alert, set by the
 transition that finished the job; received_faxes: set once the PDF exists). Each send first
-*claims* the row by pushing ``email_due_at`` forward by :data:`LEASE` with a conditional UPDATE,
-so two workers never send the same email; success clears it and stamps the sent time, failure
+*claims* the row by pushing ``email_due_at`` forward (:func:`fs_service.mail.claim_due`, a
+conditional UPDATE), so two workers never send the same email; success clears it and stamps the sent time, failure
 retries with a backoff of 1, 2, 4… minutes capped at an hour. Because only a job's single
 transition to sent/failed sets ``email_due_at``, replayed events never owe a second email.
 """
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 import sqlalchemy as sa
 
@@ -23,21 +22,6 @@ from ..models._columns import as_utc
 from . import emails, inbound, ladder, queue
 
 log = logging.getLogger("pbx.fax.mail")
-LEASE = timedelta(minutes=5)
-MAX_BACKOFF = timedelta(hours=1)
-
-
-def backoff(attempts: int) -> timedelta:
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
-
-
-def _claim(model, row_id: int) -> bool:
-    now = utcnow()
-    claimed = db.session.execute(sa.update(model).where(
-        model.id == row_id, model.email_due_at.is_not(None), model.email_due_at <= now)
-        .values(email_due_at=now + LEASE).execution_options(synchronize_session=False)).rowcount == 1
-    db.session.commit()
-    return claimed
 
 
 def _due(model, limit: int) -> list[int]:
@@ -54,7 +38,7 @@ def _record(model, row_id: int, error: str | None, sent_column: str) -> None:
         setattr(row, sent_column, utcnow())
     else:
         row.email_attempts += 1
-        row.email_due_at = utcnow() + backoff(row.email_attempts)
+        row.email_due_at = utcnow() + mail.backoff(row.email_attempts)
         log.warning("fax email failed %s=%s attempts=%d error=%s", model.__tablename__, row_id,
                     row.email_attempts, error)
     db.session.commit()
@@ -105,7 +89,7 @@ def _send(settings, message) -> str | None:
 
 
 def send_job_email(settings, storage: FaxStorage, job_id: int) -> bool:
-    if not _claim(FaxJob, job_id):
+    if not mail.claim_due(FaxJob, job_id):
         return False
     data = job_mail(job_id)
     cover_relative = queue.cover_path(db.session.scalar(sa.select(FaxJob.pdf_path).where(FaxJob.id == job_id)))
@@ -120,7 +104,7 @@ def send_job_email(settings, storage: FaxStorage, job_id: int) -> bool:
 
 
 def send_received_email(settings, storage: FaxStorage, received_id: int) -> bool:
-    if not _claim(ReceivedFax, received_id):
+    if not mail.claim_due(ReceivedFax, received_id):
         return False
     found = received_mail(received_id)
     db.session.commit()

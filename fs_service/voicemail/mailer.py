@@ -11,7 +11,7 @@ the file go then, and only then.
 from __future__ import annotations
 
 import logging
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import gevent
 import sqlalchemy as sa
@@ -25,17 +25,12 @@ from .email_content import MessageMail
 from .storage import Storage, discard_after_commit
 
 log = logging.getLogger("pbx.voicemail.mail")
-LEASE = timedelta(minutes=5)  # a claimed row is retried after this if its sender died
-MAX_BACKOFF = timedelta(hours=1)
+LEASE = mail.LEASE  # a claimed row is retried after this if its sender died
 RETRY_INTERVAL_SECONDS = 30
 
 
 def _now() -> datetime:
     return datetime.now(timezone.utc)
-
-
-def backoff(attempts: int) -> timedelta:
-    return min(timedelta(minutes=2 ** max(attempts - 1, 0)), MAX_BACKOFF)
 
 
 def _claim(message_id: int) -> bool:
@@ -86,7 +81,7 @@ def _record_outcome(message_id: int, error: str | None, storage: Storage) -> Non
     else:
         message.email_attempts += 1
         message.email_error = error
-        message.email_next_at = _now() + backoff(message.email_attempts)
+        message.email_next_at = _now() + mail.backoff(message.email_attempts)
         log.warning("voicemail email failed message=%s attempts=%d error=%s", message_id,
                     message.email_attempts, error)
     db.session.commit()

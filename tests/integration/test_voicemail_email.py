@@ -7,6 +7,7 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
+from fs_service import mail
 from fs_service.db import db
 from fs_service.models import Mailbox, VoicemailMessage
 from fs_service.voicemail import mailer, messages
@@ -122,4 +123,4 @@ def test_a_missing_recording_is_retried_not_sent_empty(apps, box, smtp_server):
 
 
 def test_backoff_grows_to_an_hour():
-    assert [mailer.backoff(n).total_seconds() for n in (1, 2, 3, 10)] == [60, 120, 240, 3600]
+    assert [mail.backoff(n).total_seconds() for n in (1, 2, 3, 10)] == [60, 120, 240, 3600]

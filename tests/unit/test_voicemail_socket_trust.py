@@ -6,7 +6,8 @@ import pytest
 
 from esl_handlers import commands
 from esl_handlers.nodes import parse_nodes
-from esl_handlers.outbound.trust import nodes_for, peer_allowed
+from esl_handlers.outbound.trust import nodes_for
+from fs_service.networks import source_in
 from pbx.config import ConfigError, load_settings
 
 
@@ -16,15 +17,15 @@ def settings(tmp_path, **env):
 
 def test_by_default_only_this_host_may_connect(tmp_path):
     networks = settings(tmp_path).voicemail_allowed_networks
-    assert peer_allowed("127.0.0.1", networks) and peer_allowed("::1", networks)
-    assert not peer_allowed("10.0.0.2", networks) and not peer_allowed("not-an-address", networks)
+    assert source_in("127.0.0.1", networks) and source_in("::1", networks)
+    assert not source_in("10.0.0.2", networks) and not source_in("not-an-address", networks)
 
 
 def test_the_switches_networks_are_read_from_pbx_voicemail_allowed(tmp_path):
     networks = settings(tmp_path, PBX_VOICEMAIL_ALLOWED="10.0.0.0/24, 2001:db8::5").voicemail_allowed_networks
-    assert peer_allowed("10.0.0.9", networks) and peer_allowed("2001:db8::5", networks)
-    assert peer_allowed("::ffff:10.0.0.9", networks)  # an IPv4 switch seen by a dual-stack listener
-    assert not peer_allowed("127.0.0.1", networks) and not peer_allowed("10.0.1.9", networks)
+    assert source_in("10.0.0.9", networks) and source_in("2001:db8::5", networks)
+    assert source_in("::ffff:10.0.0.9", networks)  # an IPv4 switch seen by a dual-stack listener
+    assert not source_in("127.0.0.1", networks) and not source_in("10.0.1.9", networks)
 
 
 def test_a_bad_network_stops_start_up_naming_the_variable(tmp_path):
