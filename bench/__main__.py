@@ -7,6 +7,9 @@ Phases (each: warm-up, then a measured window; the server on one core, the load 
 3. ``real`` at max rate         POST /freeswitch/xml, sip_auth for random users of 10,000 extensions
 4. ``real`` at half of (3)      open-loop constant rate: p50 / p99 latency
 5. ``flask-fixed`` at that rate the ceiling's latency at the same rate (the latency ratios' baseline)
+6. cold rounds (bench.cold)     each a fresh ``real`` process, then every user of the 10,000 once
+                                (bar the 40 of the live check), a new TCP connection per request,
+                                against ``flask-fixed`` answering the same list the same way
 """
 from __future__ import annotations
 
@@ -21,7 +24,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from . import bodies, report
+from . import bodies, phases, report
 from .runner import Server, cpus, post, run_load, stall_probe
 from .seed import bench_settings, seed
 
@@ -40,21 +43,30 @@ def _args(argv: list[str] | None) -> argparse.Namespace:
                         help="one TCP connection per request, as mod_xml_curl really does (default: keep-alive)")
     parser.add_argument("--nagle", action="store_true",
                         help="leave Nagle on in the server (pywsgi's default: 40 ms stalls on keep-alive)")
+    parser.add_argument("--cold-rounds", type=int, default=2,
+                        help="cold rounds, each on a fresh server process (0: warm figures only)")
     parser.add_argument("--profile", action="store_true", help="also cProfile the real server at max rate")
     parser.add_argument("--keep", action="store_true", help="keep the temporary instance folder")
     return parser.parse_args(argv)
 
 
-def _live_check(server: Server, seeded, settings, workdir: Path) -> Path:
+LIVE_SAMPLE = 40
+
+
+def _live_sample(seeded) -> list[tuple[str, str]]:
+    return random.Random(3).sample(sorted(seeded.passwords), LIVE_SAMPLE)
+
+
+def _live_check(server: Server, seeded, settings, workdir: Path | None) -> None:
     """Sampled users answered over HTTP with the right a1-hash; the median-size answer becomes
-    the fixed document of the ceiling (same size as a real answer)."""
+    the fixed document of the ceiling (same size as a real answer), when ``workdir`` is given."""
     import hashlib
     import re
 
     auth = base64.b64encode(f"{settings.xml_curl_user}:{settings.xml_curl_password}".encode()).decode()
     form = bodies.templates()[0]
     answers = []
-    for domain, number in random.Random(3).sample(sorted(seeded.passwords), 40):
+    for domain, number in _live_sample(seeded):
         status, body = post(server.port, bodies.rewrite(form, domain, number, 1, random.Random(1)),
                             path=bodies.PATH, auth=auth)
         found = re.search(rb'name="a1-hash" value="([0-9a-f]{32})"', body)
@@ -62,10 +74,9 @@ def _live_check(server: Server, seeded, settings, workdir: Path) -> Path:
         if status != 200 or not found or found.group(1).decode() != expected:
             raise RuntimeError(f"live check failed for {number}@{domain}: HTTP {status}\n{body[:400]!r}")
         answers.append(body)
-    answers.sort(key=len)
-    path = workdir / "fixed-document.xml"
-    path.write_bytes(answers[len(answers) // 2])
-    return path
+    if workdir is not None:
+        answers.sort(key=len)
+        (workdir / "fixed-document.xml").write_bytes(answers[len(answers) // 2])
 
 
 def _spec(args, server: Server, seeded, settings, client_cpu, **extra) -> dict:
@@ -111,7 +122,11 @@ def _phases(args, workdir: Path) -> dict:
             servers[kind] = Server(kind, config, workdir, server_cpu)
         for kind in ("wsgi-fixed", "flask-fixed"):
             servers[kind].wait_ready()
-        return _measure(args, servers, seeded, settings, client_cpu, workdir)
+        results = _measure(args, servers, seeded, settings, client_cpu, workdir)
+        if args.cold_rounds:
+            results["cold"] = _cold(args, servers["flask-fixed"], seeded, settings, (config, server_cpu, client_cpu),
+                                    workdir)
+        return results
     finally:
         for server in servers.values():
             server.stop()
@@ -138,6 +153,26 @@ def _measure(args, servers, seeded, settings, client_cpu, workdir) -> dict:
     if args.profile:
         _profile(args, servers["real"], spec("real", mode="max"), workdir)
     return results
+
+
+def _cold(args, ceiling: Server, seeded, settings, where, workdir: Path) -> dict[str, list[dict]]:
+    """Every seeded user once (issue 15 ``sip_auth_cold``), on fresh server processes."""
+    config, server_cpu, client_cpu = where
+    live = set(_live_sample(seeded))
+    users = [pair for pair in sorted(seeded.passwords) if pair not in live]
+    random.Random(15).shuffle(users)
+
+    def fresh(n: int) -> Server:
+        server = Server("real", config, workdir, server_cpu, name=f"real-cold-{n}").wait_ready()
+        _live_check(server, seeded, settings, None)  # its code paths warm, on users not in the list
+        return server
+
+    def run(server: Server, kind: str) -> dict:
+        spec = _spec(args, server, seeded, settings, client_cpu, mode="cold", cold=users,
+                     path=bodies.PATH if kind == "real" else FIXED_PATH)
+        return run_load(spec, workdir, f"cold-{kind}-{server.pid}")
+
+    return phases.cold_rounds(args.cold_rounds, fresh, run, ceiling)
 
 
 def main(argv: list[str] | None = None) -> int:

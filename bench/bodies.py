@@ -44,6 +44,16 @@ def request_bytes(body: bytes, port: int, auth: str, path: str = PATH) -> bytes:
     return head.encode() + body
 
 
+def cold_pool(users: list[tuple[str, str]], *, port: int, user: str, password: str, path: str = PATH,
+              seed: int = 1) -> list[bytes]:
+    """One request per (domain, user) of ``users``, in that order (the cold phase: each once)."""
+    rng = random.Random(seed)
+    auth = base64.b64encode(f"{user}:{password}".encode()).decode()
+    forms = templates()
+    return [request_bytes(rewrite(rng.choice(forms), domain, number, 500 + i, rng), port, auth, path)
+            for i, (domain, number) in enumerate(users)]
+
+
 def pool(domains: list[str], numbers: list[str], *, port: int, user: str, password: str,
          size: int = 2000, path: str = PATH, seed: int = 1) -> list[bytes]:
     """``size`` requests for random (user, domain) pairs among the seeded ones."""

@@ -131,6 +131,12 @@ def run_rate(spec: dict, reqs: list[bytes], window: Window) -> None:
 
 def main(spec_path: str) -> None:
     spec = json.loads(open(spec_path).read())
+    if spec["mode"] == "cold":  # each listed user once, a new connection each (bench.cold)
+        from .cold import run_cold  # it uses this module's Connection
+        reqs = bodies.cold_pool(spec["cold"], port=spec["port"], user=spec["user"], password=spec["password"],
+                                path=spec["path"])
+        print(json.dumps(run_cold(spec, reqs, b"a1-hash")))
+        return
     reqs = bodies.pool(spec["domains"], spec["numbers"], port=spec["port"], user=spec["user"],
                        password=spec["password"], path=spec["path"], size=spec.get("pool", 2000))
     start = now()

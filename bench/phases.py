@@ -12,6 +12,7 @@ from typing import Callable
 ROOT = Path(__file__).resolve().parent.parent
 FIXED_PATH = "/bench/fixed"
 OTHERS_BUSY = 0.15
+SERVER_BUSY = 0.85  # a max-rate server below this share of its core was limited by something else
 
 
 def write_server_config(workdir: Path, settings) -> Path:
@@ -71,3 +72,48 @@ def report(runs: dict[str, list[dict]], metric: str, label: str, target: float) 
     if busy:
         print(f"# WARNING: other processes took > {OTHERS_BUSY:.0%} of a core in {len(busy)} phases")
     return 0 if verdict == "PASS" and not errors else 1
+
+
+def cold_rounds(rounds: int, fresh_server: Callable[[int], object], run: Callable[[object, str], dict],
+                ceiling_server) -> dict[str, list[dict]]:
+    """Cold phases (bench.cold): each round starts a fresh real server process (``fresh_server(n)``
+    warms its code on data outside the cold list), then sends the whole cold list to the ceiling
+    and to that server, ``run(server, kind)``; a second round on the same process would be warm."""
+    runs: dict[str, list[dict]] = {"ceiling": [], "real": []}
+    for n in range(rounds):
+        server = fresh_server(n)
+        try:
+            for kind, target in (("ceiling", ceiling_server), ("real", server)):
+                runs[kind].append(run(target, kind))
+                cold_progress(f"cold {kind} round {n + 1}", runs[kind][-1])
+        finally:
+            server.stop()
+    return runs
+
+
+def cold_progress(name: str, r: dict) -> None:
+    print(f"# {name}: {r['rate']:.0f} req/s over answers {r['sent'] // 10}..{r['sent'] * 95 // 100} of "
+          f"{r['sent']} distinct requests, new connection each; p50 {r['p50_ms']:.2f} ms p99 {r['p99_ms']:.2f} ms "
+          f"errors {r['errors_total']} cpu server {r['server_cpu']:.0%} load {r['client_cpu']:.0%}", flush=True)
+
+
+def report_cold(runs: dict[str, list[dict]], metric: str, label: str, target: float) -> bool:
+    """``BENCH <metric>_ceiling_rate`` / ``BENCH <metric>_rate`` (best of each: interference only
+    lowers a rate) and a SUMMARY line; True when the target is met with no bad answer."""
+    ceiling, real = (max(runs[k], key=lambda r: r["rate"]) for k in ("ceiling", "real"))
+    ratio = real["rate"] / ceiling["rate"] if ceiling["rate"] else 0.0
+    ratios = sorted(r["rate"] / c["rate"] for r, c in zip(runs["real"], runs["ceiling"]) if c["rate"])
+    print(f"BENCH {metric}_ceiling_rate {ceiling['rate']:.0f} req/s ratio=1.00")
+    print(f"BENCH {metric}_rate {real['rate']:.0f} req/s ratio={ratio:.2f}")
+    errors = sum(r["errors_total"] for found in runs.values() for r in found)
+    verdict = "PASS" if ratio >= target and not errors else "FAIL"
+    print(f"SUMMARY {verdict}: {label} (cold: each request a distinct one, new connection each) "
+          f"{real['rate']:.0f} req/s = {ratio:.2f} of the ceiling {ceiling['rate']:.0f} req/s (target {target:.2f}); "
+          f"per-round ratios {', '.join(f'{r:.2f}' for r in ratios)}")
+    if errors:
+        print(f"# WARNING (run not sound): {errors} bad answers in the cold phases")
+    idle = [r for found in runs.values() for r in found if r["server_cpu"] < SERVER_BUSY]
+    if idle:  # something else (the machine, the load generator) limited those rounds, not the server
+        print(f"# WARNING: the server was below {SERVER_BUSY:.0%} busy in {len(idle)} cold rounds "
+              f"({', '.join(format(r['server_cpu'], '.0%') for r in idle)}): their rates understate it")
+    return verdict == "PASS"

@@ -67,10 +67,12 @@ def stall_probe(cpu: int | None, seconds: float = 1.0) -> dict:
 class Server:
     """``python -m bench.server`` in the background; the OS picks the port, the server writes it."""
 
-    def __init__(self, kind: str, config: Path, workdir: Path, cpu: int | None, env: dict | None = None):
+    def __init__(self, kind: str, config: Path, workdir: Path, cpu: int | None, env: dict | None = None,
+                 name: str | None = None):
         self.kind = kind
-        self.log_path = workdir / f"server-{kind}.log"
-        portfile = workdir / f"server-{kind}.port"
+        name = name or kind  # several processes of one kind (the cold rounds) need their own files
+        self.log_path = workdir / f"server-{name}.log"
+        portfile = workdir / f"server-{name}.port"
         with self.log_path.open("wb") as log:
             self.proc = subprocess.Popen(
                 [sys.executable, "-m", "bench.server", str(config), kind, str(portfile)], cwd=ROOT,

@@ -7,6 +7,11 @@ carrier gateway. The ceiling is the same server process kind (gevent WSGIServer 
 app) returning a fixed document of the same size without looking at the request (bench.server's
 ``flask-fixed``). Max-rate phases alternate ceiling / real ``--rounds`` times; the best of each
 is kept (interference from other processes only ever lowers a rate).
+
+Then the cold rounds (issue 15, bench.cold): each on a fresh server process, warmed on accounts
+1-60, then one call to every extension of accounts 61-100 (2,000 callees, each once, random
+callers of the account), a new TCP connection per request, against the ceiling answering the
+same list the same way.
 """
 from __future__ import annotations
 
@@ -27,6 +32,8 @@ from . import bodies
 from .seed import follow_me_number, forward_number, is_forwarding, seed
 
 TARGET_RATIO = 0.60
+TARGET_COLD_RATIO = 0.50
+COLD_ACCOUNTS = 40  # the last 40 accounts x 50 extensions: 2,000 callees
 
 
 def _args(argv):
@@ -36,6 +43,8 @@ def _args(argv):
     parser.add_argument("--duration", type=float, default=5.0, help="measured seconds per phase")
     parser.add_argument("--rounds", type=int, default=3, help="ceiling/real max-rate pairs (best kept)")
     parser.add_argument("--connections", type=int, default=16, help="keep-alive connections")
+    parser.add_argument("--cold-rounds", type=int, default=3,
+                        help="cold rounds, each on a fresh server process (0: warm figure only)")
     parser.add_argument("--profile", metavar="FILE", help="cProfile the real server over one extra real phase")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder")
     return parser.parse_args(argv)
@@ -52,12 +61,13 @@ def expected_legs(domain: str, callee: str, gateway: str) -> list[bytes]:
     return [b'application="bridge"', f"user/{callee}@{domain}".encode(), *external]
 
 
-def _live_check(server: Server, seeded, settings, workdir: Path) -> None:
-    """Real answers over HTTP for a forwarding and a follow-me callee of every account; a caller
-    that is not an extension is refused. The median-size answer becomes the ceiling's document."""
+def _live_check(server: Server, seeded, settings, workdir: Path | None, domains: list[str] | None = None) -> None:
+    """Real answers over HTTP for a forwarding and a follow-me callee of every account (of
+    ``domains``); a caller that is not an extension is refused. The median-size answer becomes
+    the ceiling's document when ``workdir`` is given."""
     auth = base64.b64encode(f"{settings.xml_curl_user}:{settings.xml_curl_password}".encode()).decode()
     fields, answers, rng = bodies.template(), [], random.Random(11)
-    for seq, domain in enumerate(seeded.domains):
+    for seq, domain in enumerate(domains or seeded.domains):
         for callee in ("120", "121"):  # one of each kind
             caller = rng.choice([n for n in seeded.numbers if n != callee])
             status, body = post(server.port, bodies.body(fields, domain, caller, callee, seq, rng),
@@ -71,8 +81,9 @@ def _live_check(server: Server, seeded, settings, workdir: Path) -> None:
                         path=bodies.PATH, auth=auth)
     if b'data="CALL_REJECTED"' not in body:
         raise RuntimeError(f"live check failed: an unknown caller was not refused: {body[:600]!r}")
-    answers.sort(key=len)
-    (workdir / "fixed-document.xml").write_bytes(answers[len(answers) // 2])
+    if workdir is not None:
+        answers.sort(key=len)
+        (workdir / "fixed-document.xml").write_bytes(answers[len(answers) // 2])
 
 
 def _spec(args, server: Server, seeded, settings, client_cpu, path: str) -> dict:
@@ -85,6 +96,27 @@ def _measure(args, servers: dict, seeded, settings, client_cpu, workdir: Path) -
     def spec_for(server_kind: str, path: str | None) -> dict:
         return _spec(args, servers[server_kind], seeded, settings, client_cpu, path or bodies.PATH)
     return phases.measure(args.rounds, "bench_dialplan.load", spec_for, workdir)
+
+
+def _cold(args, ceiling: Server, seeded, settings, where, workdir: Path) -> dict[str, list[dict]]:
+    """Every extension of the last COLD_ACCOUNTS accounts called once (``dialplan_internal_cold``)."""
+    config, server_cpu, client_cpu = where
+    warm, cold = seeded.domains[:-COLD_ACCOUNTS], seeded.domains[-COLD_ACCOUNTS:]
+    rng = random.Random(15)
+    calls = [(d, rng.choice([n for n in seeded.numbers if n != callee]), callee) for d in cold for callee in seeded.numbers]
+    rng.shuffle(calls)
+
+    def fresh(n: int) -> Server:
+        server = Server("real", config, workdir, server_cpu, name=f"real-cold-{n}").wait_ready()
+        _live_check(server, seeded, settings, None, warm)  # code paths warm; no cold account touched
+        return server
+
+    def run(server: Server, kind: str) -> dict:
+        spec = dict(_spec(args, server, seeded, settings, client_cpu, bodies.PATH if kind == "real"
+                          else phases.FIXED_PATH), mode="cold", cold=calls)
+        return phases.run_load("bench_dialplan.load", spec, workdir, f"cold-{kind}-{server.pid}")
+
+    return phases.cold_rounds(args.cold_rounds, fresh, run, ceiling)
 
 
 def _profile(args, server: Server, seeded, settings, client_cpu, workdir: Path) -> None:
@@ -129,6 +161,10 @@ def main(argv=None) -> int:
         servers["flask-fixed"] = Server("flask-fixed", config, workdir, server_cpu).wait_ready()
         runs = _measure(args, servers, seeded, settings, client_cpu, workdir)
         status = phases.report(runs, "dialplan_internal", "internal dialplan", TARGET_RATIO)
+        if args.cold_rounds:
+            cold = _cold(args, servers["flask-fixed"], seeded, settings, (config, server_cpu, client_cpu), workdir)
+            if not phases.report_cold(cold, "dialplan_internal_cold", "internal dialplan", TARGET_COLD_RATIO):
+                status = 1
         if args.profile:
             _profile(args, servers["real"], seeded, settings, client_cpu, workdir)
         return status

@@ -62,6 +62,15 @@ def pairs(domains: list[str], numbers: list[str], size: int, seed: int = 1) -> l
     return [(rng.choice(domains), *rng.sample(numbers, 2)) for _ in range(size)]
 
 
+def cold_pool(calls: list[tuple[str, str, str]], *, port: int, user: str, password: str, path: str = PATH,
+              seed: int = 1) -> list[bytes]:
+    """One request per (domain, caller, callee) of ``calls``, in that order (the cold phase)."""
+    rng = random.Random(seed + 2)
+    auth = base64.b64encode(f"{user}:{password}".encode()).decode()
+    fields = template()
+    return [request_bytes(body(fields, d, a, b, 1000 + i, rng), port, auth, path) for i, (d, a, b) in enumerate(calls)]
+
+
 def pool(domains: list[str], numbers: list[str], *, port: int, user: str, password: str, size: int,
          path: str = PATH, seed: int = 1) -> list[bytes]:
     rng = random.Random(seed + 1)

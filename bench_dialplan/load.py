@@ -16,7 +16,7 @@ from time import perf_counter as now  # noqa: E402
 import gevent  # noqa: E402
 
 from bench.stats import Window, cpu_seconds  # noqa: E402
-from bench_inbound.load import run_max  # noqa: E402
+from bench_inbound.load import EXPECTED, run_max  # noqa: E402
 
 from . import bodies  # noqa: E402
 
@@ -25,6 +25,12 @@ def main(spec_path: str) -> None:
     spec = json.loads(open(spec_path).read())
     if spec.get("cpu") is not None:
         os.sched_setaffinity(0, {spec["cpu"]})
+    if spec.get("mode") == "cold":  # each listed call once, a new connection each (bench.cold)
+        from bench.cold import run_cold
+        reqs = bodies.cold_pool([tuple(c) for c in spec["cold"]], port=spec["port"], user=spec["user"],
+                                password=spec["password"], path=spec["path"])
+        print(json.dumps(run_cold(spec, reqs, EXPECTED)))
+        return
     reqs = bodies.pool(spec["domains"], spec["numbers"], port=spec["port"], user=spec["user"],
                        password=spec["password"], size=spec.get("pool", 2000), path=spec["path"])
     start = now()

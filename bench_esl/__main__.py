@@ -1,5 +1,5 @@
-"""``python -m bench_esl``: events per second ingested AND applied by the ESL listener, against
-the ceiling of merely reading and splitting the same stream.
+"""``python -m bench_esl``: events per second ingested AND applied by the ESL listener (target
+≥ 20,000 events/s); the raw reading and splitting of the same stream is printed as information.
 
 Both runs read the same bytes from the same fake FreeSWITCH (bench_esl/feeder.py, its own
 process on another core when there is one); this process is pinned to one core. The applied
@@ -24,7 +24,7 @@ from bench_esl import runs  # noqa: E402
 from bench_esl.stream import build, template  # noqa: E402
 from pbx.logs import KeyValueFormatter  # noqa: E402
 
-TARGET_RATE, TARGET_RATIO = 20_000, 0.50
+TARGET_RATE = 20_000  # events/s applied (issue 15: no ratio to the raw split any more)
 # A run is a one-core measurement only if it had the core: on a shared host a descheduled run
 # (or a ceiling run starved by a descheduled feeder) measures the neighbours, not the code.
 MIN_ON_CPU = 0.85
@@ -108,20 +108,19 @@ def main() -> int:
     floor_rate = max(r.rate for r in floor)
     free_rate = max(r.rate for r in free)
     best = max(applied, key=lambda r: r.rate)
-    ratio = best.rate / ceil_rate
     cpu_applied = statistics.median(r.cpu_rate for r in applied)
     cpu_ceiling = statistics.median(r.cpu_rate for r in ceiling)
-    print(f"  per CPU-second of this process (median; robust on a shared host): applied {cpu_applied:,.0f}, "
-          f"ceiling {cpu_ceiling:,.0f}, ratio {cpu_applied / cpu_ceiling:.2f}")
-    print(f"BENCH esl_events_applied_rate {best.rate:.0f} events/s ratio={ratio:.2f}")
-    print(f"BENCH esl_frames_ceiling_rate {ceil_rate:.0f} events/s ratio=1.00")
-    print(f"BENCH esl_dispatch_floor_rate {floor_rate:.0f} events/s ratio={floor_rate / ceil_rate:.2f}")
-    print(f"BENCH esl_handlers_free_rate {free_rate:.0f} events/s ratio={free_rate / ceil_rate:.2f}")
-    ok_rate, ok_ratio = best.rate >= TARGET_RATE, ratio >= TARGET_RATIO
-    print(f"{'PASS' if ok_rate else 'FAIL'} applied rate {best.rate:,.0f} >= {TARGET_RATE:,} events/s")
-    print(f"{'PASS' if ok_ratio else 'FAIL'} applied/ceiling {ratio:.2f} >= {TARGET_RATIO:.2f}")
-    return 0 if ok_rate and ok_ratio else 1
-
+    # Issue 15: a throughput figure with an absolute target, no ratio. The other runs stay as
+    # information (where an event's time goes), printed as comments.
+    print(f"# per CPU-second of this process (median; robust on a shared host): applied {cpu_applied:,.0f}, "
+          f"ceiling {cpu_ceiling:,.0f}")
+    print(f"# raw split ceiling {ceil_rate:,.0f} events/s; dispatch floor {floor_rate:,.0f} "
+          f"({floor_rate / ceil_rate:.2f} of it); handlers free {free_rate:,.0f} ({free_rate / ceil_rate:.2f})")
+    print(f"BENCH esl_events_applied_rate {best.rate:.0f} events/s")
+    ok_rate = best.rate >= TARGET_RATE
+    print(f"SUMMARY {'PASS' if ok_rate else 'FAIL'}: applied rate {best.rate:,.0f} events/s "
+          f"(target >= {TARGET_RATE:,} events/s)")
+    return 0 if ok_rate else 1
 
 if __name__ == "__main__":
     sys.exit(main())

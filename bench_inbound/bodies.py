@@ -43,6 +43,16 @@ def caller_number(rng: random.Random) -> str:
     return f"{rng.randint(2, 9)}{rng.randint(0, 99):02d}{rng.randint(2, 9)}{rng.randint(0, 999999):06d}"
 
 
+def cold_pool(dids: list[str], *, port: int, user: str, password: str, path: str = PATH,
+              seed: int = 1) -> list[bytes]:
+    """One request per number of ``dids``, in that order (the cold phase), random callers."""
+    rng = random.Random(seed + 2)
+    auth = base64.b64encode(f"{user}:{password}".encode()).decode()
+    fields = template()
+    return [request_bytes(body(fields, did, caller_number(rng), 1000 + i, rng), port, auth, path)
+            for i, did in enumerate(dids)]
+
+
 def pool(dids: list[str], *, port: int, user: str, password: str, size: int, path: str = PATH,
          seed: int = 1) -> list[bytes]:
     """``size`` requests: random company numbers, random (not blacklisted) callers."""

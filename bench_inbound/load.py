@@ -21,6 +21,7 @@ from bench.stats import Window, cpu_seconds  # noqa: E402
 from . import bodies  # noqa: E402
 
 EXPECTED = b'application="'
+COLD_EXPECTED = b'application="ivr"'  # every cold number is open and runs its welcome menu
 
 
 def _call(conn: Connection, payload: bytes, window: Window, started: float) -> None:
@@ -49,6 +50,12 @@ def main(spec_path: str) -> None:
     spec = json.loads(open(spec_path).read())
     if spec.get("cpu") is not None:
         os.sched_setaffinity(0, {spec["cpu"]})
+    if spec.get("mode") == "cold":  # each listed number once, a new connection each (bench.cold)
+        from bench.cold import run_cold
+        reqs = bodies.cold_pool(spec["cold"], port=spec["port"], user=spec["user"], password=spec["password"],
+                                path=spec["path"])
+        print(json.dumps(run_cold(spec, reqs, COLD_EXPECTED)))
+        return
     reqs = bodies.pool(spec["dids"], port=spec["port"], user=spec["user"], password=spec["password"],
                        size=spec.get("pool", 2000), path=spec["path"])
     start = now()

@@ -24,10 +24,14 @@ EXCEPTIONS = 200
 KINDS = ("equals",) * 14 + ("starts_with",) * 3 + ("ends_with",) * 2 + ("contains",)
 
 
+COLD_PER_ACCOUNT = 50  # 20 x 50 = 1,000 more numbers, each called once by the cold phase
+
+
 @dataclass
 class Seeded:
     dids: list[str]  # 10 digits, as the carrier sends them
     blocked: tuple[str, str]  # (did, caller) of a caller blocked by an "equals" rule
+    cold_dids: list[str]  # numbers the warm phases never call (issue 15's cold figure)
 
 
 def _rule_digits(kind: str, rng: random.Random) -> str:
@@ -52,7 +56,25 @@ def _exception_rows(number_id: int, rng: random.Random, today: date) -> list[dic
     return rows
 
 
-def _account(n: int, rng: random.Random, today: date) -> tuple[str, int, str]:
+def _cold_numbers(account_id: int, n: int, main, exceptions: list[dict]) -> list[str]:
+    """COLD_PER_ACCOUNT more numbers like the main one, bulk-inserted with the columns
+    numbers.create_number / update_number / schedules.set_week set: the same treatments, open
+    around the clock, each with its own copy of the 200 exceptions."""
+    from fs_service.db import db
+    from fs_service.models import PhoneNumber, ScheduleException, ScheduleRange
+
+    rows = [dict(account_id=account_id, e164=f"+1438556{n:02d}{k:02d}", label=f"Line {k}",
+                 open_treatment_id=main.open_treatment_id, closed_treatment_id=main.closed_treatment_id)
+            for k in range(COLD_PER_ACCOUNT)]
+    db.session.execute(sa.insert(PhoneNumber), rows)
+    ids = db.session.scalars(sa.select(PhoneNumber.id).where(PhoneNumber.e164.in_([r["e164"] for r in rows]))).all()
+    db.session.execute(sa.insert(ScheduleRange), [dict(number_id=i, weekday=d, opens_at=time(0), closes_at=time(0))
+                                                  for i in ids for d in range(7)])
+    db.session.execute(sa.insert(ScheduleException), [{**e, "number_id": i} for i in ids for e in exceptions])
+    return [r["e164"][2:] for r in rows]
+
+
+def _account(n: int, rng: random.Random, today: date) -> tuple[str, int, str, list[str]]:
     from fs_service import menus, numbers, schedules, treatments
     from fs_service.accounts import create_account
     from fs_service.db import db
@@ -76,8 +98,10 @@ def _account(n: int, rng: random.Random, today: date) -> tuple[str, int, str]:
     rules[0].update(match="equals", digits="4185550000")
     db.session.execute(sa.insert(BlacklistRule), rules)
     db.session.merge(CallVersion(account_id=account.id))  # as blacklist.create_rule renews it
-    db.session.execute(sa.insert(ScheduleException), _exception_rows(number.id, rng, today))
-    return number.e164[2:], account.id, number.e164
+    exceptions = _exception_rows(number.id, rng, today)
+    db.session.execute(sa.insert(ScheduleException), exceptions)
+    cold = _cold_numbers(account.id, n, number, [{k: v for k, v in e.items() if k != "number_id"} for e in exceptions])
+    return number.e164[2:], account.id, number.e164, cold
 
 
 def seed(settings) -> Seeded:
@@ -98,20 +122,28 @@ def seed(settings) -> Seeded:
         check_seed(made)
         db.session.remove()
         db.engine.dispose()
-    return Seeded(dids=[did for did, _, _ in made], blocked=(made[0][0], "4185550000"))
+    return Seeded(dids=[did for did, _, _, _ in made], blocked=(made[0][0], "4185550000"),
+                  cold_dids=[did for *_, cold in made for did in cold])
 
 
 def check_seed(made) -> None:
     """The core sees every bulk row: 1,000 rules in the matcher, 200 exceptions in the rules."""
     from fs_service import blacklist
     from fs_service.callplan.public_context import DbPublicWorld
+    from fs_service.db import db
+    from fs_service.models import PhoneNumber
+    from fs_service.schedules import rules_for
 
     world = DbPublicWorld()
-    for _, account_id, e164 in made[:3]:
+    for _, account_id, e164, cold in made[:3]:
         entry = world.number_by_e164(e164)
+        for number_id in (entry.id, world.number_by_e164("+1" + cold[-1]).id):
+            found = len(rules_for(db.session.get(PhoneNumber, number_id)).exceptions)
+            if found != EXCEPTIONS:
+                raise RuntimeError(f"seed check failed for number {number_id}: {found} exceptions")
         compiled = blacklist.matcher(account_id, entry.blacklist_token)
         count = sum(len(table) for table in compiled.block.by_kind.values())
-        if len(entry.rules.exceptions) != EXCEPTIONS or count < RULES * 0.99:
-            raise RuntimeError(f"seed check failed for {e164}: {len(entry.rules.exceptions)} exceptions, {count} rules")
+        if count < RULES * 0.99:
+            raise RuntimeError(f"seed check failed for {e164}: {count} rules")
         if blacklist.screen(account_id, entry.blacklist_token, "4185550000").allowed:
             raise RuntimeError("seed check failed: the blocked caller passes")

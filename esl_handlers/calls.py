@@ -10,7 +10,10 @@ from __future__ import annotations
 import logging
 
 import gevent
-from flask import Flask
+from flask import Flask, has_app_context
+
+from fs_service import audit
+from fs_service.db import db
 
 from . import registry
 from .commands import CommandResult
@@ -18,6 +21,7 @@ from .connection import EslConnection
 from .errors import EslUnavailable
 from .facade import EslFacade, Job
 from .nodes import parse_nodes
+from .originate import originate as originate_command
 
 log = logging.getLogger("pbx.esl.calls")
 
@@ -34,7 +38,17 @@ def _log_outcome(job: Job, conn: EslConnection | None) -> None:
 
 def place_call(app: Flask, request) -> CommandResult:
     """Start ``request`` (fs_service.click_to_call.OriginateRequest); returns at once with
-    ok=True and the job id once FreeSWITCH accepted it, or ok=False with the reason."""
+    ok=True and the job id once FreeSWITCH accepted it, or ok=False with the reason. The
+    audit log gets the command and that answer, in the name of the person asking."""
+    result = _place(app, request)
+    if has_app_context():
+        audit.record_commands([audit.CommandRecord(request.node, originate_command(request), result.ok,
+                                                   result.body, request.domain)], audit.acting(db.session))
+        db.session.commit()
+    return result
+
+
+def _place(app: Flask, request) -> CommandResult:
     settings = app.config["PBX"]
     nodes = {n.name: n for n in parse_nodes(settings.freeswitch_nodes, settings.esl_password)}
     if request.node not in nodes:

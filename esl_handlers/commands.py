@@ -160,6 +160,44 @@ def conference_mute(name: str, member_id: int, mute: bool = True) -> str:
     return f"conference {_checked(name, _CONFERENCE_RE, 'conference')} {verb} {int(member_id)}"
 
 
+_MEMBER_TARGET_RE = re.compile(r"all|[0-9]{1,9}")
+_SOUND_PATH_RE = re.compile(r"[A-Za-z0-9_./-]{1,255}")
+_SCHED_GROUP_RE = re.compile(r"[A-Za-z0-9_-]{1,80}")
+
+
+def conference_hold(name: str, target: str, hold: bool = True) -> str:
+    """``hold``/``unhold`` a member id or ``all`` (NOTES §9.11: the waiting room after wait-mod)."""
+    verb = "hold" if hold else "unhold"
+    return (f"conference {_checked(name, _CONFERENCE_RE, 'conference')} {verb} "
+            f"{_checked(target, _MEMBER_TARGET_RE, 'member')}")
+
+
+def conference_record(name: str, path: str) -> str:
+    return f"conference {_checked(name, _CONFERENCE_RE, 'conference')} record {_checked(path, _SOUND_PATH_RE, 'path')}"
+
+
+def conference_norecord(name: str) -> str:
+    return f"conference {_checked(name, _CONFERENCE_RE, 'conference')} norecord all"
+
+
+def conference_play(name: str, path: str) -> str:
+    return f"conference {_checked(name, _CONFERENCE_RE, 'conference')} play {_checked(path, _SOUND_PATH_RE, 'path')}"
+
+
+def conference_hup_all(name: str) -> str:
+    return f"conference {_checked(name, _CONFERENCE_RE, 'conference')} hup all"
+
+
+def sched_api(seconds: int, group: str, command: str) -> str:
+    """Run ``command`` (built here) ``seconds`` from now on the switch itself; ``group`` names
+    it for :func:`sched_del` (NOTES §4: mod_conference has no maximum duration)."""
+    return f"sched_api +{max(1, int(seconds))} {_checked(group, _SCHED_GROUP_RE, 'group')} {command}"
+
+
+def sched_del(group: str) -> str:
+    return f"sched_del {_checked(group, _SCHED_GROUP_RE, 'group')}"
+
+
 class Intent(Protocol):
     """Shape of the core's side-effect intents (fs_service/outbox.py): a `kind` plus data."""
 

@@ -12,9 +12,10 @@ from __future__ import annotations
 import logging
 
 import gevent
-from flask import Flask
+from flask import Flask, has_app_context
 
-from fs_service import outbox, pending
+from fs_service import audit, outbox, pending
+from fs_service.db import db
 
 from . import registry
 from .commands import CommandResult, command_for
@@ -48,11 +49,24 @@ def _send(node: NodeConfig, commands: list[str], timeout: float) -> list[Command
     return send_api_batch(node, commands, command_timeout=timeout)
 
 
+def _audit(app: Flask, node: NodeConfig, intents: list[outbox.Intent], kept: list[int],
+           commands: list[str], results: list[CommandResult], actor: audit.Actor | None) -> None:
+    """The audit log's line for each command FreeSWITCH answered (issue 14)."""
+    records = [audit.CommandRecord(node.name, command, result.ok, result.body,
+                                   getattr(intents[position], "domain", None))
+               for position, command, result in zip(kept, commands, results)]
+    if records:
+        with app.app_context():
+            audit.record_commands(records, actor)
+            db.session.commit()
+
+
 def deliver(app: Flask, node: NodeConfig, intents: list[outbox.Intent],
-            pending_ids: list[int] | None = None) -> bool:
+            pending_ids: list[int] | None = None, actor: audit.Actor | None = None) -> bool:
     """Send ``intents`` to one node; store what was not answered when the node is down.
 
-    ``pending_ids`` (same order as ``intents``) marks a redelivery of stored rows.
+    ``pending_ids`` (same order as ``intents``) marks a redelivery of stored rows; ``actor`` is
+    the person whose change the intents follow (None: a redelivery, or a machine's change).
     """
     settings = app.config["PBX"]
     kept, commands = _commands(intents)
@@ -64,6 +78,7 @@ def deliver(app: Flask, node: NodeConfig, intents: list[outbox.Intent],
         results = _send(node, commands, settings.esl_timeout)
     except EslUnavailable as exc:
         done = len(exc.completed)  # the node answered these before failing: do not resend them
+        _audit(app, node, intents, kept, commands, exc.completed, actor)
         with app.app_context():
             if ids is None:
                 pending.store(node.name, [intents[i] for i in kept[done:]], str(exc))
@@ -72,6 +87,7 @@ def deliver(app: Flask, node: NodeConfig, intents: list[outbox.Intent],
                 pending.failed_again(ids[done:], str(exc))
         log.warning("fs node unreachable node=%s owed=%d reason=%s", node.name, len(kept) - done, exc)
         return False
+    _audit(app, node, intents, kept, commands, results, actor)
     for position, result in zip(kept, results):
         if not result.ok:  # e.g. nothing cached: not an error worth retrying
             log.info("fs command refused node=%s kind=%s reply=%s", node.name, intents[position].kind,
@@ -94,8 +110,10 @@ def install_dispatcher(app: Flask) -> None:
         return
 
     def dispatch(intents: list[outbox.Intent]) -> None:
+        # Called right after the commit, in the committing app context (if any): whose change it was.
+        actor = audit.acting(db.session) if has_app_context() else None
         for node in nodes:
-            gevent.spawn(deliver, app, node, list(intents)).link_exception(_log_failure)
+            gevent.spawn(deliver, app, node, list(intents), None, actor).link_exception(_log_failure)
 
     outbox.set_dispatcher(dispatch)
 

@@ -22,10 +22,17 @@ Back-pressure: when ``max_pending`` items wait, ``put`` blocks the reader until 
 lands, so a slow database slows the socket (FreeSWITCH queues up to 100000 events) instead of
 growing memory. A failing batch is retried item by item, so one bad change is logged and
 dropped without losing the others.
+
+The database going away (a PostgreSQL restart, a held SQLite lock) is not a bad change: the
+lane keeps the batch, in order, and tries it again with capped backoff until the database
+answers -- events queue behind it (then back-pressure as above) and nothing is dropped, so a
+fax result or a hangup that arrived during the outage still lands when it ends. One warning
+when the lane starts waiting and one line when it lands, not a stack trace per attempt.
 """
 from __future__ import annotations
 
 import logging
+import time
 from collections import deque
 from typing import Callable, Hashable
 
@@ -33,14 +40,18 @@ import gevent
 from gevent.event import Event
 from gevent.pool import Pool
 
+from fs_service.db import unavailable
+
 log = logging.getLogger("pbx.esl.lanes")
 Apply = Callable[[list], object]
 
 
 class Lanes:
     def __init__(self, app, *, size: int = 8, batch_max: int = 5000, max_pending: int = 50000,
-                 threaded: bool = True, linger: float = 0.02) -> None:
+                 threaded: bool = True, linger: float = 0.02,
+                 outage_backoff: tuple[float, float] = (0.2, 5.0)) -> None:
         self.app = app
+        self.outage_backoff = outage_backoff
         self.linger = linger
         self.threaded = threaded
         self.batch_max = batch_max
@@ -49,6 +60,7 @@ class Lanes:
         self.applied = 0  # items applied (or dropped after logging), for health and benchmarks
         self.failed = 0
         self.batches = 0
+        self.outages = 0  # times a lane found the database away and held its batch
         self._pool = Pool(size)
         self._queues: dict[Hashable, deque] = {}
         self._room = Event()
@@ -92,29 +104,54 @@ class Lanes:
                 self._idle.set()
 
     def _apply(self, key: Hashable, apply: Apply, batch: list) -> None:
-        if self._try(key, apply, batch):
+        if self._land(key, apply, batch):
             return
         for item in batch if len(batch) > 1 else ():  # isolate the bad item, keep the rest
-            if not self._try(key, apply, [item]):
+            if not self._land(key, apply, [item]):
                 self.failed += 1
         if len(batch) == 1:
             self.failed += 1
 
-    def _try(self, key: Hashable, apply: Apply, batch: list) -> bool:
-        try:
-            if self.threaded:
-                gevent.get_hub().threadpool.apply(self._in_context, (apply, batch))
-            else:
-                self._in_context(apply, batch)
+    def _land(self, key: Hashable, apply: Apply, batch: list) -> bool:
+        """Apply ``batch``, waiting out a database outage; False: the batch itself failed."""
+        error = self._try(apply, batch)
+        if error is not None and unavailable(error):
+            error = self._wait_for_database(key, apply, batch, error)
+        if error is None:
             return True
-        except Exception:
-            what = f"item={batch[0]!r}" if len(batch) == 1 else f"batch of {len(batch)}, retrying one by one"
-            log.exception("esl lane apply failed lane=%s %s", key, what)
-            return False
+        what = f"item={batch[0]!r}" if len(batch) == 1 else f"batch of {len(batch)}, retrying one by one"
+        log.error("esl lane apply failed lane=%s %s", key, what, exc_info=error)
+        return False
 
-    def _in_context(self, apply: Apply, batch: list) -> None:
-        with self.app.app_context():  # its own context (and so its own session) per batch
-            apply(batch)
+    def _wait_for_database(self, key: Hashable, apply: Apply, batch: list,
+                           error: BaseException) -> BaseException | None:
+        self.outages += 1
+        started, delay = time.monotonic(), self.outage_backoff[0]
+        log.warning("esl lane waiting for the database lane=%s held=%d error=%s", key, self.pending,
+                    type(getattr(error, "orig", None) or error).__name__)
+        while error is not None and unavailable(error):
+            gevent.sleep(delay)
+            delay = min(delay * 2, self.outage_backoff[1])
+            error = self._try(apply, batch)
+        if error is None:
+            log.warning("esl lane database back lane=%s waited=%.1fs held=%d", key,
+                        time.monotonic() - started, self.pending)
+        return error
+
+    def _try(self, apply: Apply, batch: list) -> BaseException | None:
+        if self.threaded:
+            return gevent.get_hub().threadpool.apply(self._in_context, (apply, batch))
+        return self._in_context(apply, batch)
+
+    def _in_context(self, apply: Apply, batch: list) -> BaseException | None:
+        """The batch's error is returned, not raised: gevent's threadpool would print each
+        one's traceback (every retry of an outage) before handing it over."""
+        try:
+            with self.app.app_context():  # its own context (and so its own session) per batch
+                apply(batch)
+        except Exception as error:
+            return error
+        return None
 
     @staticmethod
     def _died(greenlet: gevent.Greenlet) -> None:

@@ -19,6 +19,7 @@ import gevent
 from flask import Flask
 
 from fs_service import status_store
+from fs_service.db import unavailable
 
 from . import registry
 from .connection import EslConnection
@@ -46,6 +47,7 @@ class NodeListener:
         self._greenlet: gevent.Greenlet | None = None
         self._conn: EslConnection | None = None
         self._stopping = False
+        self._unrecorded = False  # the last up/down mark failed (database away): redo it
 
     @classmethod
     def from_settings(cls, app: Flask, node: NodeConfig, lanes: Lanes) -> "NodeListener":
@@ -136,16 +138,28 @@ class NodeListener:
 
     def _seen(self) -> None:
         """The probe answered: refresh last_seen_at, so the web can tell a node whose listener
-        process died (its row still says connected) from a live one."""
+        process died (its row still says connected) from a live one. If marking the node up
+        failed (the database was away when the session began), mark it now."""
+        if self._unrecorded:
+            self._mark(True)
+            return
         try:
             with self.app.app_context():
                 status_store.touch_node(self.node.name)
-        except Exception:
-            log.exception("esl node last seen not recorded node=%s", self.node.name)
+        except Exception as exc:
+            self._not_recorded("last seen", exc)
 
     def _mark(self, connected: bool, error: str | None = None) -> None:
         try:
             with self.app.app_context():
                 status_store.mark_node(self.node.name, connected, error)
-        except Exception:  # the database being down must not stop the listener
-            log.exception("esl node status not recorded node=%s", self.node.name)
+            self._unrecorded = False
+        except Exception as exc:  # the database being down must not stop the listener
+            self._unrecorded = True
+            self._not_recorded("status", exc)
+
+    def _not_recorded(self, what: str, exc: Exception) -> None:
+        if unavailable(exc):  # an outage, not a bug: one line, no stack trace
+            log.warning("esl node %s not recorded node=%s reason=database-unavailable", what, self.node.name)
+        else:
+            log.error("esl node %s not recorded node=%s", what, self.node.name, exc_info=exc)

@@ -28,10 +28,15 @@ from ._pdf_probe import REQUEST, RESPONSE
 log = logging.getLogger("pbx.fax")
 
 MAX_IDLE = 2
+# Servers checking at once: 50 uploads at once used to start 50 servers, whose pypdf imports
+# shared two cores until each missed its deadline (tests/load). The others wait their turn.
+MAX_BUSY = max(2, os.cpu_count() or 2)
+QUEUE_WAIT = 60.0  # seconds an upload may wait for a free server
 GRACE = 3.0  # seconds the server may take beyond the child's deadline before we give up on it
 _PACKAGE_ROOT = str(Path(__file__).resolve().parent.parent)
 _idle: list["ProbeServer"] = []
 _lock = threading.Lock()
+_busy = threading.BoundedSemaphore(MAX_BUSY)  # cooperative under gevent's monkey-patching
 
 
 class ProbeUnavailable(RuntimeError):
@@ -85,15 +90,20 @@ class ProbeServer:
 
 def ask(data: bytes, timeout: float, memory_bytes: int) -> dict:
     """Have one document inspected by a pooled server."""
-    server = _borrow(memory_bytes)
+    if not _busy.acquire(timeout=QUEUE_WAIT):
+        raise ProbeUnavailable("every probe server stayed busy")
     try:
-        answer = server.ask(data, timeout)
-    except BaseException:
-        server.process.kill()
-        server.close()
-        raise
-    _give_back(server)
-    return answer
+        server = _borrow(memory_bytes)
+        try:
+            answer = server.ask(data, timeout)
+        except BaseException:
+            server.process.kill()
+            server.close()
+            raise
+        _give_back(server)
+        return answer
+    finally:
+        _busy.release()
 
 
 def shutdown() -> None:

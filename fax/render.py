@@ -21,6 +21,7 @@ import logging
 import os
 import shutil
 import subprocess
+import threading
 import uuid
 from io import BytesIO
 from pathlib import Path
@@ -33,6 +34,10 @@ from .tiff import TiffInfo, read_tiff_pages, sendable_problems
 log = logging.getLogger("pbx.fax")
 
 RENDER_TIMEOUT = 120.0
+# Ghostscript runs at once per process: 50 uploads at once used to start 50, and the web
+# process, sharing the cores with them, answered FreeSWITCH in seconds (tests/load). The
+# others wait their turn (cooperatively under gevent's monkey-patching).
+GS_AT_ONCE = threading.BoundedSemaphore(max(2, os.cpu_count() or 2))
 GS_MEMORY = 1024 * 1024 * 1024  # address space; gs needs ~150 MB for a fax page
 GS_OPTIONS = ("-q", "-dSAFER", "-dBATCH", "-dNOPAUSE", "-sstdout=%stderr",
               "-sDEVICE=tiffg4", "-r204x196", "-dAdjustWidth=1", "-dUseCropBox", "-dBlackText")
@@ -88,7 +93,8 @@ def run_ghostscript(args: Sequence[str], *, timeout: float, gs: str = "gs",
         raise RenderError(f"Ghostscript ({gs}) is not installed")
     argv = limited([binary, *args], memory_bytes=GS_MEMORY, cpu_seconds=timeout)
     try:
-        done = subprocess.run(argv, capture_output=True, timeout=timeout, check=True)
+        with GS_AT_ONCE:
+            done = subprocess.run(argv, capture_output=True, timeout=timeout, check=True)
     except subprocess.TimeoutExpired as exc:
         log.error("Ghostscript timed out after %.0f s %s: %s", timeout, what, _tail(exc.stderr))
         raise RenderError(f"Ghostscript timed out after {timeout:.0f} s {what}".strip()) from None

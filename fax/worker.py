@@ -1,5 +1,5 @@
 """The fax worker (FAX-5..7): places queued faxes, reconciles stuck ones, converts received
-faxes and sends the fax emails. Run by ``pbx run`` (embedded) or ``pbx fax-worker``
+faxes and sends the fax emails (their kinds of the one mail queue, fs_service/mail_queue.py). Run by ``pbx run`` (embedded) or ``pbx fax-worker``
 (production; as many as you like: every job is claimed with a conditional UPDATE, on
 PostgreSQL with ``FOR UPDATE SKIP LOCKED``, so two workers never place the same try).
 
@@ -14,12 +14,14 @@ from __future__ import annotations
 
 import logging
 import time
+from datetime import timedelta
 
 import gevent
 from flask import Flask
 from gevent.pool import Pool
 
 from esl_handlers.dispatcher import nodes_of
+from fs_service import mail_queue
 from fs_service.db import db, utcnow
 from fs_service.fax import inbound, jobs, ladder, mailer, queue, retention, watchdog
 from fs_service.fax.queue import Claimed
@@ -37,6 +39,7 @@ class FaxWorker:
         self.app, self.settings, self.poll, self.watchdog_every = app, settings, poll, watchdog_every
         self.retention_every, self.clock, self._last_sweep = retention_every, clock, float("-inf")
         self.storage = FaxStorage.from_settings(settings)
+        self.mail_kinds = mailer.mail_kinds(settings.mail_from, self.storage)  # the fax emails of the one queue
         self.links = NodeLinks(nodes_of(app), settings.esl_timeout)
         self.pool = Pool(concurrency or settings.fax_concurrency)
         self._last_watch = 0.0
@@ -59,7 +62,7 @@ class FaxWorker:
             self._last_sweep = time.monotonic()
             self.sweep()
         gevent.get_hub().threadpool.apply(self._in_context, (self.convert_received,))
-        self._in_context(lambda: mailer.send_due(self.settings, self.storage))
+        self._in_context(lambda: mail_queue.send_due(self.settings, self.mail_kinds))
 
     def _in_context(self, fn):
         with self.app.app_context():
@@ -123,13 +126,17 @@ class FaxWorker:
             facade = self.links.by_name(name)
             rows = channel_rows(facade) if facade is not None else None
             live[name] = watchdog.live_from_rows(rows) if rows is not None else None
-        changed = 0
+        changed, wait = 0, timedelta(seconds=self.settings.fax_outcome_wait_seconds)
         for job in stuck:
             tiff = self.storage.fs_path(job.tiff_relative) if job.tiff_relative else None
             decision, uuid = watchdog.verdict(job, live.get(job.node), tiff, utcnow())
-            if decision != watchdog.KEEP:
-                log.warning("fax watchdog job=%s attempt=%s node=%s: %s", job.job_id, job.attempt, job.node, decision)
-                changed += self._in_context(lambda: watchdog.reconcile(job, decision, uuid)) is not None
+            if decision == watchdog.KEEP:
+                continue
+            result = self._in_context(lambda: watchdog.reconcile(job, decision, uuid, wait))
+            if result is not None:  # a try awaiting its record is seen "lost" every pass: logged once
+                log.warning("fax watchdog job=%s attempt=%s node=%s: %s -> %s", job.job_id, job.attempt, job.node,
+                            decision, result)
+                changed += 1
         return changed
 
     def sweep(self) -> retention.Purged:

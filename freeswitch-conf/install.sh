@@ -21,10 +21,12 @@ usage() {
 	cat <<EOF
 Usage: $PROG [--dest /etc/freeswitch] --url http://ctrl:8080/freeswitch/xml
        ${PROG//?/ } --user freeswitch --password-file FILE --esl-password-file FILE
-       ${PROG//?/ } [--force]
+       ${PROG//?/ } [--cdr-url http://ctrl:8080/freeswitch/cdr] [--force]
 
   --dest DIR                configuration directory of FreeSWITCH (default /etc/freeswitch)
   --url URL                 control plane endpoint for mod_xml_curl (POST /freeswitch/xml)
+  --cdr-url URL             control plane endpoint for mod_xml_cdr call records
+                            (default: --url with its last segment replaced by "cdr")
   --user NAME               HTTP basic user (PBX_XML_CURL_USER on the control plane)
   --password-file FILE      file whose first line is the HTTP basic password
                             (PBX_XML_CURL_PASSWORD on the control plane)
@@ -67,11 +69,12 @@ need_value() {
 }
 
 main() {
-	local dest=/etc/freeswitch url='' user='' password_file='' esl_password_file='' force=0
+	local dest=/etc/freeswitch url='' cdr_url='' user='' password_file='' esl_password_file='' force=0
 	while [[ $# -gt 0 ]]; do
 		case $1 in
 		--dest) need_value "$@"; dest=$2; shift 2 ;;
 		--url) need_value "$@"; url=$2; shift 2 ;;
+		--cdr-url) need_value "$@"; cdr_url=$2; shift 2 ;;
 		--user) need_value "$@"; user=$2; shift 2 ;;
 		--password-file) need_value "$@"; password_file=$2; shift 2 ;;
 		--esl-password-file) need_value "$@"; esl_password_file=$2; shift 2 ;;
@@ -86,6 +89,8 @@ main() {
 		die "--url, --user, --password-file and --esl-password-file are required"
 	}
 	[[ $url =~ $URL_RE ]] || die "--url must be http(s)://host[:port]/path without quotes, blanks or & < > \$"
+	cdr_url=${cdr_url:-${url%/*}/cdr}
+	[[ $cdr_url =~ $URL_RE ]] || die "--cdr-url must be http(s)://host[:port]/path without quotes, blanks or & < > \$"
 	[[ $user =~ $USER_RE ]] || die "--user may only use letters, digits and . _ -"
 
 	local password esl_password
@@ -111,7 +116,7 @@ main() {
 	done
 	chmod -R u=rwX,go=rX "$stage"
 
-	write_secrets "$stage/secrets.xml" "$url" "$user" "$password" "$esl_password"
+	write_secrets "$stage/secrets.xml" "$url" "$user" "$password" "$esl_password" "$cdr_url"
 
 	local backup=''
 	if [[ -e $dest ]]; then
@@ -124,7 +129,7 @@ main() {
 	print_next_steps "$dest" "$backup" "$user"
 }
 
-# write_secrets FILE URL USER PASSWORD ESL_PASSWORD: printf is a shell builtin,
+# write_secrets FILE URL USER PASSWORD ESL_PASSWORD CDR_URL: printf is a shell builtin,
 # so the passwords never show in a process list.
 write_secrets() {
 	local file=$1
@@ -138,6 +143,7 @@ write_secrets() {
 			printf '  <X-PRE-PROCESS cmd="set" data="pbx_xml_curl_user=%s"/>\n' "$3"
 			printf '  <X-PRE-PROCESS cmd="set" data="pbx_xml_curl_password=%s"/>\n' "$4"
 			printf '  <X-PRE-PROCESS cmd="set" data="pbx_esl_password=%s"/>\n' "$5"
+			printf '  <X-PRE-PROCESS cmd="set" data="pbx_xml_cdr_url=%s"/>\n' "$6"
 			printf '</include>\n'
 		} >"$file"
 	)

@@ -56,20 +56,37 @@ def authenticate(email: str, password: str, remote_addr: str, *, max_failures: i
     """Return the user for good credentials, None for bad ones; raise when throttled.
 
     The throttle counts failures per email in the database, so every web worker shares it and an
-    attacker cannot spread guesses across processes. A success clears the count.
+    attacker cannot spread guesses across processes. A success clears the count, except for a
+    login with two-factor on: there, wrong one-time codes count too, and re-typing the right
+    password must not give a new round of guesses.
     """
     email = normalise_email(email)
-    if _recent_failures(email, window_seconds) >= max_failures:
-        raise TooManyAttempts("too many failed logins; try again later")
+    check_throttle(email, max_failures=max_failures, window_seconds=window_seconds)
     user = db.session.scalar(sa.select(User).where(User.email == email))
     ok = check_password_hash(user.password_hash if user and user.password_hash else _DUMMY_HASH, password)
     if ok and user and user.active and user.password_hash:
-        db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == email))
-        db.session.commit()
+        if user.totp_enabled_at is None:  # else the count clears once the one-time code is right too
+            clear_failures(email)
         return user
-    db.session.add(LoginAttempt(email=email, remote_addr=remote_addr[:45]))
-    db.session.commit()
+    record_failure(email, remote_addr)
     return None
+
+
+def check_throttle(email: str, *, max_failures: int, window_seconds: int) -> None:
+    """Raise once ``email`` had too many failed passwords or one-time codes in the window."""
+    if _recent_failures(normalise_email(email), window_seconds) >= max_failures:
+        raise TooManyAttempts("too many failed logins; try again later")
+
+
+def record_failure(email: str, remote_addr: str) -> None:
+    """A wrong password or one-time code, committed at once so every worker counts it."""
+    db.session.add(LoginAttempt(email=normalise_email(email), remote_addr=remote_addr[:45]))
+    db.session.commit()
+
+
+def clear_failures(email: str) -> None:
+    db.session.execute(sa.delete(LoginAttempt).where(LoginAttempt.email == normalise_email(email)))
+    db.session.commit()
 
 
 def create_reset_token(user: User, ttl_seconds: int) -> str:

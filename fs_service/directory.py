@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
+from . import fastread
 from .db import db
 from .models import Account, Extension, Gateway, PhoneNumber, Softphone, User
 
@@ -91,14 +92,14 @@ _SOFTPHONE_BY_NAME = (_extension_query()
 def find_sip_user(domain: str, user: str) -> SipUser | None:
     """The extension or softphone called ``user`` in the account whose SIP domain is ``domain``.
 
-    Read-only, on a Core connection of its own: no ORM Session to build and tear down for the
-    hottest request FreeSWITCH sends."""
+    Read-only, through fastread (no ORM Session, no SQLAlchemy execution layer): a phone that
+    registers once an hour is never in a per-process cache, so this read is what its
+    registration costs (bench/README.md, ``sip_auth_cold``)."""
     params = {"domain": domain.strip().lower(), "user": user}
-    with db.engine.connect() as conn:
-        if "-" in user:  # softphone user names are "<extension>-<n>"; extensions are digits only
-            row = conn.execute(_SOFTPHONE_BY_NAME, params).first()
-            return _to_sip_user(row, row.sip_username, row.sp_pw, "softphone", ()) if row else None
-        rows = conn.execute(_EXTENSION_BY_NUMBER, params).all()
+    if "-" in user:  # softphone user names are "<extension>-<n>"; extensions are digits only
+        row = fastread.fetch_one(_SOFTPHONE_BY_NAME, params)
+        return _to_sip_user(row, row.sip_username, row.sp_pw, "softphone", ()) if row else None
+    rows = fastread.fetch_all(_EXTENSION_BY_NUMBER, params)
     if not rows:
         return None
     softphones = tuple(r.softphone_user for r in rows if r.softphone_user is not None)

@@ -6,6 +6,7 @@ from this text at install time, replaceable by real recordings). Plans refer to 
 """
 from __future__ import annotations
 
+from .conferences.prompts import CONFERENCE_PROMPTS
 from .number_prompts import NUMBER_PROMPTS
 from .voicemail_prompts import VOICEMAIL_PROMPTS
 
@@ -32,6 +33,7 @@ PROMPTS: dict[str, dict[str, str]] = {
 
 PROMPTS.update(VOICEMAIL_PROMPTS)
 PROMPTS.update(NUMBER_PROMPTS)
+PROMPTS.update(CONFERENCE_PROMPTS)
 LANGUAGES = ("fr", "en")
 
 

@@ -27,7 +27,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time
+from datetime import MAXYEAR, MINYEAR, date, datetime, time
 from functools import cached_property
 from zoneinfo import ZoneInfo
 
@@ -90,7 +90,13 @@ class ClosureException:
         if not self.repeat_yearly:
             return self.start <= day <= self.end
         offset = self.end.year - self.start.year
-        return any(in_year(self.start, y) <= day <= in_year(self.end, y + offset) for y in (day.year - 1, day.year))
+        for year in (day.year - 1, day.year):
+            if year < MINYEAR:  # no occurrence starts before year 1 (found by tests/fuzz)
+                continue
+            end = in_year(self.end, year + offset) if year + offset <= MAXYEAR else date.max
+            if in_year(self.start, year) <= day <= end:
+                return True
+        return False
 
     def window(self) -> tuple[int, int]:
         if self.all_day or self.closed_from is None or self.closed_until is None:

@@ -7,7 +7,7 @@ cached copy of the rules (saved = live).
 """
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import MAXYEAR, date, datetime, time
 from typing import Iterable, Mapping
 
 import sqlalchemy as sa
@@ -104,7 +104,7 @@ def _check_exception(account: Account, values: dict) -> dict:
         raise ValidationFailed.field("start_date", "required")
     if end < start:
         raise ValidationFailed.field("end_date", "must not be before the start date")
-    if values.get("repeat_yearly") and end >= in_year(start, start.year + 1):
+    if values.get("repeat_yearly") and start.year < MAXYEAR and end >= in_year(start, start.year + 1):
         raise ValidationFailed.field("end_date", "a yearly exception must last less than a year")
     kind = values.get("kind") or "all_day"
     if kind not in ("all_day", "between"):

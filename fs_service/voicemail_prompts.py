@@ -29,6 +29,11 @@ VOICEMAIL_PROMPTS: dict[str, dict[str, str]] = {
                                 "To send it, press pound or hang up."},
     "vm-message-sent": {"fr": "Votre message a été transmis. Merci, au revoir.",
                         "en": "Your message has been delivered. Thank you, goodbye."},
+    # the switch's own fallback when the voicemail service does not answer (xml_curl/dialplan.py)
+    "vm-service-unavailable": {"fr": "Notre messagerie vocale est momentanément indisponible. "
+                                     "Veuillez rappeler dans quelques minutes. Au revoir.",
+                               "en": "Our voicemail is briefly unavailable. Please call again in a few minutes. "
+                                     "Goodbye."},
     # -- login -------------------------------------------------------------------------
     "vm-enter-mailbox": {"fr": "Entrez le numéro de votre boîte vocale, suivi du carré.",
                          "en": "Enter your mailbox number, followed by the pound key."},

@@ -7,7 +7,7 @@ from typing import Any
 from flask import Flask
 
 import fs_service.directory_versions  # noqa: F401 - registers the token renewal on every flush
-from fs_service.db import db
+from fs_service.db import db, engine_options
 
 from . import logs
 from .config import Settings, load_settings
@@ -28,9 +28,8 @@ def create_app(settings: Settings | None = None, *, dispatch_fs: bool = True, **
         PBX=settings,
         SECRET_KEY=settings.secret_key,
         SQLALCHEMY_DATABASE_URI=settings.resolved_database_url,
-        # A ping before each checkout finds connections PostgreSQL dropped (restart, failover); a
-        # SQLite file cannot drop them, and the ping would double the cost of a cached lookup.
-        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": not settings.resolved_database_url.startswith("sqlite")},
+        # Per dialect: pre-ping, connect/pool/statement timeouts (fs_service.db.engine_options).
+        SQLALCHEMY_ENGINE_OPTIONS=engine_options(settings.resolved_database_url),
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=settings.session_cookie_secure,
@@ -59,8 +58,11 @@ def create_app(settings: Settings | None = None, *, dispatch_fs: bool = True, **
 
 def _register_doors(app: Flask) -> None:
     from web import init_web
+    from xml_curl.cdr import bp as xml_cdr_bp
     from xml_curl.views import bp as xml_curl_bp
 
     app.register_blueprint(xml_curl_bp)
     csrf.exempt(xml_curl_bp)  # FreeSWITCH authenticates with basic auth, not a browser session
+    app.register_blueprint(xml_cdr_bp)  # call records (mod_xml_cdr), behind the same gate
+    csrf.exempt(xml_cdr_bp)
     init_web(app, babel)

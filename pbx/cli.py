@@ -97,6 +97,49 @@ def create_operator(email: str, first_name: str, last_name: str, password: str) 
         click.echo(f"operator {user.email} created")
 
 
+@main.command("create-api-token")
+@click.option("--email", required=True, help="The login the token acts as.")
+@click.option("--name", default="cli", show_default=True, help="A label to recognise the token by.")
+def create_api_token(email: str, name: str) -> None:
+    """Print a new API token for a login (shown once). For automation run by someone with access
+    to this host, which already reaches past any password or second factor."""
+    import sqlalchemy as sa
+
+    from fs_service import audit, auth
+    from fs_service.db import db as database
+    from fs_service.models import User
+    app = _app()
+    with app.app_context():
+        user = database.session.scalar(sa.select(User).where(User.email == auth.normalise_email(email)))
+        if user is None or not user.active:
+            raise click.ClickException(f"no active login {email!r}")
+        audit.act_as(database.session, audit.Actor(None, "cli", user.account_id, "cli"))
+        token = auth.create_api_token(user, name)
+        database.session.commit()
+        click.echo(token)
+
+
+@main.command("reset-two-factor")
+@click.option("--email", required=True)
+def reset_two_factor(email: str) -> None:
+    """Clear a login's two-factor (lost phone and recovery codes); it is set up again at the next
+    login. The way back in for an operator, whom no web page can reset."""
+    import sqlalchemy as sa
+
+    from fs_service import audit, auth, two_factor
+    from fs_service.db import db as database
+    from fs_service.models import User
+    app = _app()
+    with app.app_context():
+        user = database.session.scalar(sa.select(User).where(User.email == auth.normalise_email(email)))
+        if user is None:
+            raise click.ClickException(f"no login {email!r}")
+        audit.act_as(database.session, audit.Actor(None, "cli", user.account_id, "cli"))
+        two_factor.clear(user)
+        database.session.commit()
+        click.echo(f"two-factor cleared for {user.email}")
+
+
 @main.command()
 def demo() -> None:
     """Seed the demo account "Acme" (idempotent) and print fresh logins."""

@@ -72,6 +72,10 @@ class Settings:
     # many such tries are added (empty: none). See fs_service/fax/ladder.py.
     fax_ring_seconds: int = 60
     fax_line_retry_seconds: str = "120,300,600,1200,1800"
+    # A try that ended while nobody listened waits this long for the switch's record
+    # (mod_xml_cdr, replayed from its error folder) before the fax shows "outcome unknown";
+    # it is never resent blindly. See fs_service/fax/outcomes.py.
+    fax_outcome_wait_seconds: int = 1800
     music_on_hold_classes: str = "default,moh"  # local_stream names defined in local_stream.conf.xml
     # ESL door
     freeswitch_nodes: str = ""  # "fs1=127.0.0.1:8021,fs2=10.0.0.2:8021"
@@ -101,6 +105,8 @@ class Settings:
     reset_max_per_ip: int = 20  # … and per source address, across all web workers
     reset_window_seconds: int = 3600
     session_cookie_secure: bool = False
+    # Days the audit log keeps each event (fs_service/audit); 0 keeps them forever.
+    audit_retention_days: int = 365
 
     @property
     def resolved_database_url(self) -> str:

@@ -15,7 +15,7 @@ from esl_handlers.handlers import MODULES
 from esl_handlers.listener import NodeListener
 from esl_handlers.outbound import start_voicemail_server
 from fax.worker import run_fax_worker, start_fax_worker
-from fs_service import password_reset
+from fs_service import audit, mail_queue
 
 log = logging.getLogger("pbx.server")
 
@@ -62,12 +62,26 @@ def start_esl_side(app: Flask, only: str | None = None) -> EslSide:
     return side
 
 
-def start_reset_mail_sender(app: Flask) -> gevent.Greenlet:
-    """The loop that emails queued password-reset links (the "forgot password" page only queues
-    them). Runs in ``pbx run`` and ``pbx voicemail``; claims keep several copies from sending twice."""
-    from web.emails import reset_message
+def start_mail_sender(app: Flask) -> gevent.Greenlet:
+    """The loop that sends the queued emails (voicemail, invitations, password resets: pages
+    and dialogues only queue them). Runs in ``pbx run`` and ``pbx voicemail``; claims keep
+    several copies from sending twice."""
+    from web.emails import mail_kinds
 
-    return _spawn_logged(password_reset.run_sender_loop, app, reset_message)
+    return _spawn_logged(mail_queue.run_sender_loop, app, mail_kinds(app))
+
+
+def start_audit_purge(app: Flask) -> gevent.Greenlet:
+    """The hourly sweep of audit events past PBX_AUDIT_RETENTION_DAYS (``pbx run``, ``pbx voicemail``)."""
+    return _spawn_logged(audit.run_purge_loop, app, gevent.sleep)
+
+
+def start_conference_retention(app: Flask) -> gevent.Greenlet:
+    """The hourly deletion of conference recordings older than 7 days (CONF-7)."""
+    from fs_service.conferences.history import run_retention_loop
+    from fs_service.voicemail.storage import Storage
+
+    return _spawn_logged(run_retention_loop, app, Storage.from_settings(app.config["PBX"]).local_path, gevent.sleep)
 
 
 def freeze_startup_objects() -> None:
@@ -82,7 +96,9 @@ def serve(app: Flask, host: str, port: int) -> None:
     start_esl_side(app)
     start_voicemail_server(app)
     start_fax_worker(app)
-    start_reset_mail_sender(app)
+    start_mail_sender(app)
+    start_audit_purge(app)
+    start_conference_retention(app)
     server = NoDelayWSGIServer((host, port), app, log=None, error_log=log)
     server.init_socket()
     url = f"http://{host}:{server.server_port}/"
@@ -103,11 +119,11 @@ def run_esl(app: Flask, node: str) -> None:
 
 def run_voicemail(app: Flask) -> None:
     """Production layout: the voicemail service FreeSWITCH's ``socket`` app connects to
-    (PBX_VOICEMAIL_SOCKET), with its email retry loop and the password-reset email sender (the
-    web workers only queue those). Run one per address you configure."""
+    (PBX_VOICEMAIL_SOCKET), with the mail sender (the web workers and the dialogues only queue
+    emails). Run one per address you configure."""
     freeze_startup_objects()
     log.info("voicemail service running socket=%s", app.config["PBX"].voicemail_socket)
-    gevent.joinall(start_voicemail_server(app) + [start_reset_mail_sender(app)])
+    gevent.joinall(start_voicemail_server(app) + [start_mail_sender(app), start_audit_purge(app)])
 
 
 def run_fax(app: Flask) -> None:

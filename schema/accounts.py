@@ -24,6 +24,7 @@ class AccountSchema(StrictSchema):
     sip_domain = fields.String()
     language = fields.String()
     timezone = fields.String()
+    admins_require_two_factor = fields.Boolean(dump_only=True)
 
 
 class UserSchema(StrictSchema):
@@ -34,6 +35,7 @@ class UserSchema(StrictSchema):
     role = fields.String()
     language = fields.String()
     account_id = fields.Integer(dump_only=True, allow_none=True)
+    two_factor_enabled = fields.Function(lambda user: user.totp_enabled_at is not None, dump_only=True)
 
 
 class AccountCreatedSchema(StrictSchema):

@@ -25,6 +25,8 @@ class ApiTokenCreateSchema(StrictSchema):
     email = fields.Email(required=True)
     password = fields.String(required=True, validate=validate.Length(min=1, max=200))
     name = fields.String(load_default="api", validate=validate.Length(min=1, max=80))
+    # The one-time code (or a recovery code) of a login with two-factor on.
+    code = fields.String(load_default=None, validate=validate.Length(min=6, max=20))
 
 
 class ApiTokenSchema(StrictSchema):

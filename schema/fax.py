@@ -61,7 +61,8 @@ def normalised(data: dict) -> dict:
 class FaxJobSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     state = fields.String(dump_only=True,
-                          metadata={"description": "queued, sending, retrying, sent, failed or cancelled"})
+                          metadata={"description": "queued, sending, retrying, sent, failed, cancelled or unknown "
+                                                   "(the try ended unheard and no record of it came: not resent)"})
     toll_class = fields.String(dump_only=True, allow_none=True,
                                metadata={"description": "local, long_distance, international or toll_free"})
     destination = fields.String(dump_only=True)
@@ -79,6 +80,10 @@ class FaxJobSchema(StrictSchema):
     result_text = fields.String(dump_only=True, allow_none=True, metadata={"description": "spandsp's reason"})
     remote_station_id = fields.String(dump_only=True, allow_none=True)
     duration_seconds = fields.Integer(dump_only=True, allow_none=True)
+    outcome_due_by = fields.DateTime(dump_only=True, allow_none=True, metadata={
+        "description": "set while a try that ended unheard awaits the switch's record (then unknown)"})
+    outcome_source = fields.String(dump_only=True, allow_none=True,
+                                   metadata={"description": "event, cdr, originate or watchdog"})
     next_attempt_at = fields.DateTime(dump_only=True, allow_none=True)
     confirmation_sent_at = fields.DateTime(dump_only=True, allow_none=True)
     files_purged_at = fields.DateTime(dump_only=True, allow_none=True, metadata={"description": PURGED})

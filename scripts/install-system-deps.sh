@@ -5,7 +5,7 @@ set -euo pipefail
 
 declare -A NEEDED=(
   [python3]=python3 [gs]=ghostscript [chromium]=chromium [tiffinfo]=libtiff-tools
-  [espeak-ng]=espeak-ng [pg_ctlcluster]=postgresql [pdftoppm]=poppler-utils
+  [espeak-ng]=espeak-ng [pg_ctlcluster]=postgresql [pdftoppm]=poppler-utils [sipp]=sip-tester
 )
 missing=()
 for cmd in "${!NEEDED[@]}"; do

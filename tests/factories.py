@@ -4,7 +4,7 @@ from __future__ import annotations
 import itertools
 
 from fs_service import accounts, extensions
-from fs_service.db import db
+from fs_service.db import db, utcnow
 from fs_service.extensions import Assignment
 from fs_service.models import Account, ActiveChannel, Extension, User
 
@@ -47,8 +47,16 @@ def make_user(account: Account, role: str = "user", **overrides) -> User:
     return _make_login(account, role, "user", "Uma", "User", overrides)
 
 
+# Operators always log in with two-factor (fs_service.two_factor): test operators have it set up
+# with this key, so tests log in the way a real one does (tests.helpers.ui_login / totp_code).
+OPERATOR_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
+
+
 def make_operator(**overrides) -> User:
-    return _make_login(None, "operator", "operator", "Oscar", "Operator", overrides)
+    user = _make_login(None, "operator", "operator", "Oscar", "Operator", overrides)
+    user.totp_secret, user.totp_enabled_at = OPERATOR_TOTP_SECRET, utcnow()
+    db.session.commit()
+    return user
 
 
 def make_extension(account: Account, number: str | None = None, user: User | None = None,

@@ -28,11 +28,44 @@ def xml_curl_body(scenario: str, name: str) -> bytes:
     return (FIXTURES / "xml_curl" / scenario / name).read_bytes()
 
 
-def send_queued_reset_emails(app) -> int:
-    """One pass of the password-reset sender (what ``pbx run`` does every 2 s); how many were sent.
-    The "forgot password" page only queues the email."""
-    from fs_service import password_reset
-    from web.emails import reset_message
+def send_queued_emails(app) -> int:
+    """One pass of the mail sender (what ``pbx run`` does every 2 s); how many were sent. Pages
+    and dialogues only queue their emails (fs_service/mail_queue.py)."""
+    from fs_service import mail_queue
+    from web.emails import mail_kinds
 
     with app.app_context():
-        return password_reset.send_due(app.config["PBX"], reset_message)
+        return mail_queue.send_due(app.config["PBX"], mail_kinds(app))
+
+
+send_queued_reset_emails = send_queued_emails  # the "forgot password" tests' name for it
+
+
+def totp_code(user, at: float | None = None) -> str:
+    """A code of ``user``'s authenticator app that the next login accepts: the current step's,
+    or the next step's when the current one was already used (one code opens one login)."""
+    import time
+
+    import pyotp
+
+    now = time.time() if at is None else at
+    step = int(now) // 30
+    if user.totp_last_step is not None and user.totp_last_step >= step:
+        now += 30 * (user.totp_last_step - step + 1)
+    return pyotp.TOTP(user.totp_secret).at(now)
+
+
+def ui_login(client, email: str, password: str) -> None:
+    """Log in through the UI's pages, the one-time code step included when two-factor is on."""
+    import sqlalchemy as sa
+
+    from fs_service.db import db
+    from fs_service.models import User
+
+    response = client.post("/login", data={"email": email, "password": password})
+    assert response.status_code == 302, response.status_code
+    if "/login/code" in response.headers["Location"]:
+        with client.application.app_context():
+            code = totp_code(db.session.scalar(sa.select(User).where(User.email == email)))
+        response = client.post("/login/code", data={"code": code})
+        assert response.status_code == 302, response.status_code

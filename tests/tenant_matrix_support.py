@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timezone
 from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
@@ -20,8 +20,10 @@ from reportlab.lib.pagesizes import LETTER
 
 from fax.storage import FaxStorage
 from fs_service import blacklist, extensions, menus, numbers, schedules, treatments, voicemail
+from fs_service.conferences import rooms as conference_rooms
 from fs_service.db import db
-from fs_service.models import FaxJob, Gateway, ReceivedFax, User, VoicemailMessage
+from fs_service.models import (ConferenceAttendance, ConferenceSession, FaxJob, Gateway, ReceivedFax, User,
+                               VoicemailMessage)
 from fs_service.voicemail.storage import current_storage
 from tests.factories import make_account, make_extension, make_operator, make_user
 from tests.fakes.fake_outbound_apps import write_wav
@@ -61,6 +63,9 @@ def build_world() -> World:
     db.session.flush()
     message = _message(box, a.sip_domain)
     job, received = _faxes(a, admin_a, fax_number)
+    room = conference_rooms.create_room(a, admin_a, {"kind": "permanent", "title": "Matrix room"})
+    guest = conference_rooms.add_participant(room, {"name": "Guest", "email": "guest@a.matrix.test"})
+    past, live = _conference_sessions(room)
     b, admin_b = make_account(sip_domain="b.matrix.test")
     user_b = make_user(b)
     make_extension(b, "201", user=user_b)
@@ -69,9 +74,28 @@ def build_world() -> World:
                message_id=message.id, number_id=number.id, exception_id=exception.id,
                treatment_id=treatment.id, menu_id=menu.id, rule_id=rule.id, softphone_id=phone.id,
                job_id=job.id, received_id=received.id, user_id=user_a.id, gateway_id=gateway.id,
-               fax_number_id=fax_number.id, b_account_id=b.id)
+               fax_number_id=fax_number.id, b_account_id=b.id, room_id=room.id, participant_id=guest.id,
+               session_id=past.id, member_id=live.id)
     logins = dict(admin_a=admin_a, user_a=user_a, user_b=user_b, admin_b=admin_b, operator=make_operator())
     return World(logins, ids, _wav_bytes(), make_pdf(LETTER), a.name)
+
+
+def _conference_sessions(room) -> tuple[ConferenceSession, ConferenceAttendance]:
+    """An ended occurrence someone joined (history) and a running one with a caller in it (widget)."""
+    now = datetime.now(timezone.utc)
+    recording = current_storage().new_recording("a.matrix.test", "conferences", f"room-{room.id}-1")
+    write_wav(current_storage().local_path(recording), 1.0)
+    past = ConferenceSession(conference_id=room.id, started_at=now, ended_at=now, node="fs1", fs_unique_id="m-1",
+                             recording_path=recording)
+    running = ConferenceSession(conference_id=room.id, started_at=now, node="fs1", fs_unique_id="m-2")
+    db.session.add_all([past, running])
+    db.session.flush()
+    live = ConferenceAttendance(conference_id=room.id, session_id=running.id, uuid="m-live", member_id=1,
+                                joined_at=now, name="Caller")
+    db.session.add_all([ConferenceAttendance(conference_id=room.id, session_id=past.id, uuid="m-past", member_id=1,
+                                             joined_at=now, left_at=now, name="Caller"), live])
+    db.session.flush()
+    return past, live
 
 
 def _message(box, domain: str) -> VoicemailMessage:
@@ -128,7 +152,7 @@ def snapshot(instance: Path) -> tuple[dict[str, int], dict[str, int], dict[str, 
     db.session.expire_all()
     tables = sorted(db.metadata.tables.values(), key=lambda t: t.name)
     counts = {t.name: db.session.scalar(sa.select(sa.func.count()).select_from(t)) for t in tables}
-    digests = {t.name: hash(tuple(map(tuple, db.session.execute(sa.select(t)).all())))
+    digests = {t.name: hash(repr(db.session.execute(sa.select(t)).all()))  # repr: JSON columns hold dicts
                for t in tables if t.name not in VOLATILE}
     # End the read transaction: on PostgreSQL an open one would hold its locks while the requests
     # run in their own sessions, and the next TRUNCATE of the suite would wait for it forever.
@@ -179,6 +203,10 @@ JSON_BODIES: dict[str, dict] = {
     "api_mailboxes.update_mailbox": {"name": "Hijacked"},
     "api_mailboxes.empty_mailbox": {},
     "api_voicemail_messages.move_message": {"folder": "saved"},
+    "api_conferences.create_room": {"kind": "permanent", "title": "Evil"},
+    "api_conferences.update_room": {"title": "Hijacked"},
+    "api_conferences.add_participant": {"name": "Evil", "email": "evil@evil.test"},
+    "api_conferences.control_member": {"action": "kick"},
     "api_menus.create_menu": {"name": "Evil"},
     "api_menus.update_menu": {"name": "Evil"},
     "api_menus.set_keys": {"keys": {"1": None}},
@@ -190,6 +218,10 @@ JSON_BODIES: dict[str, dict] = {
     "api_schedules.update_exception": {"label": "Hijacked"},
     "api_treatments.create_treatment": {"kind": "hangup"},
     "api_treatments.update_treatment": {"kind": "hangup"},
+    "api_two_factor.account_security": {"admins_require_two_factor": True},
+    "api_two_factor.enable": {"secret": "JBSWY3DPEHPK3PXP", "code": "123456"},
+    "api_two_factor.disable": {"code": "123456"},
+    "api_two_factor.recovery_codes": {"code": "123456"},
 }
 FAX_FIELDS = dict(destination="5145550105", sender_number_id="@fax_number_id", sender_phone_id="@number_id",
                   subject="Contrat", to_name="John Doe", to_company="Acme", to_phone="514-555-0000",
@@ -203,6 +235,13 @@ FILE_BODIES = {
     "api_fax.check_documents": {"documents": "pdf"}, "fax.check_documents": {"documents": "pdf"},
 }
 FORM_BODIES: dict[str, dict] = {
+    "conferences.wizard.choose_kind": {"kind": "permanent"},
+    "conferences.wizard.save_info": {"title": "Evil"},
+    "conferences.wizard.edit_participants": {"action": "add", "name": "Evil", "email": "evil@evil.test"},
+    "conferences.wizard.edit": {"title": "Hijacked"},
+    "conferences.room.add_participant": {"name": "Evil", "email": "evil@evil.test"},
+    "conferences.room.control_member": {"action": "kick"},
+    "conferences.room.options": {"announce_members": "on"},
     "blacklist.create": {"digits": "5145550113", "action": "block", "match": "equals"},
     "blacklist.edit": {"digits": "5145550112", "action": "block", "match": "equals"},
     "blacklist.delete_all": {"confirm": "y"},

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import Flask, request, session
 from flask_babel import Babel
 
+from fs_service import audit
 from fs_service.db import db
 from fs_service.models import User
 from pbx.extensions import login_manager
@@ -42,6 +43,12 @@ def init_web(app: Flask, babel: Babel) -> None:
     register_ui(app)
     init_api(app)
     app.register_blueprint(health.bp)
+
+    @app.teardown_request
+    def _forget_actor(_exc: BaseException | None) -> None:
+        # The session can outlive the request (an app context pushed around several requests):
+        # what is flushed after it must not be credited to this request's person.
+        audit.act_as(db.session, None)
 
     @app.context_processor
     def _inject_locale() -> dict:

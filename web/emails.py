@@ -1,31 +1,34 @@
-"""Emails that carry a set-password link: the welcome message and the password reset.
+"""Emails that carry a set-password link: the welcome message (invitation) and the password
+reset, and the set of mail kinds the sender loop serves (:func:`mail_kinds`).
 
 Both are written in the *recipient's* language (not the sender's page language) and both
 send a single-use link built from ``public_url``, because the message is read outside any
-request. The welcome is sent at once: a mail server that is down must not break the page that
-triggered it, so the failure is logged and, from the UI, the administrator is warned. The
-reset email is only *built* here (:func:`reset_message`): the queue in
-fs_service/password_reset.py sends it in the background, so the "forgot password" page never
-waits on SMTP nor behaves differently for an address with a login.
+request. Neither is sent by the page that causes it: both go through the mail queue
+(fs_service/mail_queue.py), so a mail server that is down delays them instead of losing them,
+no page waits on SMTP, and the "forgot password" page behaves the same for any address. The
+link is created when the email is built, at each try (a new token revokes the older unused
+ones, which never arrived), so no raw token is stored.
 """
 from __future__ import annotations
 
-import logging
 from datetime import timedelta
 from email.message import EmailMessage
 
-from flask import current_app, flash, has_request_context
+from flask import Flask, current_app
 from flask_babel import force_locale, format_timedelta, gettext
 
-from fs_service import auth, mail
+from fs_service import auth, mail, mail_queue, password_reset
+from fs_service.conferences import invitations as conference_invitations
+from fs_service.conferences import report_mail as conference_reports
 from fs_service.db import db
-from fs_service.models import User
+from fs_service.models import MailDelivery, User
+from fs_service.voicemail import mailer as voicemail_mailer
 from web.ui.messages import N_
 
-log = logging.getLogger("pbx.web.emails")
 WELCOME_TTL_SECONDS = 7 * 24 * 3600  # a new colleague may not read their mail the same day
 
 
+INVITATION = "invitation"
 WELCOME_SUBJECT = N_("Welcome to your business phone service")
 RESET_SUBJECT = N_("Reset your password")
 
@@ -42,32 +45,30 @@ def _link_message(user: User, template: str, subject: str, token: str, ttl_secon
         return mail.build(settings.mail_from, user.email, gettext(subject), body)
 
 
-def _link_email(user: User, template: str, subject: str, ttl_seconds: int) -> bool:
-    """Create the token, commit it, render and send; True when the SMTP server accepted it."""
-    token = auth.create_reset_token(user, ttl_seconds)
-    db.session.commit()
-    message = _link_message(user, template, subject, token, ttl_seconds)
-    try:
-        mail.send(current_app.config["PBX"], message)
-    except mail.MailError:
-        log.warning("link email not delivered template=%s user_id=%s", template, user.id)
-        return False
-    return True
-
-
-def _in_ui_request() -> bool:
-    from web.errors import is_api_request
-
-    return has_request_context() and not is_api_request()
-
-
 def send_welcome(user: User) -> None:
-    """Tell a new user their login and let them choose a password (link valid 7 days)."""
-    if not _link_email(user, "emails/welcome.txt", WELCOME_SUBJECT, WELCOME_TTL_SECONDS) and _in_ui_request():
-        flash(gettext("The welcome email to %(email)s could not be sent. "
-                      "Ask the user to use “Forgot your password?” later.", email=user.email), "warning")
+    """Invite a new user to choose a password (link valid 7 days): queued, committed."""
+    mail_queue.enqueue(INVITATION, user.email, account_id=user.account_id, source_id=user.id)
+    db.session.commit()
+
+
+def _invitation(delivery: MailDelivery) -> EmailMessage | None:
+    user = db.session.get(User, delivery.source_id)
+    if user is None or not user.active:  # deleted or disabled before the email left
+        return None
+    token = auth.create_reset_token(user, WELCOME_TTL_SECONDS)
+    return _link_message(user, "emails/welcome.txt", WELCOME_SUBJECT, token, WELCOME_TTL_SECONDS)
 
 
 def reset_message(user: User, token: str, ttl_seconds: int) -> EmailMessage:
     """The reset email (fs_service.password_reset.MessageBuilder), built in an app context."""
     return _link_message(user, "emails/reset.txt", RESET_SUBJECT, token, ttl_seconds)
+
+
+def mail_kinds(app: Flask) -> mail_queue.MailKinds:
+    """Every kind the sender loop sends (``pbx run``, ``pbx voicemail``: pbx/server.py)."""
+    settings = app.config["PBX"]
+    return {INVITATION: mail_queue.MailKind(_invitation),
+            password_reset.KIND: password_reset.mail_kind(settings, reset_message),
+            voicemail_mailer.KIND: voicemail_mailer.mail_kind(app),
+            conference_invitations.KIND: conference_invitations.mail_kind(settings.mail_from),
+            conference_reports.KIND: conference_reports.mail_kind(settings.mail_from)}

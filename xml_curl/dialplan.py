@@ -21,9 +21,10 @@ import re
 from dataclasses import dataclass
 from functools import singledispatch
 
+from fs_service import prompts
 from fs_service.callplan import steps as s
 
-from .documents import fs_safe
+from .documents import ATTRIBUTE_ESCAPES, fs_safe
 
 # FreeSWITCH splits {}/[] lists with switch_separate_string (src/switch_utils.c): ',' ends a
 # value, quotes group, and a backslash escapes the next character — so a value ending in a backslash
@@ -144,18 +145,34 @@ def _(step: s.RecordPrompt, options):
     return [("record", f"{step.path} {step.max_seconds} 200 2")]
 
 
+# The voicemail service down (NOTES §6): ``socket`` fails to connect, logs and returns, and the
+# dialplan goes on -- so the switch itself says so instead of leaving the caller in silence.
+# Seen on 1.11.1: when the service goes away mid-call, the running application (a ``record``)
+# completes and the dialplan also goes on after ``socket``; a deposit sets pbx_vm_fallback to
+# "your message was sent" before recording (the file is filed when the service is back:
+# fs_service/voicemail/recovery.py). A call the service ends itself is hung up before this.
+VOICEMAIL_FALLBACK = "pbx_vm_fallback"
+SERVICE_UNAVAILABLE = prompts.path("vm-service-unavailable")
+
+
+def _voicemail_socket(options) -> list[tuple[str, str]]:
+    return [("set", f"{VOICEMAIL_FALLBACK}={SERVICE_UNAVAILABLE}"),
+            ("socket", f"{options.voicemail_socket} async full"),
+            ("answer", ""), ("playback", f"${{{VOICEMAIL_FALLBACK}}}"), ("hangup", "NORMAL_CLEARING")]
+
+
 @actions_for.register
 def _(step: s.Voicemail, options):
     return [("set", "pbx_vm_action=deposit"), ("set", f"pbx_vm_box={step.box}"),
             ("set", f"pbx_vm_domain={step.domain}"), ("set", f"pbx_vm_greeting={step.greeting}"),
             ("set", f"pbx_vm_skip_greeting={'true' if step.skip_greeting else 'false'}"),
-            ("socket", f"{options.voicemail_socket} async full")]
+            *_voicemail_socket(options)]
 
 
 @actions_for.register
 def _(step: s.VoicemailLogin, options):
     return [("set", "pbx_vm_action=login"), ("set", f"pbx_vm_box={step.box or ''}"),
-            ("set", f"pbx_vm_domain={step.domain}"), ("socket", f"{options.voicemail_socket} async full")]
+            ("set", f"pbx_vm_domain={step.domain}"), *_voicemail_socket(options)]
 
 
 @actions_for.register
@@ -195,7 +212,7 @@ def _(step: s.Ivr, options):
 def _(step: s.RecordClosure, options):
     number = "" if step.number_id is None else str(step.number_id)
     return [("set", "pbx_vm_action=closure-record"), ("set", f"pbx_closure_number_id={number}"),
-            ("set", f"pbx_vm_domain={step.domain}"), ("socket", f"{options.voicemail_socket} async full")]
+            ("set", f"pbx_vm_domain={step.domain}"), *_voicemail_socket(options)]
 
 
 # Call park (mod_valet_parking.c, NOTES §3). The parked channel's valet_parking_timeout /
@@ -237,6 +254,13 @@ def _(step: s.ReceiveFax, options):
             ("set", "fax_enable_t38_request=true"), ("answer", ""), ("rxfax", step.path)]
 
 
+@actions_for.register
+def _(step: s.JoinConference, options):
+    # ``name@profile+flags{…}`` (NOTES §4): wait-mod applies only when this join creates the room.
+    flags = "+flags{moderator}" if step.moderator else ""
+    return [("set", "conference_flags=wait-mod"), ("conference", f"{step.name}@{step.profile}{flags}")]
+
+
 # The document around the actions, exactly as lxml pretty-prints it (golden files); built as
 # text because a tree costs more than the whole cached plan (bench_dialplan).
 _HEAD = ('<document type="freeswitch/xml">\n  <section name="dialplan">\n    <context name="{context}">\n'
@@ -244,8 +268,7 @@ _HEAD = ('<document type="freeswitch/xml">\n  <section name="dialplan">\n    <co
 _TAIL = "      </extension>\n    </context>\n  </section>\n</document>\n"
 # XML attribute escaping as lxml does it; characters XML 1.0 cannot carry are dropped (lxml
 # would refuse the whole document, and FreeSWITCH with it).
-_ATTRIBUTE = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;",
-                            "\r": "&#13;", "\ufffe": None, "\uffff": None,
+_ATTRIBUTE = str.maketrans({**ATTRIBUTE_ESCAPES, "\ufffe": None, "\uffff": None,
                             **{chr(c): None for c in range(32) if chr(c) not in "\t\n\r"}})
 
 

@@ -8,7 +8,7 @@ from lxml import etree
 from fs_service import directory as core
 from fs_service.directory import SipUser
 
-from .documents import NOT_FOUND, Trusted, add_params, document, fs_safe, to_bytes
+from .documents import NOT_FOUND, Trusted, add_params, attribute, document, fs_safe, params_text, to_bytes
 from .request import FsRequest
 from .user_cache import UserDocumentCache
 
@@ -60,23 +60,32 @@ def _variables(user: SipUser) -> list[tuple[str, str]]:
     return items
 
 
+# The user document around its params and variables, exactly as lxml pretty-prints the tree
+# (document, section, domain with the domain dial-string, groups/group/users/user); built as
+# text because the tree cost more than the rest of a registration that no cache holds (issue 15,
+# bench/README.md). tests/unit/test_directory_document.py compares it with lxml's.
+_USER_HEAD = ('<document type="freeswitch/xml">\n  <section name="directory">\n    <domain name="{domain}">\n'
+              '{domain_params}      <groups>\n        <group name="default">\n          <users>\n'
+              '            <user id="{user}"{cacheable}>\n')
+_USER_TAIL = ("            </user>\n          </users>\n        </group>\n      </groups>\n    </domain>\n"
+              "  </section>\n</document>\n")
+_DOMAIN_PARAMS = params_text("      ", "params", "param", [("dial-string", DIAL_STRING)])
+_USER_INDENT = "              "
+
+
 def user_document(user: SipUser, cacheable_ms: int) -> bytes:
     if not user.password:  # a user without credentials authenticates anyone (NOTES §0.1)
         return NOT_FOUND
-    root, section = document("directory")
-    domain = _domain_element(section, user.domain)
-    users = etree.SubElement(etree.SubElement(domain, "groups"), "group", name="default")
-    element = etree.SubElement(etree.SubElement(users, "users"), "user", id=user.user_id)
-    if cacheable_ms > 0:
-        element.set("cacheable", str(cacheable_ms))
     params = [("a1-hash", user.a1_hash), ("allow-empty-password", "false")]
     if user.kind == "extension" and user.softphone_users:
         params.append(("dial-string", _extension_dial_string(user)))
     if user.kind == "softphone":
         params.append(("mwi-account", f"{user.extension_number}@{user.domain}"))
-    add_params(element, "params", "param", params)
-    add_params(element, "variables", "variable", _variables(user))
-    return to_bytes(root)
+    head = _USER_HEAD.format(domain=attribute(user.domain), domain_params=_DOMAIN_PARAMS,
+                             user=attribute(user.user_id),
+                             cacheable=f' cacheable="{cacheable_ms}"' if cacheable_ms > 0 else "")
+    return (head + params_text(_USER_INDENT, "params", "param", params)
+            + params_text(_USER_INDENT, "variables", "variable", _variables(user)) + _USER_TAIL).encode()
 
 
 # mod_sofia (sofia.c, parse_domain_tag) creates gateways only from <domain>/<user>/<gateways> and

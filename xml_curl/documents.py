@@ -7,9 +7,22 @@ defuses ``${`` so no untrusted value can pull in a global (e.g. a password) or a
 """
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 DOCUMENT_TYPE = "freeswitch/xml"
+
+# How lxml escapes an attribute value; the text renderers (directory users, dialplan) build
+# their documents as strings, byte-identical to lxml's pretty print, because a tree costs more
+# than the rest of the answer.
+ATTRIBUTE_ESCAPES = {"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "\t": "&#9;", "\n": "&#10;",
+                     "\r": "&#13;"}
+_ESCAPE = str.maketrans(ATTRIBUTE_ESCAPES)
+_SPECIAL = re.compile('[&<>"\t\n\r]')
+# What lxml refuses ("All strings must be XML compatible"); lone surrogates fail the UTF-8 encoding.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+_ATTENTION = re.compile('[&<>"\x00-\x1f\ufffe\uffff]')  # either of the two above
 
 
 class Trusted(str):
@@ -39,6 +52,24 @@ def add_params(parent: etree._Element, tag: str, child: str, items: list[tuple[s
     container = etree.SubElement(parent, tag)
     for name, value in items:
         etree.SubElement(container, child, name=name, value=fs_safe(value))
+
+
+def attribute(value: str) -> str:
+    """``value`` escaped exactly as lxml writes an attribute; ValueError where lxml raises one."""
+    if _NOT_XML.search(value) is not None:
+        raise ValueError("All strings must be XML compatible: Unicode or ASCII, no NULL bytes or control characters")
+    return value.translate(_ESCAPE) if _SPECIAL.search(value) is not None else value
+
+
+def params_text(indent: str, tag: str, child: str, items: list[tuple[str, str]]) -> str:
+    """:func:`add_params` as text at ``indent``, as lxml pretty-prints it (values made safe)."""
+    if not items:
+        return f"{indent}<{tag}/>\n"
+    pairs = [(name, fs_safe(value)) for name, value in items]
+    if _ATTENTION.search("".join(name + value for name, value in pairs)) is not None:  # rare: one scan
+        pairs = [(attribute(name), attribute(value)) for name, value in pairs]
+    inner = "".join(f'{indent}  <{child} name="{name}" value="{value}"/>\n' for name, value in pairs)
+    return f"{indent}<{tag}>\n{inner}{indent}</{tag}>\n"
 
 
 def not_found() -> bytes:

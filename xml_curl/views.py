@@ -2,7 +2,7 @@
 
 Protected twice: HTTP basic auth (mod_xml_curl ``gateway-credentials``) and a list of allowed
 source networks. Whatever goes wrong, FreeSWITCH gets a well-formed reply (the not-found
-document, or a 401), never a stack trace.
+document, a 401, or a 503 while the database is away), never a stack trace.
 """
 from __future__ import annotations
 
@@ -13,6 +13,7 @@ import time
 
 from flask import Blueprint, Response, current_app, request
 
+from fs_service.db import unavailable
 from fs_service.networks import source_in
 
 from . import configuration, dialplan_request, directory
@@ -78,6 +79,19 @@ def _dispatch(req: FsRequest, settings) -> tuple[bytes, str]:
     return NOT_FOUND, "unhandled-section"
 
 
+def _database_unavailable(req: FsRequest, exc: Exception) -> Response:
+    """The database is away: answer at once with HTTP 503. mod_xml_curl treats any non-200 as
+    "no document from this binding" and goes on to the next binding, then to the static XML on
+    disk (NOTES §1) -- the same fallback as the not-found document, but its log then says
+    ``Received HTTP error 503`` instead of a silent miss, and an HTTP load balancer in front
+    of several web workers may retry elsewhere. One warning line, no stack trace: an outage
+    is not a bug, and it would repeat for every REGISTER."""
+    log.warning("xml_curl database unavailable section=%s action=%s error=%s", req.section, req.action,
+                type(getattr(exc, "orig", None) or exc).__name__)
+    return Response("database unavailable\n", status=503, mimetype="text/plain",
+                    headers={"Retry-After": "1"})
+
+
 @bp.post("/freeswitch/xml")
 def fetch() -> Response:
     started = time.perf_counter()
@@ -92,7 +106,9 @@ def fetch() -> Response:
     req = parse_body(request.get_data(cache=False))
     try:
         body, outcome = _dispatch(req, gate.settings)
-    except Exception:
+    except Exception as exc:
+        if unavailable(exc):
+            return _database_unavailable(req, exc)
         log.exception("xml_curl handler failed section=%s action=%s", req.section, req.action)
         body, outcome = NOT_FOUND, "error"
     if log.isEnabledFor(logging.DEBUG):

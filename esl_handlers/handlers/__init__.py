@@ -6,12 +6,14 @@ Adding a feature's events = a new module here with its table and its core ``appl
 from __future__ import annotations
 
 from .base import Handler, HandlerModule
+from .conferences import MODULE as CONFERENCES
 from .fax import MODULE as FAX
 from .parking import MODULE as PARKING
 from .status import MODULE as STATUS
 from .voicemail import MODULE as VOICEMAIL
 
 MODULES: tuple[HandlerModule, ...] = (STATUS, PARKING, VOICEMAIL, FAX)
+MODULES += (CONFERENCES,)
 # The facade itself needs BACKGROUND_JOB (bgapi results), which no module table names.
 ALWAYS = ("BACKGROUND_JOB",)
 

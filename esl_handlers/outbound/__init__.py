@@ -1,7 +1,9 @@
 """The outbound-socket side of the ESL door: voicemail calls driven by the core's IVR engine.
 
 ``start_voicemail_server(app)`` is what ``pbx run`` (pbx/server.py) calls: it listens on
-PBX_VOICEMAIL_SOCKET, installs the MWI sender and runs the voicemail email retry loop.
+PBX_VOICEMAIL_SOCKET, installs the MWI sender and, at start, files the messages the switch
+recorded while the service was away (fs_service/voicemail/recovery.py). Their emails go
+through the mail queue, whose sender pbx/server.py runs beside it.
 """
 from __future__ import annotations
 
@@ -10,7 +12,7 @@ import logging
 import gevent
 from flask import Flask
 
-from fs_service.voicemail import mailer
+from fs_service.voicemail import recovery
 from fs_service.voicemail.dialogues import voicemail_script
 from fs_service.voicemail.store import VoicemailStore
 
@@ -32,10 +34,10 @@ def build_voicemail_server(app: Flask, address: str | None = None) -> OutboundSe
 
 
 def start_voicemail_server(app: Flask) -> list[gevent.Greenlet]:
-    """Listen for voicemail calls and run the email retry loop; returns the greenlets to join."""
+    """Listen for voicemail calls and file what was recorded meanwhile; the greenlets to join."""
     install_mwi_sender(app)
     server = build_voicemail_server(app).start()
-    greenlets = [gevent.spawn(server.serve_forever), gevent.spawn(mailer.run_email_retry_loop, app)]
+    greenlets = [gevent.spawn(server.serve_forever), gevent.spawn(recovery.run_recovery, app, VoicemailStore(app))]
     for greenlet in greenlets:
         greenlet.link_exception(lambda g: log.error("voicemail service task died error=%r", g.exception))
     return greenlets

@@ -17,7 +17,7 @@ from flask import current_app, has_app_context
 
 from .. import fastread
 from ..db import db
-from ..models import ActiveChannel, Account, CallVersion, Extension, Gateway, Mailbox, PhoneNumber
+from ..models import ActiveChannel, Account, CallVersion, Extension, Gateway, Mailbox, PhoneNumber, User
 from ..parking import DEFAULT_TIMEOUT_SECONDS, park_plan_parameters
 from ..token_cache import TokenCache
 from .dialing import local_areas
@@ -73,29 +73,57 @@ def _busy(domain: str, number: str) -> bool:
     return fastread.fetch_one(_ON_A_CALL, {"domain": domain, "user": number}) is not None
 
 
-def snapshot(ext: Extension) -> ExtensionSnapshot:
-    """The extension's settings; ``busy`` is filled per call by :class:`DbDirectory`."""
-    box = ext.mailbox.number if ext.voicemail_enabled and ext.mailbox is not None else None
+# An extension's settings with the little it borrows from other rows (its mailbox's number, its
+# person's name, its outbound caller ID's number) in one read through fastread: a callee nobody
+# called since the last change costs one small query, not an ORM object and its lazy loads
+# (issue 15: bench_dialplan's cold figure).
+_SNAPSHOT = (sa.select(Extension.id, Extension.number, Extension.caller_id_name, Extension.voicemail_enabled,
+                       Extension.language, Extension.music_on_hold, Extension.ring_seconds, Extension.dnd,
+                       Extension.dnd_mode, Extension.busy_behaviour, Extension.forward_mode,
+                       Extension.forward_destination, Extension.fmfm_enabled, Extension.fmfm_number,
+                       Extension.fmfm_ring_seconds, Extension.fmfm_music_on_hold, Extension.fmfm_screening,
+                       Extension.fmfm_skip_greeting, Extension.fmfm_pass_caller_id, Extension.fmfm_extra_attempts,
+                       Extension.recording, Extension.pickup_allowed, Extension.long_distance,
+                       Extension.long_distance_code, Extension.international, Extension.international_code,
+                       Extension.outbound_caller_id_name, Extension.hide_caller_id,
+                       Mailbox.number.label("mailbox_number"), User.id.label("person_id"), User.first_name,
+                       User.last_name, User.email, PhoneNumber.e164.label("outbound_e164"))
+             .outerjoin(Mailbox, Mailbox.extension_id == Extension.id)
+             .outerjoin(User, User.id == Extension.user_id)
+             .outerjoin(PhoneNumber, PhoneNumber.id == Extension.outbound_caller_id_number_id)
+             .where(Extension.account_id == sa.bindparam("account_id")))
+_SNAPSHOT_BY = {"n": _SNAPSHOT.where(Extension.number == sa.bindparam("value")),
+                "i": _SNAPSHOT.where(Extension.id == sa.bindparam("value"))}
+
+
+def _person_name(row) -> str:
+    """models.User.full_name, from the joined columns."""
+    return f"{row.first_name} {row.last_name}".strip() or row.email
+
+
+def snapshot(row) -> ExtensionSnapshot:
+    """The extension's settings (a ``_SNAPSHOT`` row); ``busy`` is filled per call by :class:`DbDirectory`."""
+    box = row.mailbox_number if row.voicemail_enabled else None
     forward = None
-    if ext.forward_mode != "off" and ext.forward_destination:
-        forward = Forward(ext.forward_mode, ext.forward_destination, ext.forward_destination.isdigit()
-                          and len(ext.forward_destination) <= 5)
+    if row.forward_mode != "off" and row.forward_destination:
+        forward = Forward(row.forward_mode, row.forward_destination, row.forward_destination.isdigit()
+                          and len(row.forward_destination) <= 5)
     follow = None
-    if ext.fmfm_enabled and ext.fmfm_number and forward is None:  # FWD-3: forwarding wins
-        follow = FollowMe(ext.fmfm_number, ext.fmfm_ring_seconds, ext.fmfm_music_on_hold, ext.fmfm_screening,
-                          ext.fmfm_skip_greeting, ext.fmfm_pass_caller_id, ext.fmfm_extra_attempts)
-    number = ext.outbound_caller_id_number.e164 if ext.outbound_caller_id_number else None
-    both = bool(ext.outbound_caller_id_name and number)
-    identity = Identity(ext.outbound_caller_id_name if both else None, _digits(number) if both else None,
-                        ext.hide_caller_id)
-    name = ext.caller_id_name or (ext.user.full_name if ext.user else ext.number)
+    if row.fmfm_enabled and row.fmfm_number and forward is None:  # FWD-3: forwarding wins
+        follow = FollowMe(row.fmfm_number, row.fmfm_ring_seconds, row.fmfm_music_on_hold, row.fmfm_screening,
+                          row.fmfm_skip_greeting, row.fmfm_pass_caller_id, row.fmfm_extra_attempts)
+    number = row.outbound_e164
+    both = bool(row.outbound_caller_id_name and number)
+    identity = Identity(row.outbound_caller_id_name if both else None, _digits(number) if both else None,
+                        row.hide_caller_id)
+    name = row.caller_id_name or (_person_name(row) if row.person_id is not None else row.number)
     return ExtensionSnapshot(
-        id=ext.id, number=ext.number, name=name, language=ext.language, music_on_hold=ext.music_on_hold,
-        ring_seconds=ext.ring_seconds, dnd=ext.dnd, dnd_mode=ext.dnd_mode, busy_behaviour=ext.busy_behaviour,
-        voicemail_box=box, forward=forward, follow_me=follow, recording=ext.recording,
-        pickup_allowed=ext.pickup_allowed, long_distance=ext.long_distance,
-        long_distance_code=ext.long_distance_code, international=ext.international,
-        international_code=ext.international_code, identity=identity)
+        id=row.id, number=row.number, name=name, language=row.language, music_on_hold=row.music_on_hold,
+        ring_seconds=row.ring_seconds, dnd=row.dnd, dnd_mode=row.dnd_mode, busy_behaviour=row.busy_behaviour,
+        voicemail_box=box, forward=forward, follow_me=follow, recording=row.recording,
+        pickup_allowed=row.pickup_allowed, long_distance=row.long_distance,
+        long_distance_code=row.long_distance_code, international=row.international,
+        international_code=row.international_code, identity=identity)
 
 
 class AccountView:
@@ -110,15 +138,13 @@ class AccountView:
         self._mailboxes: dict[object, str | None] = {}
 
     def extension(self, key: tuple[str, object]) -> ExtensionSnapshot | None:
-        """By ``("n", number)`` or ``("i", id)``; the condition is built only on a miss (building
-        SQL expressions costs more than the rest of a cached call)."""
+        """By ``("n", number)`` or ``("i", id)``."""
         try:
             return self._extensions[key]
         except KeyError:
             kind, value = key
-            condition = Extension.number == value if kind == "n" else Extension.id == value
-            ext = db.session.scalar(sa.select(Extension).where(Extension.account_id == self.account_id, condition))
-            found = self._extensions[key] = snapshot(ext) if ext is not None else None
+            row = fastread.fetch_one(_SNAPSHOT_BY[kind], {"account_id": self.account_id, "value": value})
+            found = self._extensions[key] = snapshot(row) if row is not None else None
             return found
 
     def mailbox(self, key: tuple[str, object]) -> str | None:

@@ -25,7 +25,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from ..numbering import PARK, PARK_SLOTS, VOICEMAIL_ACCESS
+from ..numbering import CONFERENCE_ACCESS, PARK, PARK_SLOTS, VOICEMAIL_ACCESS
 from ..parking import blind_transferred_to
 from . import stages
 from .extension_call import plan_extension, plan_forward_confirmed
@@ -71,6 +71,9 @@ def _stage_plan(req: CallRequest, routing: AccountRouting, caller: ExtensionSnap
             hops = int(req.var("pbx_forward_hops", "0") or 0)
             return Plan(tuple(plan_forward_confirmed(callee, routing, req.var("pbx_forward_choice"), hops)),
                         "forward confirmed" if req.var("pbx_forward_choice") == "1" else "forward declined")
+    if kind in (stages.CONFERENCE_ROOM, stages.CONFERENCE_CODE):
+        from ..conferences.dialin import plan_conference_stage  # the conference entry imports the planner
+        return plan_conference_stage(req, routing, kind, ident)
     if kind == stages.ACCESS_CODE and caller is not None and ident == str(caller.id):
         return plan_outbound(req.destination, caller, routing, typed_code=req.var(ACCESS_CODE_VARIABLE))
     return Plan.of(Hangup(CALL_REJECTED), reason="stale or foreign dialogue stage")
@@ -86,6 +89,9 @@ def _plan_destination(req: CallRequest, routing: AccountRouting, directory: Acco
         record = caller is not None and caller.recording in ("outbound", "all")
         return plan_extension(callee, routing, caller_name=req.caller_name, caller_number=req.caller_number,
                               record=record, hops=hops)
+    if dest == CONFERENCE_ACCESS:
+        from ..conferences.dialin import plan_conference_start
+        return plan_conference_start(routing, caller.language if caller else "fr")
     if dest == VOICEMAIL_ACCESS:
         return Plan.of(VoicemailLogin(routing.domain, caller.voicemail_box if caller else None),
                        reason="voicemail access")

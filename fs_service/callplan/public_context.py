@@ -35,7 +35,8 @@ _BY_ID = _NUMBER.where(PhoneNumber.id == sa.bindparam("number_id"))
 class DbPublicWorld:
     """The public planner's view of the database, for one request."""
 
-    def __init__(self) -> None:
+    def __init__(self, now: clock.Clock = clock.now) -> None:
+        self._now = now  # the planner's clock: which day's rules this request reads
         self._views: dict[int, AccountView] = {}
         self._routing: dict[int, public_cache.Routing] = {}
 
@@ -46,7 +47,7 @@ class DbPublicWorld:
         self._routing[row.account_id] = public_cache.routing.get(row.account_id, row.routing_token)
         self._views[row.account_id] = account_view(row.account_id, row.directory_token)
         return NumberEntry(row.id, row.account_id, row.sip_domain, row.e164,
-                           public_cache.rules.get(row.id, row.rules_token),
+                           public_cache.rules.get((row.id, public_cache.utc_day(self._now())), row.rules_token),
                            playable_or_none(row.sip_domain, row.closure_message_path, f"closure number={row.id}"),
                            row.blacklist_token, row.is_fax)
 
@@ -84,7 +85,7 @@ class DbPublicWorld:
 
 
 def plan_public_call(req: CallRequest) -> Plan:
-    return plan_public(req, DbPublicWorld(), clock.now)
+    return plan_public(req, DbPublicWorld(clock.now), clock.now)
 
 
 def ivr_menu_for_call(menu_name: str, number_id: str, context: str = "") -> IvrMenu | None:

@@ -14,7 +14,9 @@ ACCESS_CODE = "access-code"
 MENU = "menu"  # digits typed during a welcome menu's greeting
 MENU_TIMEOUT = "menu-timeout"  # the menu ended without a choice
 TREATMENT = "treatment"  # voicemail keys 0 / * (fs_service/voicemail/keys.py)
-KINDS = (FORWARD_CONFIRM, ACCESS_CODE, MENU, MENU_TIMEOUT, TREATMENT)
+CONFERENCE_ROOM = "conference-room"  # room number typed after 8300 (fs_service/conferences/entry.py)
+CONFERENCE_CODE = "conference-code"  # access code typed for a room
+KINDS = (FORWARD_CONFIRM, ACCESS_CODE, MENU, MENU_TIMEOUT, TREATMENT, CONFERENCE_ROOM, CONFERENCE_CODE)
 
 
 def encode(kind: str, ident: int | str) -> str:

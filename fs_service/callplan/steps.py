@@ -195,8 +195,21 @@ class ReceiveFax:
     path: str
 
 
+@dataclass(frozen=True)
+class JoinConference:
+    """Join the mod_conference room ``name`` with ``profile`` (fr/en: the room's prompts).
+
+    Every join asks for a waiting room (``conference_flags=wait-mod``: it applies only when the
+    join creates the room, NOTES §4); ``moderator`` (an admin's code) starts it. The plan goes
+    on after the caller leaves the room (kicked, or the room ended)."""
+    name: str
+    profile: str
+    moderator: bool = False
+
+
 Step = Set | Answer | Play | Sleep | Ring | Record | RecordPrompt | Voicemail | VoicemailLogin | CollectDigits | \
-    Transfer | Intercept | MarkRinging | Hangup | Ivr | RecordClosure | Park | RetrieveParked | ReceiveFax
+    Transfer | Intercept | MarkRinging | Hangup | Ivr | RecordClosure | Park | RetrieveParked | ReceiveFax | \
+    JoinConference
 
 
 @dataclass(frozen=True)

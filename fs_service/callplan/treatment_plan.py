@@ -19,7 +19,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .. import prompts
-from ..numbering import CLOSURE_RECORDING, VOICEMAIL_ACCESS
+from ..numbering import CLOSURE_RECORDING, CONFERENCE_ACCESS, VOICEMAIL_ACCESS
 from . import stages
 from .extension_call import plan_extension
 from .ivr_menu import menu_name
@@ -108,7 +108,7 @@ def plan_treatment(world: PublicWorld, entry, treatment_id: int | None, caller: 
 
 def menu_choice(world: PublicWorld, entry, menu_id: int, digits: str, caller: Caller,
                 failures_so_far: str = "") -> list[Step]:
-    """What the caller typed during the greeting: a key, 8500, 8400 or an extension."""
+    """What the caller typed during the greeting: a key, 8500, 8400, 8300 or an extension."""
     menu = world.menu(entry.account_id, menu_id)
     if menu is None:
         return [Hangup()]
@@ -116,6 +116,8 @@ def menu_choice(world: PublicWorld, entry, menu_id: int, digits: str, caller: Ca
         return plan_treatment(world, entry, menu.keys[digits], caller, [Hangup()])
     if digits == VOICEMAIL_ACCESS:
         return [VoicemailLogin(entry.domain)]
+    if digits == CONFERENCE_ACCESS:  # the conference entry runs in the account's context (a guest there)
+        return [Transfer(CONFERENCE_ACCESS, entry.domain)]
     if digits == CLOSURE_RECORDING and (entry.id is not None or caller.may_record_closure):
         return [RecordClosure(entry.domain, entry.id)]
     ext = world.directory(entry).extension(digits) if menu.dial_by_extension else None

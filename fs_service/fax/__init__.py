@@ -8,6 +8,7 @@
 - :mod:`.jobs` — the state machine: how each try's outcome moves a job
 - :mod:`.events` — mod_spandsp events as plain changes (pure); :mod:`.apply` writes them
 - :mod:`.watchdog` — jobs stuck in "sending" reconciled with FreeSWITCH
+- :mod:`.outcomes` — the switch's call records (mod_xml_cdr): outcomes that survive our absence
 - :mod:`.outbox` — what each user sees, live progress, resend, cancel
 - :mod:`.retention` — files of old faxes deleted (``PBX_FAX_RETENTION_DAYS``), rows kept
 - :mod:`.inbound` — received faxes: row, PDF, inbox (FAX-7)

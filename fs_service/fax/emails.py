@@ -17,6 +17,10 @@ from email.message import EmailMessage
 from .. import mail
 from ..voicemail.email_content import local_time
 
+# the mail queue's kinds (fs_service.mail_queue, built by .mailer): owed by .jobs and .inbound
+JOB_KIND = "fax_confirmation"  # the confirmation or the alert, to the user who sent the fax
+RECEIVED_KIND = "fax_received"  # the received fax, to the number's inbound addresses
+
 TEXTS = {
     "fr": {
         "sent": "Télécopie envoyée au {destination} ({pages})",

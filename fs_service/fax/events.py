@@ -36,6 +36,7 @@ class TxResult(NamedTuple):
     hangup_cause: str = ""
     answered: bool = True
     from_hangup: bool = False
+    source: str = "event"  # or "cdr": the switch's record of the call (fs_service/fax/outcomes.py)
 
 
 class RxResult(NamedTuple):

@@ -19,11 +19,13 @@ import sqlalchemy as sa
 from fax.received import first_page_thumbnail, received_tiff_to_pdf
 from fax.storage import FaxStorage
 
+from .. import mail_queue
 from ..db import db, utcnow
 from ..errors import NotFound, ValidationFailed
 from ..models import Account, PhoneNumber, ReceivedFax
 from ..models._columns import as_utc
 from ..numbers import nanp_e164
+from . import emails
 from .events import RxResult
 from .rights import parse_recipients
 
@@ -107,8 +109,9 @@ def convert_one(received_id: int, storage: FaxStorage) -> bool:
     storage.write(relative, document.pdf)
     storage.write(storage.thumbnail_of(relative), first_page_thumbnail(tiff))
     row.pdf_path, row.pages = relative, document.page_count
-    if recipients_of(row):
-        row.email_due_at = utcnow()
+    recipients = recipients_of(row)
+    if recipients:  # owed with the PDF, in the same commit (the PDF itself is read when it leaves)
+        mail_queue.enqueue(emails.RECEIVED_KIND, ", ".join(recipients), account_id=row.account_id, source_id=row.id)
     db.session.commit()
     return True
 

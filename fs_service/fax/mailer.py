@@ -1,54 +1,31 @@
-"""Delivering the owed fax emails (FAX-6, FAX-7): the rows are the queue, as for voicemail.
+"""The fax emails (FAX-6, FAX-7) as kinds of the one mail queue (:mod:`fs_service.mail_queue`).
 
-A row owes an email while ``email_due_at`` is set (fax_jobs: confirmation or alert, set by the
-transition that finished the job; received_faxes: set once the PDF exists). Each send first
-*claims* the row by pushing ``email_due_at`` forward (:func:`fs_service.mail.claim_due`, a
-conditional UPDATE), so two workers never send the same email; success clears it and stamps the sent time, failure
-retries with a backoff of 1, 2, 4… minutes capped at an hour. Because only a job's single
-transition to sent/failed sets ``email_due_at``, replayed events never owe a second email.
+They are owed in the transaction that decides them -- a job's single transition to sent or
+failed (:mod:`.jobs`), a received fax's PDF stored (:mod:`.inbound`) -- as a ``mail_deliveries``
+row, so replayed events owe no second email and the queue's claim keeps two workers (or one
+restarted mid-send) from sending it twice. The message is built at each try from the fax's row
+and its files, read then from the fax storage: nothing large is kept in the queue, and an
+attachment is there however long SMTP was down. A fax whose files the retention sweep deleted
+before its email left fails that email with a clear answer (``GiveUp``) rather than sending
+a received-fax email without its pages; the admins see it on the "Emails" page.
 """
 from __future__ import annotations
 
 import logging
+from email.message import EmailMessage
 
 import sqlalchemy as sa
 
 from fax.storage import FaxStorage
 
-from .. import mail
+from .. import mail, mail_queue
 from ..db import db, utcnow
-from ..models import Account, FaxJob, PhoneNumber, ReceivedFax, User
+from ..models import Account, FaxJob, MailDelivery, PhoneNumber, ReceivedFax, User
 from ..models._columns import as_utc
 from . import emails, inbound, ladder, queue
 
 log = logging.getLogger("pbx.fax.mail")
-
-
-def _due(model, limit: int) -> list[int]:
-    return list(db.session.scalars(sa.select(model.id).where(
-        model.email_due_at.is_not(None), model.email_due_at <= utcnow()).order_by(model.email_due_at).limit(limit)))
-
-
-def _record(model, row_id: int, error: str | None, sent_column: str) -> None:
-    row = db.session.get(model, row_id)
-    if row is None:
-        return
-    if error is None:
-        row.email_due_at = None
-        setattr(row, sent_column, utcnow())
-    else:
-        row.email_attempts += 1
-        row.email_due_at = utcnow() + mail.backoff(row.email_attempts)
-        log.warning("fax email failed %s=%s attempts=%d error=%s", model.__tablename__, row_id,
-                    row.email_attempts, error)
-    db.session.commit()
-
-
-def _void(model, row_id: int) -> None:
-    """Nobody to tell (sender deleted, no recipient left): the debt is dropped, nothing stamped."""
-    db.session.execute(sa.update(model).where(model.id == row_id).values(email_due_at=None)
-                       .execution_options(synchronize_session=False))
-    db.session.commit()
+PURGED = "fax files deleted by the retention sweep before the email could leave"
 
 
 def job_mail(job_id: int) -> emails.JobMail | None:
@@ -80,46 +57,39 @@ def received_mail(received_id: int) -> tuple[emails.ReceivedMail, str] | None:
     return data, fax.pdf_path
 
 
-def _send(settings, message) -> str | None:
-    try:
-        mail.send(settings, message)
-    except mail.MailError as exc:
-        return str(exc)[:255] or "SMTP error"
-    return None
+def _purged(model, row_id: int) -> None:
+    if db.session.scalar(sa.select(model.files_purged_at).where(model.id == row_id)) is not None:
+        raise mail_queue.GiveUp(PURGED)
 
 
-def send_job_email(settings, storage: FaxStorage, job_id: int) -> bool:
-    if not mail.claim_due(FaxJob, job_id):
-        return False
-    data = job_mail(job_id)
-    cover_relative = queue.cover_path(db.session.scalar(sa.select(FaxJob.pdf_path).where(FaxJob.id == job_id)))
-    db.session.commit()  # end the read transaction before talking SMTP
-    if data is None:
-        _void(FaxJob, job_id)
-        return False
-    cover = storage.read(cover_relative)
-    error = _send(settings, emails.job_message(settings.mail_from, data, cover))
-    _record(FaxJob, job_id, error, "confirmation_sent_at")
-    return error is None
+def mail_kinds(sender: str, storage: FaxStorage) -> mail_queue.MailKinds:
+    """The fax kinds, sent by the fax worker (fax/worker.py), which has the fax storage."""
 
+    def build_job(delivery: MailDelivery) -> EmailMessage | None:
+        _purged(FaxJob, delivery.source_id)
+        data = job_mail(delivery.source_id)
+        if data is None:  # sender deleted or without an address: nobody to tell
+            return None
+        cover = queue.cover_path(db.session.scalar(sa.select(FaxJob.pdf_path).where(FaxJob.id == data.job_id)))
+        return emails.job_message(sender, data, storage.read(cover))
 
-def send_received_email(settings, storage: FaxStorage, received_id: int) -> bool:
-    if not mail.claim_due(ReceivedFax, received_id):
-        return False
-    found = received_mail(received_id)
-    db.session.commit()
-    if found is None:
-        _void(ReceivedFax, received_id)
-        return False
-    data, relative = found
-    pdf = storage.read(relative)
-    error = "received PDF not readable" if pdf is None else _send(
-        settings, emails.received_message(settings.mail_from, data, pdf))
-    _record(ReceivedFax, received_id, error, "emailed_at")
-    return error is None
+    def build_received(delivery: MailDelivery) -> EmailMessage | None:
+        _purged(ReceivedFax, delivery.source_id)
+        found = received_mail(delivery.source_id)
+        if found is None:  # the number lost its recipients, or the row is gone
+            return None
+        data, relative = found
+        pdf = storage.read(relative)
+        if pdf is None:
+            raise mail.MailError(f"received fax PDF not readable: {relative}")  # tried again, then failed
+        return emails.received_message(sender, data, pdf)
 
+    def stamp(model, column: str):
+        def sent(delivery: MailDelivery) -> None:
+            db.session.execute(sa.update(model).where(model.id == delivery.source_id).values({column: utcnow()})
+                               .execution_options(synchronize_session=False))
+            log.info("fax emailed %s=%s delivery=%s", model.__tablename__, delivery.source_id, delivery.id)
+        return sent
 
-def send_due(settings, storage: FaxStorage, limit: int = 50) -> int:
-    """One pass over every owed fax email; how many were accepted by SMTP."""
-    sent = sum(send_job_email(settings, storage, i) for i in _due(FaxJob, limit))
-    return sent + sum(send_received_email(settings, storage, i) for i in _due(ReceivedFax, limit))
+    return {emails.JOB_KIND: mail_queue.MailKind(build_job, stamp(FaxJob, "confirmation_sent_at")),
+            emails.RECEIVED_KIND: mail_queue.MailKind(build_received, stamp(ReceivedFax, "emailed_at"))}

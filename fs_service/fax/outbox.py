@@ -60,6 +60,7 @@ def progress(job: FaxJob) -> dict:
             "attempts": job.attempts, "ladder_rung": job.ladder_rung, "mode": queue.rung_label(job.ladder_rung),
             "result_code": job.result_code, "result_text": job.result_text, "failure_class": job.failure_class,
             "next_attempt_at": when.isoformat() if when and job.state == "retrying" else None,
+            "awaiting_outcome": job.state == "sending" and job.outcome_due_by is not None,
             "cancellable": job.state in CANCELLABLE, "files_purged": job.files_purged_at is not None}
 
 

@@ -3,7 +3,7 @@
 The spec sets no retention; faxes are personal data and TIFFs add up, so files are deleted
 once a fax is over and older than the limit, counted from when the fax was **created**
 (submitted, or received) — the date the outbox and the inbox show:
-- sent faxes in a final state (``sent``, ``failed``, ``cancelled``): the TIFF, the PDF and the
+- sent faxes in a final state (``sent``, ``failed``, ``cancelled``, ``unknown``): the TIFF, the PDF and the
   cover page; a fax still on its way is never touched, whatever its age;
 - received faxes: the TIFF rxfax wrote, the PDF and its preview (converted or not).
 The **rows stay** (the history: who, when, pages, result) with ``files_purged_at`` set; the
@@ -28,7 +28,7 @@ from ..models import FaxJob, ReceivedFax
 from .queue import cover_path
 
 log = logging.getLogger("pbx.fax.retention")
-FINAL_STATES = ("sent", "failed", "cancelled")
+FINAL_STATES = ("sent", "failed", "cancelled", "unknown")  # unknown: nothing more happens by itself
 BATCH = 200
 
 
@@ -65,7 +65,7 @@ def _purge(model, files_of, conditions: list, storage: FaxStorage, now: datetime
             for relative in files_of(row):
                 storage.remove(relative)
             db.session.execute(sa.update(model).where(model.id == row.id, model.files_purged_at.is_(None))
-                               .values(files_purged_at=now, email_due_at=None)
+                               .values(files_purged_at=now)
                                .execution_options(synchronize_session=False))
         db.session.commit()
     except BaseException:

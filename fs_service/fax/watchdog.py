@@ -11,9 +11,13 @@ live channels (``show channels``, as the status resync does) and decides per job
   adopt that channel;
 - no uuid yet and claimed less than :data:`ORIGINATE_GRACE` ago → the far end may still be
   ringing, leave it;
-- anything else (channel gone, FreeSWITCH restarted) → the try is *lost*: back to
-  ``retrying`` as a line failure (same rung, counted in the bounded line retries);
-- a node that cannot be asked is skipped, unless the claim is older than :data:`GIVE_UP_AFTER`.
+- anything else (channel gone, FreeSWITCH restarted) → the try ended *unheard*. It is not
+  retried: the far end may hold the pages (the issue-16 fax was delivered while the control
+  plane was down, then sent again). Its outcome is awaited from the switch's record
+  (mod_xml_cdr, :mod:`.outcomes`) until ``PBX_FAX_OUTCOME_WAIT_SECONDS``, then the job is
+  ``unknown`` (:func:`.jobs.await_record`);
+- a node that cannot be asked is skipped, unless the claim is older than :data:`GIVE_UP_AFTER`
+  (then the same wait for a record).
 The decision is pure (:func:`verdict`); the worker supplies the channel lists.
 """
 from __future__ import annotations
@@ -29,6 +33,7 @@ from ..models._columns import as_utc
 from . import jobs
 
 ORIGINATE_GRACE = timedelta(seconds=150)  # ring time (60 s) + answer + the BACKGROUND_JOB, with margin
+OUTCOME_WAIT = timedelta(minutes=30)  # the default of PBX_FAX_OUTCOME_WAIT_SECONDS
 GIVE_UP_AFTER = timedelta(hours=2)
 KEEP, ADOPT, LOST = "keep", "adopt", "lost"
 
@@ -82,8 +87,9 @@ def live_from_rows(rows: list[dict]) -> LiveChannels:
     return LiveChannels(uuids, txfax)
 
 
-def reconcile(job: Sending, decision: str, uuid: str | None) -> str | None:
-    """Apply one verdict; the job's new state when it changed."""
+def reconcile(job: Sending, decision: str, uuid: str | None, wait: timedelta = OUTCOME_WAIT,
+              now: datetime | None = None) -> str | None:
+    """Apply one verdict; what changed ("sending" adopted, "awaiting", "unknown"), else None."""
     if decision == ADOPT and uuid:
         jobs_adopted = db.session.execute(sa.update(FaxJob).where(
             FaxJob.id == job.job_id, FaxJob.state == "sending", FaxJob.attempts == job.attempt)
@@ -91,7 +97,7 @@ def reconcile(job: Sending, decision: str, uuid: str | None) -> str | None:
         db.session.commit()
         return "sending" if jobs_adopted else None
     if decision == LOST:
-        state = jobs.apply_outcome(job.job_id, jobs.lost(job.attempt))
+        state = jobs.await_record(job.job_id, job.attempt, wait, now)
         db.session.commit()
         return state
     return None

@@ -1,20 +1,25 @@
 """All models, imported in one place so Alembic and the app see the whole schema."""
-from .accounts import Account, ApiToken, LoginAttempt, PasswordResetRequest, PasswordResetToken, User
-from .conferences import Conference, ConferenceParticipant, ConferenceSession
+from .accounts import (Account, ApiToken, LoginAttempt, PasswordResetRequest, PasswordResetToken, RecoveryCode,
+                       User)
+from .audit import AuditEvent
+from .conferences import (Conference, ConferenceAttendance, ConferenceEntryFailure, ConferenceParticipant,
+                          ConferenceSession)
 from .devices import AddressBook, Contact, Device, DeviceContact, DeviceLine, book_access, book_contacts
 from .extensions import Extension, Softphone
 from .fax import FaxJob, ReceivedFax
 from .live import ActiveChannel, NodeStatus, ParkedCall, PendingFsCommand, Registration
+from .mail import MailDelivery
 from .numbers import (BlacklistRule, CallVersion, Gateway, PhoneNumber, ScheduleException, ScheduleRange,
                       Treatment, WelcomeMenu, WelcomeMenuKey)
 from .voicemail import Greeting, Mailbox, VoicemailMessage
 
 __all__ = [
-    "Account", "ApiToken", "LoginAttempt", "PasswordResetRequest", "PasswordResetToken", "User",
-    "Conference", "ConferenceParticipant", "ConferenceSession",
+    "Account", "ApiToken", "LoginAttempt", "PasswordResetRequest", "PasswordResetToken", "RecoveryCode", "User",
+    "AuditEvent",
+    "Conference", "ConferenceParticipant", "ConferenceSession", "ConferenceAttendance", "ConferenceEntryFailure",
     "AddressBook", "Contact", "Device", "DeviceContact", "DeviceLine", "book_access", "book_contacts",
     "Extension", "Softphone", "FaxJob", "ReceivedFax",
-    "ActiveChannel", "NodeStatus", "ParkedCall", "PendingFsCommand", "Registration",
+    "MailDelivery", "ActiveChannel", "NodeStatus", "ParkedCall", "PendingFsCommand", "Registration",
     "BlacklistRule", "CallVersion", "Gateway", "PhoneNumber", "ScheduleException", "ScheduleRange",
     "Treatment", "WelcomeMenu", "WelcomeMenuKey", "Greeting", "Mailbox", "VoicemailMessage",
 ]

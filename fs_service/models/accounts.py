@@ -22,6 +22,8 @@ class Account(db.Model):
     language: Mapped[str] = choice("account_language", LANGUAGES, default="fr")
     timezone: Mapped[str] = mapped_column(sa.String(64), default="America/Toronto")
     enabled: Mapped[bool] = mapped_column(default=True)
+    # 0011_two_factor: the account's admins must log in with a one-time code too (operators always do)
+    admins_require_two_factor: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     gateway_id: Mapped[int | None] = mapped_column(sa.ForeignKey("gateways.id", ondelete="SET NULL"))
     reception_treatment_id: Mapped[int | None] = mapped_column(
         sa.ForeignKey("treatments.id", ondelete="SET NULL", use_alter=True))
@@ -52,6 +54,11 @@ class User(db.Model):
     fax_hide_recipient_phone: Mapped[bool] = mapped_column(default=False)
     fax_hide_sender_phone: Mapped[bool] = mapped_column(default=False)
     fax_hide_sender_fax: Mapped[bool] = mapped_column(default=False)
+    # 0011_two_factor (fs_service/two_factor.py): the TOTP secret once confirmed, and the last
+    # 30-second step accepted, so one code opens one login only.
+    totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
+    totp_enabled_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    totp_last_step: Mapped[int | None] = mapped_column(sa.BigInteger)
     created_at: Mapped[datetime] = created_at()
     updated_at: Mapped[datetime] = updated_at()
 
@@ -102,17 +109,25 @@ class LoginAttempt(db.Model):
 
 class PasswordResetRequest(db.Model):
     """One "forgot password" request. The rows are the reset throttle (per email and per source
-    address, in the database so every web worker counts the same) and, while ``email_due_at`` is
-    set, the queue of the reset email. Only the address typed is kept, never a user: the request
+    address, in the database so every web worker counts the same); the reset email itself is a
+    row of mail_deliveries. Only the address typed is kept, never a user: the request
     itself does not look up who has a login (the sender does, in the background)."""
 
     __tablename__ = "password_reset_requests"
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
     remote_addr: Mapped[str] = mapped_column(sa.String(45), index=True, default="")
-    email_due_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
-    email_attempts: Mapped[int] = mapped_column(default=0, server_default="0")
-    emailed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
+    created_at: Mapped[datetime] = created_at()
+
+
+class RecoveryCode(db.Model):
+    """A single-use code that replaces the authenticator app once (lost phone); SHA-256 only."""
+
+    __tablename__ = "recovery_codes"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code_hash: Mapped[str] = mapped_column(sa.String(64))
+    used_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
     created_at: Mapped[datetime] = created_at()
 
 

@@ -119,8 +119,12 @@ class ScheduleRange(db.Model):
 
 class ScheduleException(db.Model):
     __tablename__ = "schedule_exceptions"
+    # A cold inbound call reads its number's exceptions near the day (callplan.public_cache): the
+    # dates and the yearly flag in the index let SQLite test each row without reading it (issue 15).
+    __table_args__ = (sa.Index("ix_schedule_exceptions_number_dates", "number_id", "repeat_yearly", "end_date",
+                               "start_date"),)
     id: Mapped[int] = mapped_column(primary_key=True)
-    number_id: Mapped[int] = mapped_column(sa.ForeignKey("phone_numbers.id", ondelete="CASCADE"), index=True)
+    number_id: Mapped[int] = mapped_column(sa.ForeignKey("phone_numbers.id", ondelete="CASCADE"))
     label: Mapped[str] = mapped_column(sa.String(80), default="")
     start_date: Mapped[date] = mapped_column(sa.Date)
     end_date: Mapped[date] = mapped_column(sa.Date)

@@ -48,13 +48,10 @@ class VoicemailMessage(db.Model):
     caller_number: Mapped[str] = mapped_column(sa.String(40), default="")
     caller_name: Mapped[str] = mapped_column(sa.String(80), default="")
     duration_seconds: Mapped[int] = mapped_column(default=0)
-    audio_path: Mapped[str | None] = mapped_column(sa.String(255))
+    audio_path: Mapped[str | None] = mapped_column(sa.String(255), index=True)  # a file is filed once (recovery)
     emailed_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))
-    email_attempts: Mapped[int] = mapped_column(default=0)
-    # The address current at deposit time; the retry queue is "email_to set, emailed_at unset".
+    # The address current at deposit time (the email itself is a row of mail_deliveries).
     email_to: Mapped[str | None] = mapped_column(sa.String(254))
-    email_next_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True), index=True)
-    email_error: Mapped[str | None] = mapped_column(sa.String(255))
     # Email-only box: the row and file exist only until SMTP accepts the email (not in the box).
     delete_after_email: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = created_at()

@@ -5,15 +5,13 @@ change queues the box's lamp (mwi.py); a deleted message's file goes only after 
 """
 from __future__ import annotations
 
-from datetime import datetime, timezone
-
 import sqlalchemy as sa
 
 from ..db import db
 from ..errors import NotFound, ValidationFailed
 from ..models import Account, Mailbox, VoicemailMessage
 from ..models.voicemail import FOLDERS
-from . import mwi
+from . import mailer, mwi
 from .storage import discard_after_commit
 
 MIN_MESSAGE_SECONDS = 2  # shorter = a caller who hung up at the beep (mod_voicemail uses 3)
@@ -62,9 +60,11 @@ def record_message(box: Mailbox, fs_path: str, seconds: float, caller_number: st
     message = VoicemailMessage(
         mailbox_id=box.id, folder="new", caller_number=caller_number[:40], caller_name=caller_name[:80],
         duration_seconds=max(int(round(seconds)), 1), audio_path=fs_path, email_to=box.email or None,
-        email_next_at=datetime.now(timezone.utc) if box.email else None, delete_after_email=email_only)
+        delete_after_email=email_only)
     db.session.add(message)
     db.session.flush()
+    if message.email_to:
+        mailer.queue_email(message, box.account_id)
     if not email_only:
         mwi.queue(db.session, box, _domain(box))
     return message

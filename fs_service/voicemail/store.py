@@ -18,7 +18,7 @@ from flask import Flask
 
 from ..db import db
 from ..models import Account, Extension, Mailbox, VoicemailMessage
-from . import greetings, keys, mailer, messages
+from . import greetings, keys, messages
 from .storage import Storage
 from .views import BoxView, LoginResult, MessageView
 
@@ -41,10 +41,9 @@ def run_committed(app: Flask, work: Callable[[], T]) -> T:
 
 
 class VoicemailStore:
-    def __init__(self, app: Flask, send_email: Callable[[Flask, int], object] = mailer.send_now) -> None:
+    def __init__(self, app: Flask) -> None:
         self.app = app
         self.storage = Storage.from_settings(app.config["PBX"])
-        self._send_email = send_email
 
     def _run(self, work: Callable[[], T]) -> T:
         return run_committed(self.app, work)
@@ -121,15 +120,15 @@ class VoicemailStore:
     # -- messages --------------------------------------------------------------------------
     def leave_message(self, box: BoxView, fs_path: str, seconds: float, caller_number: str,
                       caller_name: str) -> int:
-        """Store a deposit; its email (when the box has one) is sent in the background."""
+        """Store a deposit and owe its email (when the box has one; the mail queue sends it). A
+        file already filed (recovery.py, after a restart) keeps its one row and its one email."""
         def work():
+            filed = db.session.scalar(sa.select(VoicemailMessage.id).where(VoicemailMessage.audio_path == fs_path))
+            if filed is not None:
+                return filed
             row = db.session.get(Mailbox, box.id)
-            message = messages.record_message(row, fs_path, seconds, caller_number, caller_name)
-            return message.id, bool(message.email_to)
-        message_id, emailed = self._run(work)
-        if emailed:
-            self._send_email(self.app, message_id)
-        return message_id
+            return messages.record_message(row, fs_path, seconds, caller_number, caller_name).id
+        return self._run(work)
 
     def list_messages(self, box_id: int) -> list[MessageView]:
         def work():

@@ -92,6 +92,13 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "postgresql":
+            # The app's engine bounds statements (fs_service.db STATEMENT_TIMEOUT_MS) so a request
+            # fails fast; a migration rewriting a large table must be allowed to take its time.
+            # Session-wide; committed at once, or alembic would see an "external" transaction and
+            # leave the migrations uncommitted.
+            connection.exec_driver_sql("SET statement_timeout = 0")
+            connection.commit()
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),

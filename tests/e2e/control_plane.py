@@ -118,6 +118,14 @@ class ControlPlane:
         except urllib.error.HTTPError as exc:
             return json.loads(exc.read())
 
+    def kill(self) -> None:
+        """SIGKILL to the whole process group: no shutdown of any kind, as a crash or the OOM
+        killer would leave it."""
+        if self.process and self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+        self.stop()  # closes the log file only: the process is gone
+
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
             os.killpg(self.process.pid, signal.SIGTERM)

@@ -63,7 +63,8 @@ class Rig:
         self.cp.pbx("db", "upgrade")
         self.cp.pbx("create-operator", "--email", OPERATOR_EMAIL, "--password", operator_password)
         self.cp.start()
-        self.operator = Api(self.cp.url).login(OPERATOR_EMAIL, operator_password)
+        # Operators log in with two-factor; automation takes a token from the host (pbx create-api-token).
+        self.operator = Api(self.cp.url, self.cp.pbx("create-api-token", "--email", OPERATOR_EMAIL).split()[-1])
         self._xml_password, self._esl_password = xml_password, esl_password
 
     def start_sut(self) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 import http.cookiejar
 import json
 import re
+import time
 import urllib.parse
 import urllib.request
 from urllib.parse import unquote
@@ -104,3 +105,40 @@ def test_click_to_call_rings_the_users_own_phone_first_then_calls_the_target_onc
     [call] = wait_for(lambda: _bridged_on_the_sut(rig), what="the two legs bridged on the switch under test")
     assert (call["direction"], call["b_direction"]) == ("outbound", "outbound"), call
     assert ("acme100@" in unquote(call["name"]), "acme101@" in unquote(call["b_name"])) == (True, True), call
+
+
+def _states(rig, world) -> dict[str, tuple[str, int]]:
+    rows = rig.operator.get(f"/accounts/{world.acme.id}/status")["extensions"]
+    return {row["number"]: (row["state"], row["active_calls"]) for row in rows}
+
+
+def test_a_click_to_call_outlives_a_control_plane_stop_and_is_never_placed_twice(rig, world):
+    """Issue 16, part 7: the control plane is killed once Alice's click-to-call is up. The call
+    is the switch's (media and bridge need nothing of ours): it goes on; when ``pbx run`` is
+    back, the listener's resync shows both phones in call, nothing is dialled again, and the
+    hang-up brings both back to available."""
+    alice = _log_in_by_the_password_link(rig, ALICE_EMAIL, ALICE_PASSWORD)
+    events = rig.peer.events("CHANNEL_CREATE", "CHANNEL_ANSWER")
+    try:
+        alice.post(f"/accounts/{world.acme.id}/calls", {"target": "101"}, expect=202)
+        _phone_legs(events)
+        [call] = wait_for(lambda: _bridged_on_the_sut(rig), what="the two legs bridged")
+        rig.cp.kill()
+        try:
+            for _ in range(6):  # the call stays up while nothing of ours runs
+                assert [c["uuid"] for c in _bridged_on_the_sut(rig)] == [call["uuid"]]
+                time.sleep(0.5)
+        finally:
+            rig.cp.start()
+        wait_for(lambda: _states(rig, world)["100"] == ("in_call", 1) and _states(rig, world)["101"] == ("in_call", 1),
+                 30, what="both phones shown in call after the restart")
+        rig.sut.api(f"uuid_kill {call['uuid']}")
+        wait_for(lambda: _states(rig, world)["100"][0] == "available" and _states(rig, world)["101"][0] == "available",
+                 30, what="both phones available after the hang-up")
+        created = []  # every phone call the peer saw since the bridge: the kill and the restart included
+        while (event := events.next_event(1.0)) is not None:
+            if event.get("Event-Name") == "CHANNEL_CREATE" and event.get("Caller-Context") == "phones":
+                created.append(event["Caller-Destination-Number"])
+        assert created == [], f"phones rung again after the restart: {created}"
+    finally:
+        events.close()

@@ -10,8 +10,15 @@ from aiosmtpd.controller import Controller
 
 
 class _Handler:
-    def __init__(self, sink: list[EmailMessage]) -> None:
+    def __init__(self, sink: list[EmailMessage], server: "RecordingSmtpServer") -> None:
         self.sink = sink
+        self.server = server
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if self.server.refuse_with:  # e.g. "550 5.1.1 no such user", "451 4.3.0 try later"
+            return self.server.refuse_with
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.original_content or envelope.content,
@@ -27,12 +34,21 @@ def _free_port() -> int:
 
 
 class RecordingSmtpServer:
+    """``refuse_with`` (an SMTP reply line) makes it refuse every recipient; ``stop()`` then
+    ``start()`` is a mail server restart on the same port."""
+
     def __init__(self) -> None:
         self.messages: list[EmailMessage] = []
         self.port = _free_port()
-        self._controller = Controller(_Handler(self.messages), hostname="127.0.0.1", port=self.port)
+        self.refuse_with: str | None = None
+        self._controller = self._new_controller()
+
+    def _new_controller(self) -> Controller:
+        return Controller(_Handler(self.messages, self), hostname="127.0.0.1", port=self.port)
 
     def start(self) -> None:
+        if self._controller.loop.is_closed():  # stopped before: aiosmtpd's loop cannot start again
+            self._controller = self._new_controller()
         self._controller.start()
 
     def stop(self) -> None:

@@ -1,17 +1,17 @@
 """A small voicemail world for the dialogue and server tests: an account, extension 101 with
-its mailbox, a storage folder in a temp dir and a store whose emails are only noted.
+its mailbox, a storage folder in a temp dir and a store (emails are only queued: ``World.emails``).
 
 Import the fixtures into a test module: ``from tests.fakes.voicemail_world import vm_app, world``.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 import pytest
 import sqlalchemy as sa
 
 from fs_service.db import db
-from fs_service.models import Account, Greeting, Mailbox, Treatment, VoicemailMessage
+from fs_service.models import Account, Greeting, Mailbox, MailDelivery, Treatment, VoicemailMessage
 from fs_service.voicemail.dialogues import voicemail_script
 from fs_service.voicemail.storage import Storage
 from fs_service.voicemail.store import VoicemailStore
@@ -24,7 +24,12 @@ class World:
     account: Account
     box: Mailbox
     store: VoicemailStore
-    emails: list[int] = field(default_factory=list)
+
+    @property
+    def emails(self) -> list[int]:
+        """The voicemail messages whose email is owed (queued deliveries), oldest first."""
+        return list(db.session.scalars(sa.select(MailDelivery.source_id).where(MailDelivery.kind == "voicemail")
+                                       .order_by(MailDelivery.id)))
 
     @property
     def domain(self) -> str:
@@ -95,5 +100,5 @@ def world(vm_app) -> World:
     box.pin = "1234"
     db.session.commit()
     found = World(account, box, None)  # type: ignore[arg-type]
-    found.store = VoicemailStore(vm_app, send_email=lambda app, message_id: found.emails.append(message_id))
+    found.store = VoicemailStore(vm_app)
     return found

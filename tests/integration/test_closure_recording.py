@@ -47,7 +47,7 @@ def server(app):
 
 def socket_variables(found: list[tuple[str, str]]) -> dict[str, str]:
     """What the rendered plan sets on the channel before ``socket`` (the dialogue's input)."""
-    assert found[-1][0] == "socket"
+    assert found[-4][0] == "socket"  # then the switch's fallback should the service not answer
     return dict(data.split("=", 1) for app, data in found if app == "set" and data.startswith("pbx_"))
 
 

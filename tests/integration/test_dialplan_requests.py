@@ -51,7 +51,7 @@ def test_internal_call_rings_the_callee_then_its_voicemail(client, acme):
     found = actions(client, CALL_101)
     assert bridges(found) == ["user/101@acme.test"]
     assert ("set", "call_timeout=20") in found
-    assert found[-1] == ("socket", "127.0.0.1:8084 async full") and ("set", "pbx_vm_box=101") in found
+    assert found[-4] == ("socket", "127.0.0.1:8084 async full") and ("set", "pbx_vm_box=101") in found
 
 
 def test_saved_settings_are_live_on_the_next_call(client, acme):

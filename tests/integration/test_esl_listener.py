@@ -23,7 +23,7 @@ ACME_ALL_UP = {"100": "available", "101": "available", "102": "available", "105"
 def test_listener_subscribes_to_exactly_the_handled_events_plain_names_before_custom(esl):
     subscription = next(c for c in esl.fake.commands if c.startswith("event "))
     assert subscription == ("event plain BACKGROUND_JOB CHANNEL_ANSWER CHANNEL_BRIDGE CHANNEL_CREATE "
-                            "CHANNEL_HANGUP_COMPLETE MESSAGE_QUERY CUSTOM sofia::expire sofia::register "
+                            "CHANNEL_HANGUP_COMPLETE MESSAGE_QUERY CUSTOM conference::maintenance sofia::expire sofia::register "
                             "sofia::unregister spandsp::rxfaxresult spandsp::txfaxpageresult spandsp::txfaxresult "
                             "valet_parking::info")
     assert esl.fake.commands[:2] == [f"auth {PASSWORD}", subscription]

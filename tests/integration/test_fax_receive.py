@@ -14,11 +14,10 @@ from reportlab.lib.pagesizes import A4, LETTER
 from fs_service import numbers
 from fs_service.callplan.steps import Plan
 from fs_service.db import db
-from fs_service.fax import mailer
 from fs_service.fax.receive_plan import fax_receive_steps
 from fs_service.models import ReceivedFax
 from tests.integration.test_fax_worker_support import *  # noqa: F403 (fixtures)
-from tests.integration.test_fax_worker_support import FS_STORAGE, RECEIVED_UUID, frames_for
+from tests.integration.test_fax_worker_support import FS_STORAGE, RECEIVED_UUID, frames_for, send_fax_mail
 from tests.unit.test_fax_support import make_pdf
 from xml_curl.dialplan import RenderOptions, render
 
@@ -70,10 +69,10 @@ def test_a_received_fax_appears_in_the_inbox_as_a_pdf_with_the_source_page_size(
 def test_the_recipients_get_the_pdf_once_even_if_the_stream_is_replayed(world, running, fax_line):
     receive(world, running, make_pdf(LETTER, LETTER))
     running.worker.convert_received()
-    assert mailer.send_due(world.app.config["PBX"], world.storage) == 1
+    assert send_fax_mail(world.app.config["PBX"], world.storage) == 1
     receive(world, running, make_pdf(LETTER))
     assert running.worker.convert_received() == 0
-    assert mailer.send_due(world.app.config["PBX"], world.storage) == 0
+    assert send_fax_mail(world.app.config["PBX"], world.storage) == 0
     assert db.session.scalar(db.select(db.func.count()).select_from(ReceivedFax)) == 1
     [message] = world.smtp.messages
     assert message["To"] == "compta@acme.test, boss@acme.test"

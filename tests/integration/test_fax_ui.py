@@ -15,6 +15,7 @@ from fax.tiff import read_tiff_pages
 from fs_service.db import db
 from fs_service.models import FaxJob
 from tests.factories import PASSWORD, make_account, make_user
+from tests.helpers import ui_login
 from tests.integration.test_fax_worker_support import *  # noqa: F403 (fixtures)
 from tests.unit.test_fax_support import LEGAL, encrypted_pdf, make_pdf, padded_to
 
@@ -23,7 +24,7 @@ TWO_MB = 2 * 1024 * 1024
 
 def login(app, user):
     client = app.test_client()
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    ui_login(client, user.email, PASSWORD)
     return client
 
 

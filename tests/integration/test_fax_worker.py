@@ -10,11 +10,11 @@ import sqlalchemy as sa
 
 from fax.worker import FaxWorker
 from fs_service.db import db, utcnow
-from fs_service.fax import ladder, mailer
+from fs_service.fax import ladder
 from fs_service.models import FaxJob
 from fs_service.models._columns import as_utc
 from tests.integration.test_fax_worker_support import *  # noqa: F403 (fixtures)
-from tests.integration.test_fax_worker_support import SUCCESS_UUID, VOICE_LINE_UUID, frames_for
+from tests.integration.test_fax_worker_support import SUCCESS_UUID, VOICE_LINE_UUID, frames_for, send_fax_mail
 
 
 def originates(fake) -> list[str]:
@@ -44,10 +44,10 @@ def test_success_stream_marks_the_job_sent_with_two_pages_and_one_confirmation(w
     db.session.refresh(job)
     assert (job.state, job.pages_sent, job.pages_total, job.result_code) == ("sent", 2, 2, 0)
     assert (job.remote_station_id, job.duration_seconds) == ("PHONES RIG", 23)
-    assert mailer.send_due(world.app.config["PBX"], world.storage) == 1
+    assert send_fax_mail(world.app.config["PBX"], world.storage) == 1
 
     running.esl.send(frames_for("fax-send-t38-success", job.id))  # the same stream again
-    assert mailer.send_due(world.app.config["PBX"], world.storage) == 0
+    assert send_fax_mail(world.app.config["PBX"], world.storage) == 0
     db.session.refresh(job)
     assert job.state == "sent" and job.confirmation_sent_at is not None
     [message] = world.smtp.messages
@@ -78,7 +78,7 @@ def test_the_voice_line_stream_moves_the_job_to_the_next_rung(world, running, fa
     db.session.refresh(job)
     assert (job.state, job.ladder_rung, job.line_retries, job.failure_class) == ("retrying", 1, 0, "negotiation")
     assert job.result_text == "Timed out waiting for initial communication"
-    assert job.next_attempt_at is not None and job.email_due_at is None
+    assert job.next_attempt_at is not None
 
 
 def test_after_the_last_rung_the_fax_fails_with_spandsp_reason_and_each_rung_changed_mode(world, running, fake_fs):
@@ -97,7 +97,7 @@ def test_after_the_last_rung_the_fax_fails_with_spandsp_reason_and_each_rung_cha
     assert ["fax_enable_t38=true" in f for f in flags] == [True, False, False, False]
     assert ["fax_use_ecm=true" in f for f in flags] == [True, True, False, False]
     assert ["fax_disable_v17=true" in f for f in flags] == [False, False, False, True]
-    assert mailer.send_due(world.app.config["PBX"], world.storage) == 0  # confirmation off for this number
+    assert send_fax_mail(world.app.config["PBX"], world.storage) == 0  # confirmation off for this number
 
 
 def test_an_unregistered_destination_retries_later_without_burning_a_rung(world, running, fake_fs):
@@ -148,7 +148,7 @@ def test_a_refused_tiff_fails_at_once_and_alerts_the_sender_even_without_confirm
                         "fax-result-code": "43", "fax-result-text": "TIFF/F format is not compatible"})
     db.session.refresh(job)
     assert (job.state, job.failure_class, job.attempts) == ("failed", "document", 1)
-    assert mailer.send_due(world.app.config["PBX"], world.storage) == 1
+    assert send_fax_mail(world.app.config["PBX"], world.storage) == 1
     [message] = world.smtp.messages
     assert "document refusé" in message["Subject"] and "TIFF/F format is not compatible" in message.get_body(
         ("plain",)).get_content()

@@ -16,9 +16,9 @@ from reportlab.lib.pagesizes import A4, LETTER
 
 from fax.storage import FaxStorage
 from fax.worker import FaxWorker
-from fs_service import numbers
+from fs_service import mail_queue, numbers
 from fs_service.db import db
-from fs_service.fax import sending
+from fs_service.fax import mailer, sending
 from fs_service.models import Account, FaxJob, Gateway, PhoneNumber, User
 from tests.factories import make_account, make_user
 from tests.fakes.fake_freeswitch import FakeFreeSwitch
@@ -137,9 +137,14 @@ def letter_and_a4() -> tuple[bytes, bytes]:
     return make_pdf(LETTER), make_pdf(A4)
 
 
+def send_fax_mail(settings, storage: FaxStorage) -> int:
+    """One pass of the mail queue over the fax kinds, as the fax worker runs it; how many were accepted."""
+    return mail_queue.send_due(settings, mailer.mail_kinds(settings.mail_from, storage))
+
+
 def local_file(world: FaxWorld, relative: str) -> Path:
     return world.storage.local(relative)
 
 
-__all__ = ["FS_STORAGE", "FaxWorld", "RECEIVED_UUID", "Running", "SUCCESS_UUID", "VOICE_LINE_UUID", "build_world",
+__all__ = ["FS_STORAGE", "send_fax_mail", "FaxWorld", "RECEIVED_UUID", "Running", "SUCCESS_UUID", "VOICE_LINE_UUID", "build_world",
            "fake_fs", "fax_app", "frames_for", "letter_and_a4", "local_file", "running", "world"]

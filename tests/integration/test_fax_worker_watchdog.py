@@ -35,12 +35,14 @@ def sent_once(world, running, fake_fs) -> FaxJob:
     return job
 
 
-def test_a_try_whose_channel_is_gone_goes_back_to_retrying_on_the_same_rung(world, running, fake_fs):
+def test_a_try_whose_channel_is_gone_is_not_retried_but_awaits_the_switch_record(world, running, fake_fs):
+    """Issue 16: the fax may have been delivered while nobody listened (tests/integration/test_fax_outcomes.py)."""
     job = sent_once(world, running, fake_fs)
     claimed_ago(job, 600)
     assert running.worker.watch() == 1
     db.session.refresh(job)
-    assert (job.state, job.ladder_rung, job.line_retries, job.result_text) == ("retrying", 0, 1, jobs.LOST_TEXT)
+    assert (job.state, job.ladder_rung, job.line_retries, job.result_text) == ("sending", 0, 0, None)
+    assert job.outcome_due_by is not None and running.place() == []
 
 
 def test_a_try_still_running_on_freeswitch_is_left_alone(world, running, fake_fs):
@@ -80,23 +82,32 @@ def test_a_node_that_cannot_be_asked_is_waited_for_then_given_up(world, running,
     claimed_ago(job, 600, channel_uuid="x")
     assert running.worker.watch() == 0
     claimed_ago(job, 3 * 3600)
-    assert running.worker.watch() == 1
+    assert running.worker.watch() == 1  # given up on the node: its record is awaited, nothing resent
+    db.session.refresh(job)
+    assert (job.state, job.attempts) == ("sending", 1) and job.outcome_due_by is not None
 
 
-def test_a_fax_survives_its_worker_dying_mid_fax(world, running, fake_fs, fax_app):
+def test_a_fax_whose_worker_died_mid_fax_is_shown_unknown_when_no_record_comes(world, running, fake_fs, fax_app):
+    """The worker is gone and FreeSWITCH restarted too (no channel, and no record: a restarting
+    switch posts none). The successor waits for a record, then shows the outcome as unknown;
+    it never dials again on its own (the sender decides)."""
     job = sent_once(world, running, fake_fs)
-    running.worker.stop()  # the worker is gone; FreeSWITCH restarted too: no channel is left
+    running.worker.stop()
     claimed_ago(job, 600)
     successor = FaxWorker(fax_app, poll=0.05, watchdog_every=0)
-    successor.watch()
-    db.session.execute(sa.update(FaxJob).values(next_attempt_at=utcnow()))
-    db.session.commit()
     running.worker = successor
-    assert running.place() == ["answered"]
-    running.esl.send(frames_for("fax-send-t38-success", job.id))
-    db.session.refresh(job)
-    assert (job.state, job.attempts, job.pages_sent) == ("sent", 2, 2)
-    successor.stop()
+    try:
+        assert successor.watch() == 1
+        db.session.execute(sa.update(FaxJob).values(outcome_due_by=utcnow() - timedelta(seconds=1)))
+        db.session.commit()
+        assert successor.watch() == 1 and running.place() == []
+        db.session.refresh(job)
+        assert (job.state, job.attempts, job.result_text) == ("unknown", 1, jobs.UNKNOWN_TEXT)
+        running.esl.send(frames_for("fax-send-t38-success", job.id))  # a late result event still counts
+        db.session.refresh(job)
+        assert (job.state, job.attempts, job.pages_sent) == ("sent", 1, 2)
+    finally:
+        successor.stop()
 
 
 def test_a_claim_is_exclusive(world):

@@ -11,17 +11,11 @@ from alembic.migration import MigrationContext
 
 from fs_service.db import db
 from pbx.app import MIGRATIONS
-from tests.conftest import scratch_database
+from tests.migration_support import fresh_url  # noqa: F401 (fixture)
 from tests.factories import make_account
 
 BEFORE = "0008_fax_retention"
 TABLES = {"parked_calls", "live_versions"}
-
-
-@pytest.fixture
-def fresh_url(tmp_path):
-    with scratch_database(tmp_path / "migrate.sqlite3", prefix="pbx_mig") as url:
-        yield url
 
 
 def parked(account_id: int, node: str | None, uuid: str, slot: str = "701") -> dict:

@@ -10,12 +10,12 @@ import gevent
 import sqlalchemy as sa
 from flask import Flask
 
-from fs_service import password_reset
+from fs_service import mail_queue, password_reset
 from fs_service.db import db, utcnow
-from fs_service.models import PasswordResetRequest
+from fs_service.models import MailDelivery, PasswordResetRequest
 from tests.factories import make_account
 from tests.helpers import send_queued_reset_emails, until
-from web.emails import reset_message
+from web.emails import mail_kinds
 
 UNKNOWN = "nobody@example.com"
 NEUTRAL = "un lien pour choisir un nouveau mot de passe y a été envoyé"
@@ -125,28 +125,40 @@ def test_an_email_the_mail_server_refuses_is_tried_again_later(make_app, smtp_se
     forgot(app, email)
     assert send_queued_reset_emails(down) == 0
     with app.app_context():
-        row = db.session.scalar(sa.select(PasswordResetRequest))
-        assert row.email_attempts == 1 and row.emailed_at is None
-        row.email_due_at = utcnow()  # the backoff has passed
+        row = db.session.scalar(sa.select(MailDelivery))
+        assert (row.kind, row.state, row.attempts, row.recipient) == ("password_reset", "queued", 1, email)
+        assert row.last_answer  # the connection error, for the admins' page
+        row.next_try_at = utcnow()  # the backoff has passed
         db.session.commit()
     assert send_queued_reset_emails(app) == 1 and len(smtp_server.messages) == 1
 
 
-def test_a_request_older_than_an_hour_is_dropped_and_old_rows_are_pruned(make_app, smtp_server):
+def test_a_request_older_than_an_hour_fails_as_expired_and_old_rows_are_pruned(make_app, smtp_server):
     app, email = site(make_app, smtp_server)
     forgot(app, email)
     with app.app_context():
         db.session.execute(sa.update(PasswordResetRequest).values(created_at=utcnow() - timedelta(hours=2)))
+        db.session.execute(sa.update(MailDelivery).values(next_try_at=utcnow()))
         db.session.commit()
     assert send_queued_reset_emails(app) == 0 and smtp_server.messages == []
     with app.app_context():
+        row = db.session.scalar(sa.select(MailDelivery))
+        assert row.state == "failed" and "expired" in row.last_answer
         assert password_reset.prune(window_seconds=3600) == 1
     assert forgot(app, email).status_code == 302 and send_queued_reset_emails(app) == 1
 
 
+def test_a_request_for_an_address_with_no_login_leaves_no_email_behind(make_app, smtp_server):
+    app, _ = site(make_app, smtp_server)
+    forgot(app, UNKNOWN)
+    assert send_queued_reset_emails(app) == 0 and smtp_server.messages == []
+    with app.app_context():
+        assert db.session.scalar(sa.select(sa.func.count(MailDelivery.id))) == 0
+
+
 def test_the_sender_loop_of_pbx_run_emails_what_the_page_queued(make_app, smtp_server):
     app, email = site(make_app, smtp_server)
-    loop = gevent.spawn(password_reset.run_sender_loop, app, reset_message, 0.05)
+    loop = gevent.spawn(mail_queue.run_sender_loop, app, mail_kinds(app), 0.05)
     try:
         forgot(app, email)
         until(lambda: smtp_server.messages)

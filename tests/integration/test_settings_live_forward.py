@@ -96,7 +96,7 @@ def test_follow_me_screening_records_the_name_and_asks_the_callee_to_press_1(cli
 
 def test_follow_me_skip_greeting_skips_the_voicemail_greeting(client, acme):
     save(client, acme, "101", fmfm_enabled=True, fmfm_number="5145557777", fmfm_skip_greeting=True)
-    assert actions(client, CALL_101)[-2] == ("set", "pbx_vm_skip_greeting=true")
+    assert ("set", "pbx_vm_skip_greeting=true") in actions(client, CALL_101)
 
 
 def test_follow_me_extra_attempts_dial_the_number_again(client, acme):

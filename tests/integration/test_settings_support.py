@@ -24,7 +24,8 @@ CALL_102 = ("internal-call-no-answer", "0034-dialplan-102.form")  # 100 calls 10
 CALL_OUT = ("outbound-external-call", "0046-dialplan-5145559876.form")  # 100 calls 5145559876
 VOICEMAIL_101 = [("set", "pbx_vm_action=deposit"), ("set", "pbx_vm_box=101"), ("set", "pbx_vm_domain=acme.test"),
                  ("set", "pbx_vm_greeting=auto"), ("set", "pbx_vm_skip_greeting=false"),
-                 ("socket", "127.0.0.1:8084 async full")]
+                 ("set", "pbx_vm_fallback=pbx/vm-service-unavailable.wav"), ("socket", "127.0.0.1:8084 async full"),
+                 ("answer", ""), ("playback", "${pbx_vm_fallback}"), ("hangup", "NORMAL_CLEARING")]
 
 
 @pytest.fixture

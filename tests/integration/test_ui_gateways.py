@@ -8,6 +8,7 @@ from fs_service import gateways
 from fs_service.db import db
 from fs_service.models import Account, Gateway
 from tests.factories import PASSWORD, make_account, make_operator
+from tests.helpers import ui_login
 
 GOOD = {"name": "carrier-a", "proxy": "sip.carrier.example:5060", "username": "acme",
         "password": "s3cret-trunk-pw", "register": "on", "enabled": "on", "account_id": ""}
@@ -23,7 +24,7 @@ def site(app):
 
 def logged_in(app, user):
     client = app.test_client()
-    assert client.post("/login", data={"email": user.email, "password": PASSWORD}).status_code == 302
+    ui_login(client, user.email, PASSWORD)
     return client
 
 

@@ -5,6 +5,7 @@ import pytest
 
 from fs_service import accounts
 from tests.factories import PASSWORD, make_account, make_operator
+from tests.helpers import send_queued_emails, ui_login
 
 GOOD = {"name": "Acme inc.", "sip_domain": "acme.example.com", "language": "en",
         "admin_first_name": "Ada", "admin_last_name": "Lovelace", "admin_email": "ada@acme.example.com"}
@@ -22,7 +23,7 @@ def site(make_app, smtp_server):
 
 def client_for(app, email):
     client = app.test_client()
-    assert client.post("/login", data={"email": email, "password": PASSWORD}).status_code == 302
+    ui_login(client, email, PASSWORD)
     return client
 
 
@@ -38,6 +39,7 @@ def test_operator_creates_an_account_and_its_admin_gets_a_welcome_email(site, sm
     assert response.status_code == 200 and "Compte Acme inc. créé." in response.text
     assert "acme.example.com" in response.text
     assert domains(app) == ["acme.example.com", "taken.example.com"]
+    assert send_queued_emails(app) == 1  # queued by the page, sent by the mail sender
     [message] = smtp_server.messages
     assert message["To"] == "ada@acme.example.com"
     assert message["Subject"] == "Welcome to your business phone service"  # the account language

@@ -1,4 +1,5 @@
-"""Voicemail by email, through a real SMTP server (aiosmtpd): attachment, retries, email-only."""
+"""Voicemail by email through the mail queue and a real SMTP server (aiosmtpd): attachment,
+retries, email-only."""
 from __future__ import annotations
 
 import socket
@@ -7,9 +8,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 import sqlalchemy as sa
 
-from fs_service import mail
+from fs_service import mail, mail_queue
 from fs_service.db import db
-from fs_service.models import Mailbox, VoicemailMessage
+from fs_service.models import Mailbox, MailDelivery, VoicemailMessage
 from fs_service.voicemail import mailer, messages
 from fs_service.voicemail.storage import Storage
 from tests.factories import make_account, make_extension
@@ -61,10 +62,25 @@ def row(message_id):
     return db.session.get(VoicemailMessage, message_id)
 
 
+def delivery(message_id) -> MailDelivery:
+    db.session.expire_all()
+    return db.session.scalar(sa.select(MailDelivery).where(MailDelivery.kind == mailer.KIND,
+                                                           MailDelivery.source_id == message_id))
+
+
+def send_one(app, message_id) -> bool:
+    kinds = {mailer.KIND: mailer.mail_kind(app)}
+    return mail_queue.send_one(app.config["PBX"], kinds, delivery(message_id).id)
+
+
+def send_due(app) -> int:
+    return mail_queue.send_due(app.config["PBX"], {mailer.KIND: mailer.mail_kind(app)})
+
+
 def test_the_email_carries_the_recording_and_the_details_in_the_boxs_language(apps, box, smtp_server):
     up, _ = apps
     message_id, path = deposit(up, box)
-    assert mailer.send_one(up, message_id)
+    assert send_one(up, message_id)
     [mail] = smtp_server.messages
     assert mail["From"] == "pbx@acme.test" and mail["To"] == "bob@example.com"
     assert mail["Subject"] == "Nouveau message vocal de Client Inc 4185551234 (0:04)"
@@ -72,7 +88,7 @@ def test_the_email_carries_the_recording_and_the_details_in_the_boxs_language(ap
     [audio] = list(mail.iter_attachments())
     assert audio.get_filename().startswith("message-101-") and audio.get_content()[:4] == b"RIFF"
     assert row(message_id).emailed_at is not None
-    assert not mailer.send_one(up, message_id)  # never twice
+    assert not send_one(up, message_id)  # never twice
     assert len(smtp_server.messages) == 1
 
 
@@ -81,22 +97,26 @@ def test_english_extension_gets_english_email(apps, box, smtp_server):
     box.extension.language = "en"
     db.session.commit()
     message_id, _ = deposit(up, box)
-    mailer.send_one(up, message_id)
+    send_one(up, message_id)
     assert smtp_server.messages[0]["Subject"].startswith("New voicemail from Client Inc")
 
 
 def test_smtp_down_keeps_the_message_and_retries_later(apps, box, smtp_server):
     up, down = apps
     message_id, _ = deposit(up, box)
-    assert not mailer.send_one(down, message_id)
-    failed = row(message_id)
-    assert failed.email_attempts == 1 and failed.email_error and failed.emailed_at is None
-    next_at = failed.email_next_at if failed.email_next_at.tzinfo else failed.email_next_at.replace(tzinfo=timezone.utc)
+    assert (delivery(message_id).state, delivery(message_id).account_id) == ("queued", box.account_id)
+    assert not send_one(down, message_id)
+    failed = delivery(message_id)
+    assert (failed.state, failed.attempts) == ("queued", 1) and failed.last_answer and row(message_id).emailed_at is None
+    next_at = failed.next_try_at if failed.next_try_at.tzinfo else failed.next_try_at.replace(tzinfo=timezone.utc)
     assert next_at > datetime.now(timezone.utc) + timedelta(seconds=30)
-    assert mailer.send_due(up) == 0  # not due yet
-    failed.email_next_at = datetime.now(timezone.utc) - timedelta(seconds=1)
+    assert send_due(up) == 0  # not due yet
+    failed.next_try_at = datetime.now(timezone.utc) - timedelta(seconds=1)
     db.session.commit()
-    assert mailer.send_due(up) == 1 and len(smtp_server.messages) == 1
+    assert send_due(up) == 1 and len(smtp_server.messages) == 1
+    sent = delivery(message_id)
+    assert (sent.state, sent.attempts, sent.recipient) == ("sent", 2, "bob@example.com")
+    assert sent.subject.startswith("Nouveau message vocal") and sent.sent_at is not None
 
 
 def test_email_only_box_keeps_nothing_once_smtp_accepted_it(apps, box, smtp_server):
@@ -105,11 +125,11 @@ def test_email_only_box_keeps_nothing_once_smtp_accepted_it(apps, box, smtp_serv
     db.session.commit()
     message_id, path = deposit(up, box)
     local = Storage.from_settings(up.config["PBX"]).local_path(path)
-    mailer.send_one(down, message_id)
+    send_one(down, message_id)
     assert row(message_id) is not None and local.exists()  # nothing lost while SMTP is down
-    row(message_id).email_next_at = datetime.now(timezone.utc) - timedelta(seconds=1)
+    delivery(message_id).next_try_at = datetime.now(timezone.utc) - timedelta(seconds=1)
     db.session.commit()
-    assert mailer.send_due(up) == 1
+    assert send_due(up) == 1
     assert row(message_id) is None and not local.exists()
     assert len(smtp_server.messages) == 1
 
@@ -118,8 +138,9 @@ def test_a_missing_recording_is_retried_not_sent_empty(apps, box, smtp_server):
     up, _ = apps
     message_id, path = deposit(up, box)
     Storage.from_settings(up.config["PBX"]).local_path(path).unlink()
-    assert not mailer.send_one(up, message_id)
-    assert "not readable" in row(message_id).email_error and smtp_server.messages == []
+    assert not send_one(up, message_id)
+    assert "not readable" in delivery(message_id).last_answer and smtp_server.messages == []
+    assert delivery(message_id).state == "queued"
 
 
 def test_backoff_grows_to_an_hour():

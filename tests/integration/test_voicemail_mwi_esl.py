@@ -39,7 +39,7 @@ def test_emptying_a_box_turns_the_lamp_off_on_every_node(lamp_app, switch):
     account, _ = make_account()
     make_extension(account, "101")
     box = voicemail.find_mailbox(account, "101")
-    world = World(account, box, VoicemailStore(lamp_app, send_email=lambda app, message_id: None))
+    world = World(account, box, VoicemailStore(lamp_app))
     world.add_message()
     world.add_greeting("temporary")
     voicemail.empty_mailbox(account, box, delete_greetings=True)

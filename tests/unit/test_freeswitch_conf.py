@@ -40,7 +40,7 @@ REQUIRED_MODULES = [
     "mod_loopback", "mod_commands", "mod_dptools", "mod_dialplan_xml", "mod_spandsp",
     "mod_valet_parking", "mod_conference", "mod_sndfile", "mod_native_file",
     "mod_tone_stream", "mod_local_stream", "mod_say_en", "mod_say_fr", "mod_hash",
-    "mod_db", "mod_expr",
+    "mod_db", "mod_expr", "mod_xml_cdr",
 ]
 
 # The configuration each loaded module (or the core) asks for at start.
@@ -50,7 +50,7 @@ MODULE_CONFIGS = {
     "mod_sofia": "sofia.conf", "mod_loopback": "loopback.conf",
     "mod_spandsp": "spandsp.conf", "mod_conference": "conference.conf",
     "mod_local_stream": "local_stream.conf", "mod_db": "db.conf",
-    "mod_hash": "hash.conf", "mod_sndfile": "sndfile.conf",
+    "mod_hash": "hash.conf", "mod_sndfile": "sndfile.conf", "mod_xml_cdr": "xml_cdr.conf",
 }
 CORE_CONFIGS = ["switch.conf", "modules.conf", "acl.conf", "post_load_modules.conf",
                 "timezones.conf"]
@@ -295,6 +295,40 @@ def test_installed_xml_curl_binding_uses_the_installed_url_and_credentials(docum
     values = params(binding)
     assert values["gateway-url"] == XML_CURL_URL
     assert values["gateway-credentials"] == f"{XML_CURL_USER}:{XML_CURL_PASSWORD}"
+
+
+def test_call_records_reach_the_control_plane_with_retries_then_wait_in_an_error_folder(document):
+    """Issue 16: mod_xml_cdr posts every A leg's record (fax outcomes included) to the control
+    plane behind xml_curl's credentials, bounded, retried, then filed for the replay."""
+    root, _ = document
+    values = params(configuration(root, "xml_cdr.conf").find("settings"))
+    assert values["url"] == XML_CURL_URL.removesuffix("/xml") + "/cdr"  # install.sh's default
+    assert values["cred"] == f"{XML_CURL_USER}:{XML_CURL_PASSWORD}" and values["auth-scheme"] == "basic"
+    assert values["encode"] == "true"  # cdr=<url-encoded XML>, what xml_curl/cdr.py reads
+    assert int(values["retries"]) >= 1 and int(values["delay"]) >= 1 and 0 < int(values["timeout"]) <= 30
+    assert values["err-log-dir"] and "log-dir" not in values  # undelivered records kept, delivered ones not
+    assert values["log-b-leg"] == "false" and values["enable-cacert-check"] == "true"
+
+
+def test_install_sh_takes_an_explicit_call_record_url(tmp_path, secret_files):
+    dest = tmp_path / "freeswitch"
+    done = install(dest, "--cdr-url", "https://cdr.example.net/freeswitch/cdr", password_file=secret_files[0],
+                   esl_password_file=secret_files[1])
+    assert done.returncode == 0, done.stderr
+    assert 'data="pbx_xml_cdr_url=https://cdr.example.net/freeswitch/cdr"' in (dest / "secrets.xml").read_text()
+    bad = install(tmp_path / "other", "--cdr-url", "http://x/c?a=1&b=2", password_file=secret_files[0],
+                  esl_password_file=secret_files[1])
+    assert bad.returncode != 0 and not (tmp_path / "other").exists()
+
+
+def test_replay_script_passes_bash_syntax_check_and_needs_the_secrets(tmp_path):
+    if not shutil.which("bash"):
+        pytest.skip("bash is not installed")
+    script = CONF_DIR / "replay-xml-cdr.sh"
+    subprocess.run(["bash", "-n", str(script)], check=True, timeout=30)
+    missing = subprocess.run(["bash", str(script), "--conf", str(tmp_path)], capture_output=True, text=True,
+                             timeout=30, check=False)
+    assert missing.returncode == 1 and "secrets.xml" in missing.stderr
 
 
 def test_event_socket_listens_on_loopback_with_a_variable_password_and_an_acl():

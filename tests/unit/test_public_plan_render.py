@@ -25,7 +25,9 @@ def test_ivr_step_runs_the_named_menu():
 def test_closure_recording_goes_to_the_ivr_engine_socket_with_the_number():
     assert actions(Plan.of(RecordClosure("acme.test", 4))) == [
         ("set", "pbx_vm_action=closure-record"), ("set", "pbx_closure_number_id=4"),
-        ("set", "pbx_vm_domain=acme.test"), ("socket", "127.0.0.1:8084 async full")]
+        ("set", "pbx_vm_domain=acme.test"), ("set", "pbx_vm_fallback=pbx/vm-service-unavailable.wav"),
+        ("socket", "127.0.0.1:8084 async full"), ("answer", ""), ("playback", "${pbx_vm_fallback}"),
+        ("hangup", "NORMAL_CLEARING")]
     assert ("set", "pbx_closure_number_id=") in actions(Plan.of(RecordClosure("acme.test")))
 
 

@@ -14,12 +14,14 @@ from fs_service.voicemail.dialogues.options import GREETINGS
 
 ROOT = Path(__file__).resolve().parents[2]
 DIALOGUES = ROOT / "fs_service" / "voicemail" / "dialogues"
+DIALPLAN = ROOT / "xml_curl" / "dialplan.py"  # the switch's own fallback when the service is down
 
 
 def prompt_ids_in_dialogues() -> set[str]:
-    """Every literal prompt id in the dialogues, plus the greeting titles built with an f-string."""
+    """Every literal prompt id in the dialogues (and the dialplan's fallback), plus the greeting
+    titles built with an f-string."""
     found: set[str] = set()
-    for source in [*DIALOGUES.glob("*.py")]:
+    for source in [*DIALOGUES.glob("*.py"), DIALPLAN]:
         found.update(re.findall(r'"(vm-[a-z0-9-]+)"', source.read_text()))
     return (found - {"vm-greeting-"}) | {f"vm-greeting-{kind}" for kind in GREETINGS.values()}
 

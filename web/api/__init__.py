@@ -19,12 +19,18 @@ from web.errors import is_api_request
 from . import accounts, auth, extension_settings, extensions, softphones
 from . import blacklist, menus, numbers, numbers_schedules, status, voicemail, voicemail_messages
 from . import fax, fax_received, gateways
+from . import audit, two_factor
+from . import mail
+from . import conferences, conferences_history
 from .base import PREFIX
 
 BLUEPRINTS = (auth.bp, accounts.bp, extensions.bp, extension_settings.bp, softphones.bp, voicemail.bp,
               voicemail_messages.bp, numbers.bp, numbers.treatments_bp, numbers_schedules.bp, blacklist.bp, menus.bp, status.bp)
 BLUEPRINTS += (fax.bp, fax_received.bp)
 BLUEPRINTS += (gateways.bp,)
+BLUEPRINTS += (two_factor.bp, audit.bp)
+BLUEPRINTS += (mail.bp,)
+BLUEPRINTS += (conferences.bp, conferences_history.bp)
 SECURITY = [{"bearerAuth": []}, {"sessionCookie": []}]
 
 

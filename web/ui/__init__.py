@@ -31,7 +31,9 @@ def register_ui(app: Flask) -> None:
     from . import blacklist, menus, numbers, status, voicemail, voicemail_messages
     from . import numbers_exceptions as number_exceptions
     from . import fax, fax_admin, fax_inbox, fax_outbox
-    from . import gateways
+    from . import audit, gateways, two_factor
+    from . import mail
+    from . import conferences
 
     i18n.ensure_catalogs_compiled()
     for module in (auth, i18n, accounts, operator, extensions, extension, settings, quick_edit, number_exceptions,
@@ -40,6 +42,10 @@ def register_ui(app: Flask) -> None:
     for module in (fax, fax_outbox, fax_inbox, fax_admin):
         app.register_blueprint(module.bp)
     app.register_blueprint(gateways.bp)
+    app.register_blueprint(two_factor.bp)
+    app.register_blueprint(audit.bp)
+    app.register_blueprint(mail.bp)
+    app.register_blueprint(conferences.bp)
     app.add_template_filter(translate, "tr")
     app.context_processor(_ui_context)
     app.register_error_handler(CSRFError, _csrf_error)

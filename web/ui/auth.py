@@ -1,4 +1,4 @@
-"""Logging in and out, and the password links (ACC-2)."""
+"""Logging in and out, the one-time code step of two-factor logins, and the password links (ACC-2)."""
 from __future__ import annotations
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
@@ -7,12 +7,14 @@ from flask_babel import refresh
 from flask_login import login_user, logout_user
 from marshmallow import ValidationError
 
-from fs_service import auth, password_reset
+import time
+
+from fs_service import auth, password_reset, two_factor
 from fs_service.db import db
 from fs_service.errors import TooManyAttempts, ValidationFailed
 from fs_service.models import User
 from schema.auth import LoginSchema, ResetRequestSchema, ResetSchema
-from web.actor import current_actor
+from web.actor import audit_as, current_actor
 
 from .common import FORM_LEVEL, discard_changes, error_map, safe_next, text
 from .messages import translate
@@ -52,6 +54,63 @@ def login():
         return _login_page(values, {FORM_LEVEL: [translate(exc.message)]}, 429)
     if user is None:
         return _login_page(values, {FORM_LEVEL: [_("Wrong email or password.")]}, 401)
+    if two_factor.enabled(user):
+        _await_code(user)
+        return redirect(url_for("auth.code", next=safe_next(request.args.get("next"), "") or None))
+    _start_session(user)
+    if two_factor.must_enrol(user):
+        return redirect(url_for("two_factor.page"))
+    return redirect(safe_next(request.args.get("next")))
+
+
+PENDING = "pbx_2fa_pending"  # user id and time of a right password still waiting for its code
+PENDING_SECONDS = 300
+
+
+def _await_code(user: User) -> None:
+    """The password was right: nothing is logged in yet, the session only remembers whose code
+    to ask for, for a few minutes (a fresh session, as for a login)."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    session[PENDING] = {"user_id": user.id, "at": int(time.time())}
+
+
+def _pending_user() -> User | None:
+    pending = session.get(PENDING) or {}
+    if not pending or time.time() - pending.get("at", 0) > PENDING_SECONDS:
+        return None
+    user = db.session.get(User, pending.get("user_id") or 0)
+    return user if user is not None and user.active and two_factor.enabled(user) else None
+
+
+def _code_page(errors: dict, status: int = 200):
+    return render_template("auth/code.html", errors=errors, next=safe_next(request.args.get("next"), "")), status
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def code():
+    """Second step of a two-factor login: a code of the authenticator app, or a recovery code."""
+    user = _pending_user()
+    if user is None:
+        session.pop(PENDING, None)
+        flash(_("Please log in again."), "info")
+        return redirect(url_for("auth.login"))
+    if request.method == "GET":
+        return _code_page({})
+    settings = current_app.config["PBX"]
+    try:
+        auth.check_throttle(user.email, max_failures=settings.login_max_failures,
+                            window_seconds=settings.login_window_seconds)
+    except TooManyAttempts as exc:
+        return _code_page({FORM_LEVEL: [translate(exc.message)]}, 429)
+    if not two_factor.verify(user, text(request.form, "code")):
+        discard_changes()
+        auth.record_failure(user.email, request.remote_addr or "")
+        return _code_page({"code": [_("This code is not right, or it was already used.")]}, 401)
+    db.session.commit()  # the accepted step or the burnt recovery code: no replay
+    auth.clear_failures(user.email)
     _start_session(user)
     return redirect(safe_next(request.args.get("next")))
 
@@ -99,6 +158,7 @@ def reset(token: str):
     password = request.form.get("password", "")
     if password != request.form.get("password_confirm", ""):
         return _reset_page(token, {"password_confirm": [_("The two passwords differ.")]}, 400)
+    audit_as(auth.user_for_reset_token(token))  # the change is the person's own
     try:
         ResetSchema().load({"password": password})
         auth.consume_reset_token(token, password)

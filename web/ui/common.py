@@ -6,7 +6,7 @@ from typing import Callable, Mapping
 
 from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
-from marshmallow import ValidationError
+from marshmallow import Schema, ValidationError
 
 from fs_service import access, extensions
 from fs_service.db import db
@@ -82,3 +82,33 @@ def usable_extension(user: User, account: Account, extension_id: int) -> Extensi
     if not access.can_use_extension(user, ext):
         raise Forbidden("this extension is not assigned to you")
     return ext
+
+
+def lenient_query(schema: type[Schema]) -> dict:
+    """A list page's filters as typed in the query string; a malformed one is dropped rather
+    than answered with an error page (an old bookmark still opens the list)."""
+    typed = {key: value for key, value in request.args.items() if value}
+    try:
+        return schema().load(typed)
+    except ValidationError as exc:
+        return schema().load({k: v for k, v in typed.items() if k not in exc.messages})
+
+
+def admin_scope(account_id: int | None) -> Account | None:
+    """The account of an account-admin page (other tenants 404, plain users 403), or None for
+    the operator's page over every account (others 403)."""
+    user = actor()
+    if account_id is None:
+        access.require_operator(user)
+        return None
+    account = access.account_for(user, account_id)
+    access.require_admin(user, account)
+    return account
+
+
+def older_url(query: dict, next_before_id: int | None) -> str | None:
+    """The link to the next (older) page of a newest-first list, keeping its filters."""
+    if next_before_id is None:
+        return None
+    kept = {k: v for k, v in query.items() if v not in (None, "") and k not in ("before_id", "limit")}
+    return url_for(request.endpoint, **(request.view_args or {}), **kept, before_id=next_before_id)

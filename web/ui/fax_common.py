@@ -64,7 +64,8 @@ MESSAGES = {
     "number not found": N_("Number not found."),
 }
 STATES = {"queued": N_("Queued"), "sending": N_("Sending"), "retrying": N_("New try scheduled"),
-          "sent": N_("Sent"), "failed": N_("Failed"), "cancelled": N_("Cancelled")}
+          "sent": N_("Sent"), "failed": N_("Failed"), "cancelled": N_("Cancelled"),
+          "unknown": N_("Outcome unknown"), "awaiting": N_("Awaiting the switch's report")}
 #: The fax fields of a number, as the fax settings page labels them (refusals name the field).
 FIELDS = {"is_fax": N_("Fax number"), "fax_confirmation_email": N_("Send a confirmation email"),
           "fax_inbound_emails": N_("Send received faxes to")}

@@ -29,7 +29,8 @@ ONE = "/<int:job_id>"
 def row(job, timezone: str) -> dict:
     """One outbox line as the template and the live script show it."""
     data = core.progress(job)
-    data.update(state_label=state_label(job.state), failure_label=failure_label(job.failure_class),
+    shown = "awaiting" if data["awaiting_outcome"] else job.state  # a try ended unheard, its record awaited
+    data.update(state_label=state_label(shown), failure_label=failure_label(job.failure_class),
                 active=job.state in core.ACTIVE, created=received_at(as_utc(job.created_at), timezone),
                 next_attempt=received_at(as_utc(job.next_attempt_at), timezone) if data["next_attempt_at"] else "")
     return data

@@ -42,6 +42,14 @@ EXACT = {
     "no such user in this account": N_("No such user in this account."),
     "this link is invalid, already used or expired": N_("This link is invalid, already used or expired."),
     "too many failed logins; try again later": N_("Too many failed login attempts. Try again later."),
+    # fs_service.two_factor
+    "the code does not match (check that the phone's clock is right)":
+        N_("This code does not match. Check that the phone's clock is right."),
+    "two-factor authentication is already on": N_("Two-factor authentication is already on."),
+    "two-factor authentication is required for this login":
+        N_("Two-factor authentication is required for this login: it cannot be turned off."),
+    "ask another administrator or the operator to reset your own two-factor":
+        N_("Ask another administrator or the operator to reset your own two-factor authentication."),
     "this action is reserved to the account administrators": N_("This action is reserved to the account administrators."),
     "this action is reserved to the operator": N_("This action is reserved to the operator."),
     "this extension is not assigned to you": N_("This extension is not assigned to you."),
@@ -152,6 +160,25 @@ EXACT = {
     "other accounts use this gateway: give them another gateway first":
         N_("Other accounts use this gateway: give them another gateway first."),
     "no spaces": N_("No spaces."),
+    # audio conferences (fs_service/conferences, schema/conferences.py)
+    "required for a single-use conference": N_("Required for a single-use conference."),
+    "unknown time zone": N_("Unknown time zone."),
+    "not allowed for a permanent conference": N_("Not allowed for a permanent conference."),
+    "must be from 15 to 180 minutes (3 hours at most)": N_("Must be from 15 to 180 minutes (3 hours at most)."),
+    "must be one of: permanent, single_use": N_("Choose permanent or single use."),
+    "must be one of: admin, participant": N_("Choose administrator or participant."),
+    "participant not connected": N_("This participant is no longer connected."),
+    "participant not yet in the room": N_("This participant is not in the room yet."),
+    "the room is not running": N_("The conference is not running: a participant can only be called into it once "
+                                  "it has started."),
+    "no carrier route": N_("This account has no way to call out."),
+    "not a phone number that can be dialled": N_("Not a phone number that can be dialled."),
+    "an emergency number cannot be called into a conference":
+        N_("An emergency number cannot be called into a conference."),
+    "your extension may not call this number without an access code":
+        N_("Your extension may not call this number without an access code."),
+    "digits only, 3 to 15": N_("Digits only, 3 to 15."),
+    "required to call the participant now": N_("Required to call the participant now."),
 }
 
 PATTERNS = [

@@ -18,7 +18,7 @@ from __future__ import annotations
 import time
 from typing import Callable, Hashable, Iterator
 
-from fs_service.db import utcnow
+from fs_service.db import unavailable, utcnow
 from fs_service.live_status import LiveStatus
 
 ACTIVE: set["StatusStream"] = set()  # open streams (tests, health)
@@ -78,7 +78,15 @@ class StatusStream:
             yield f"retry: {self.RETRY_MS}\n\n"
             started = last_write = time.monotonic()
             while time.monotonic() - started < self.LIFETIME_SECONDS:
-                status = self._poll()
+                try:
+                    status = self._poll()
+                except Exception as exc:
+                    if not unavailable(exc):
+                        raise
+                    # The database is away: nothing new to show (keep-alives go on), the next
+                    # tick asks again. Ending the stream instead would end the page's updates
+                    # for good: EventSource does not retry after the 503 its reconnect gets.
+                    status = False
                 if status is None:
                     return
                 fingerprint = status.fingerprint() if status else self.sent

@@ -17,6 +17,7 @@ from ..views import BoxView
 from .common import Sub, choose, language_of, p, record, use_language
 
 SKIP_KEY = "#"
+FALLBACK_VARIABLE = "pbx_vm_fallback"  # what the switch plays if the service goes away (xml_curl/dialplan.py)
 BUSY_CAUSES = ("USER_BUSY",)
 
 
@@ -98,9 +99,13 @@ def reentry_context(variables: dict, domain: str) -> str:
 
 
 def take_message(store, box: BoxView, variables: dict) -> Sub:
-    """Record, let the caller review (1 listen, 3 again, # send) and deliver."""
+    """Record, let the caller review (1 listen, 3 again, # send) and deliver. Should the service
+    go away from here on, the switch finishes the recording and then tells the caller the message
+    was sent (the dialplan's fallback prompt, pbx_vm_fallback): it is filed when the service is
+    back (recovery.py)."""
     path, seconds, delivered = store.new_recording(box, "msg"), 0.0, False
     caller = (variables.get("caller_id_number", ""), variables.get("caller_id_name", ""))
+    yield SetVar(FALLBACK_VARIABLE, p("vm-message-sent")[0])
     try:
         while True:
             seconds = 0.0

@@ -1,0 +1,25 @@
+"""Plain data the phone entry works with (no database): a room as the entry sees it, and who a
+code lets in."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass(frozen=True)
+class RoomEntry:
+    id: int
+    number: str
+    name: str  # mod_conference room name (queries.fs_name)
+    kind: str
+    starts_at: datetime | None
+    duration_minutes: int
+    language: str
+    announce: bool = False  # record the caller's name on entry (names.py)
+
+
+@dataclass(frozen=True)
+class Admission:
+    role: str  # admin | participant
+    participant_id: int | None = None
+    name: str = ""
