@@ -7,7 +7,7 @@ PY     := $(VENV)/bin/python
 PBX    := $(VENV)/bin/pbx
 STAMP  := $(VENV)/.installed
 
-.PHONY: install system-deps prompts run test e2e bench clean
+.PHONY: install system-deps prompts run test test-fast e2e bench clean
 
 system-deps:
 	@scripts/install-system-deps.sh
@@ -31,8 +31,17 @@ run: install prompts
 	$(PBX) demo
 	$(PBX) run
 
-test: install
-	$(PY) -m pytest -q $(PYTEST_ARGS)
+# Two phases. First everything that needs no real switch and measures no time, spread over the
+# cores (pytest-xdist; each worker has its own database and ports); then, alone, what must not
+# share the machine: the bounded load set and the real-switch tier (one session rig, timing).
+# PYTEST_ARGS goes to both phases; `make test-fast` runs the first one only.
+JOBS ?= auto
+SERIAL := tests/load tests/e2e
+test: test-fast
+	$(PY) -m pytest -q $(SERIAL) $(PYTEST_ARGS)
+
+test-fast: install
+	$(PY) -m pytest -q -n $(JOBS) $(addprefix --ignore=,$(SERIAL)) $(PYTEST_ARGS)
 
 # The real-switch tier alone: two FreeSWITCH 1.11 (the bundle in ../shared/freeswitch/bundle, or
 # PBX_TEST_FREESWITCH, or freeswitch on the PATH) and pbx run. One scenario: make e2e PYTEST_ARGS='-k park'

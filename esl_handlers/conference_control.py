@@ -29,7 +29,7 @@ from . import commands, registry
 from .commands import _CONFERENCE_RE, _DIGITS_RE, _GATEWAY_RE, _PROFILE_RE, _UUID_RE, CommandResult, _checked
 from .dispatcher import nodes_of
 from .errors import EslUnavailable
-from .originate import _var, safe_name
+from .originate import channel_var, safe_name
 from .sender import send_api_batch
 
 log = logging.getLogger("pbx.esl.conferences")
@@ -123,10 +123,10 @@ def dial_out_line(call: DialOut) -> str:
     if not 1 <= seconds <= 600:
         raise ValueError(f"ring time out of range: {seconds}")
     variables = ",".join([
-        _var("origination_uuid", _checked(call.uuid, _UUID_RE, "uuid")),
-        _var("origination_caller_id_name", safe_name(call.caller_id_name)),
-        _var("origination_caller_id_number", _checked(call.caller_id_number, _DIGITS_RE, "number")),
-        _var("originate_timeout", str(seconds))])
+        channel_var("origination_uuid", _checked(call.uuid, _UUID_RE, "uuid")),
+        channel_var("origination_caller_id_name", safe_name(call.caller_id_name)),
+        channel_var("origination_caller_id_number", _checked(call.caller_id_number, _DIGITS_RE, "number")),
+        channel_var("originate_timeout", str(seconds))])
     return (f"bgapi originate {{{variables}}}sofia/gateway/{_checked(call.gateway, _GATEWAY_RE, 'gateway')}/"
             f"{_checked(call.number, _DIGITS_RE, 'number')} "
             f"&conference({_checked(call.room, _CONFERENCE_RE, 'conference')}@"

@@ -38,7 +38,9 @@ def safe_name(text: str, limit: int = 80) -> str:
     return " ".join(cleaned.split())[:limit] or "Unknown"
 
 
-def _var(name: str, value: str) -> str:
+def channel_var(name: str, value: str) -> str:
+    """One ``{name=value}`` entry of an originate's variable list, quoted when it has spaces
+    (values are made safe by the callers: names, digits, uuids)."""
     _checked(name, _VAR_NAME, "variable name")
     return f"{name}='{value}'" if " " in value else f"{name}={value}"
 
@@ -54,12 +56,12 @@ def originate(request: OriginateLike) -> str:
     if not 1 <= seconds <= 600:
         raise ValueError(f"ring time out of range: {seconds}")
     variables = ",".join([
-        _var("origination_caller_id_name", safe_name(request.display_name)),
-        _var("origination_caller_id_number", _checked(request.display_number, _DIGITS_RE, "number")),
-        _var("effective_caller_id_name", safe_name(request.caller_name)),
-        _var("effective_caller_id_number", _checked(request.caller_number, _DIGITS_RE, "number")),
-        _var("click_to_call_from", _checked(request.from_extension, _DIGITS_RE, "extension")),
-        _var("originate_timeout", str(seconds)),
+        channel_var("origination_caller_id_name", safe_name(request.display_name)),
+        channel_var("origination_caller_id_number", _checked(request.display_number, _DIGITS_RE, "number")),
+        channel_var("effective_caller_id_name", safe_name(request.caller_name)),
+        channel_var("effective_caller_id_number", _checked(request.caller_number, _DIGITS_RE, "number")),
+        channel_var("click_to_call_from", _checked(request.from_extension, _DIGITS_RE, "extension")),
+        channel_var("originate_timeout", str(seconds)),
     ])
     destination = _checked(request.destination, _DIGITS_RE, "destination")
     context = _checked(request.context, _DOMAIN_RE, "context")

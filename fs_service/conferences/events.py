@@ -85,9 +85,14 @@ def _room(name: str) -> Conference | None:
     return db.session.scalar(sa.select(Conference).where(Conference.room_number == number))
 
 
-def _session(event: RoomEvent) -> ConferenceSession | None:
-    return db.session.scalar(sa.select(ConferenceSession).where(
-        ConferenceSession.fs_unique_id == event.room_uid, ConferenceSession.ended_at.is_(None)))
+def _open_sessions(room_uids: set[str]) -> dict[str, ConferenceSession]:
+    """The running occurrences a batch of events is about, read with one query: most rooms
+    on a switch may not be ours, and talk events come many a second."""
+    if not room_uids:
+        return {}
+    found = db.session.scalars(sa.select(ConferenceSession).where(
+        ConferenceSession.fs_unique_id.in_(room_uids), ConferenceSession.ended_at.is_(None)))
+    return {session.fs_unique_id: session for session in found}
 
 
 def _present(session: ConferenceSession) -> list[ConferenceAttendance]:
@@ -96,11 +101,13 @@ def _present(session: ConferenceSession) -> list[ConferenceAttendance]:
         ConferenceAttendance.left_at.is_(None))))
 
 
-def _created(node: str, event: RoomEvent, now: datetime, recording_path: Callable[[Conference, int], str]):
+def _created(node: str, event: RoomEvent, now: datetime, recording_path: Callable[[Conference, int], str],
+             running: dict[str, ConferenceSession]) -> list[RoomCommand]:
     room = _room(event.name)
     if room is None:
         return []
     session = ConferenceSession(conference_id=room.id, started_at=now, node=node, fs_unique_id=event.room_uid)
+    running[event.room_uid] = session
     db.session.add(session)
     db.session.flush()
     left = rules.seconds_left(room, now, now)
@@ -203,10 +210,11 @@ def _forget_names(session: ConferenceSession, event: RoomEvent) -> None:
             discard_after_commit(db.session, names.name_file(domain, uuid))
 
 
-def _one(node: str, event: RoomEvent, now: datetime, recording_path) -> list[RoomCommand]:
+def _one(node: str, event: RoomEvent, now: datetime, recording_path,
+         running: dict[str, ConferenceSession]) -> list[RoomCommand]:
     if event.action == "conference-create":
-        return _created(node, event, now, recording_path)
-    session = _session(event)
+        return _created(node, event, now, recording_path, running)
+    session = running.get(event.room_uid)
     if session is None:
         return []
     db.session.flush()
@@ -215,6 +223,7 @@ def _one(node: str, event: RoomEvent, now: datetime, recording_path) -> list[Roo
     if event.action == "del-member":
         return _left(session, event, now)
     if event.action == "conference-destroy":
+        running.pop(event.room_uid, None)
         return _ended(session, event, now)
     if event.action == "start-recording" and event.path:
         session.recording_path = event.path[:255]
@@ -228,8 +237,9 @@ def apply_changes(node: str, events: Sequence[RoomEvent], recording_path: Callab
     """Apply one node's room events in order and commit; returns the commands for that node."""
     commands: list[RoomCommand] = []
     try:
+        running = _open_sessions({e.room_uid for e in events if e.action != "conference-create"})
         for event in events:
-            commands += _one(node, event, now(), recording_path)
+            commands += _one(node, event, now(), recording_path, running)
             db.session.flush()
         db.session.commit()
     except BaseException:
