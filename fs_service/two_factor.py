@@ -17,10 +17,10 @@ import time
 import pyotp
 import sqlalchemy as sa
 
-from .access import is_admin_of, is_operator
+from .access import is_admin_of, is_operator, require_admin
 from .db import db, utcnow
 from .errors import Conflict, Forbidden, ValidationFailed
-from .models import RecoveryCode, User
+from .models import Account, RecoveryCode, User
 
 ISSUER = "PBX"
 RECOVERY_CODE_COUNT = 10
@@ -33,6 +33,12 @@ def required_for(user: User) -> bool:
     if user.role == "operator":
         return True
     return user.role == "admin" and user.account is not None and bool(user.account.admins_require_two_factor)
+
+
+def set_admins_rule(actor: User, account: Account, required: bool) -> None:
+    """Whether ``account``'s admins must use two-factor: its admins' (or the operator's) choice."""
+    require_admin(actor, account)
+    account.admins_require_two_factor = required
 
 
 def enabled(user: User) -> bool:

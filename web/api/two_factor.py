@@ -84,7 +84,7 @@ def reset(account_id: int, user_id: int) -> None:
 @bp.response(200, AccountSchema)
 def account_security(data: dict, account_id: int) -> Account:
     """Whether the account's admins must log in with two-factor too (operators always do)."""
-    _, account = scoped(account_id, admin=True)
-    account.admins_require_two_factor = data["admins_require_two_factor"]
+    user, account = scoped(account_id, admin=True)
+    two_factor.set_admins_rule(user, account, data["admins_require_two_factor"])
     commit()
     return account

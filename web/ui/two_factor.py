@@ -108,8 +108,7 @@ def account_rule():
     """An account admin decides whether the account's admins must use two-factor."""
     user = actor()
     account = access.account_for(user, user.account_id or 0)
-    access.require_admin(user, account)
-    account.admins_require_two_factor = request.form.get("admins_require_two_factor") == "on"
+    two_factor.set_admins_rule(user, account, request.form.get("admins_require_two_factor") == "on")
     db.session.commit()
     flash(_("Saved: admins of this account must use two-factor authentication.")
           if account.admins_require_two_factor else _("Saved: two-factor authentication is optional for admins."),
