@@ -50,8 +50,8 @@ e2e: install
 
 # Every figure the issues ask for, each as "BENCH <name> <value> <unit> ratio=<r>" against a
 # baseline measured in the same run (this machine is shared and noisy). About 15 minutes
-# (bench_switch needs FreeSWITCH and SIPp: it prints SKIP with the reason where they are missing).
-BENCHES := bench bench_dialplan bench_inbound bench_esl bench_fax bench_switch
+# (bench.switch needs FreeSWITCH and SIPp: it prints SKIP with the reason where they are missing).
+BENCHES := bench.directory bench.dialplan bench.inbound bench.esl bench.fax bench.switch
 bench: install
 	@status=0; for b in $(BENCHES); do echo "== $$b"; $(PY) -m $$b || status=1; done; exit $$status
 

@@ -14,13 +14,13 @@ from flask import Flask, has_app_context
 
 from fs_service import audit
 from fs_service.db import db
+from fs_service.settings import parse_nodes
+from fs_service.switch_commands import CommandResult
 
 from . import registry
-from .commands import CommandResult
 from .connection import EslConnection
 from .errors import EslUnavailable
 from .facade import EslFacade, Job
-from .nodes import parse_nodes
 from .originate import originate as originate_command
 
 log = logging.getLogger("pbx.esl.calls")

@@ -8,8 +8,9 @@ value is therefore checked against a strict pattern before it reaches a string.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import Protocol
+
+from fs_service.switch_commands import CommandResult
 
 # SIP user part as we provision it: digits or simple names, no spaces, quotes, '@' or '/'.
 _USER_RE = re.compile(r"[A-Za-z0-9._+=!~*-]{1,64}")
@@ -230,15 +231,6 @@ def command_for(intent: Intent) -> str:
     except AttributeError as exc:
         raise ValueError(f"intent {kind!r} is missing {exc.name!r}") from None
     raise ValueError(f"unknown FreeSWITCH intent kind: {kind!r}")
-
-
-@dataclass(frozen=True)
-class CommandResult:
-    """Outcome of one command: ok is False when FreeSWITCH answered -ERR or -USAGE."""
-
-    ok: bool
-    body: str
-    job_id: str | None = None
 
 
 _FAILURE_PREFIXES = ("-ERR", "-USAGE")

@@ -16,17 +16,19 @@ import gevent
 from flask import Flask, has_app_context
 
 from fs_service import audit
-from fs_service.conferences.dialout import DialOut
-from fs_service.conferences.events import RoomCommand
 from fs_service.conferences import live
+from fs_service.conferences.dialout import DialOut
+from fs_service.conferences.entry_model import EXPECTED_VARIABLE
+from fs_service.conferences.events import RoomCommand
 from fs_service.conferences.live import MemberCommand
 from fs_service.conferences.queries import room_domain
-from fs_service.models import Conference
-from fs_service.voicemail.storage import Storage
 from fs_service.db import db
+from fs_service.models import Conference
+from fs_service.switch_commands import CommandResult
+from fs_service.audio_storage import Storage
 
 from . import commands, registry
-from .commands import _CONFERENCE_RE, _DIGITS_RE, _GATEWAY_RE, _PROFILE_RE, _UUID_RE, CommandResult, _checked
+from .commands import _CONFERENCE_RE, _DIGITS_RE, _GATEWAY_RE, _PROFILE_RE, _UUID_RE, _checked
 from .dispatcher import nodes_of
 from .errors import EslUnavailable
 from .originate import channel_var, safe_name
@@ -114,6 +116,16 @@ def control(app: Flask, request: MemberCommand) -> CommandResult:
     return _person_command(app, request.node, line, request.domain)
 
 
+def end_now(app: Flask, room: Conference) -> CommandResult | None:
+    """An admin's "end now": every member hung up on the room's node (mod_conference then
+    destroys the room, and our events close the occurrence as for the 3-hour cut); None when
+    the room is not running."""
+    where = live.running(room)
+    if where is None:
+        return None
+    return _person_command(app, where.node, commands.conference_hup_all(where.name), where.domain)
+
+
 def dial_out_line(call: DialOut) -> str:
     """``bgapi originate {vars}sofia/gateway/<gw>/<number> &conference(<room>@<profile>[+flags{moderator}])``:
     bgapi because originate blocks until the callee answers; the uuid is the one the core
@@ -126,7 +138,7 @@ def dial_out_line(call: DialOut) -> str:
         channel_var("origination_uuid", _checked(call.uuid, _UUID_RE, "uuid")),
         channel_var("origination_caller_id_name", safe_name(call.caller_id_name)),
         channel_var("origination_caller_id_number", _checked(call.caller_id_number, _DIGITS_RE, "number")),
-        channel_var("originate_timeout", str(seconds))])
+        channel_var("originate_timeout", str(seconds)), channel_var(EXPECTED_VARIABLE, "true")])
     return (f"bgapi originate {{{variables}}}sofia/gateway/{_checked(call.gateway, _GATEWAY_RE, 'gateway')}/"
             f"{_checked(call.number, _DIGITS_RE, 'number')} "
             f"&conference({_checked(call.room, _CONFERENCE_RE, 'conference')}@"

@@ -23,9 +23,10 @@ from gevent.event import AsyncResult, Event
 from gevent.lock import Semaphore
 from greenswitch.esl import InboundESL
 
+from fs_service.settings import NodeConfig
+
 from .errors import EslUnavailable
 from .events import EventHeaders
-from .nodes import NodeConfig
 from .protocol import EslParser, EslProtocolError, encode_command
 
 log = logging.getLogger("pbx.esl.conn")

@@ -16,10 +16,11 @@ from flask import Flask, has_app_context
 
 from fs_service import audit, outbox, pending
 from fs_service.db import db
+from fs_service.settings import NodeConfig, parse_nodes
+from fs_service.switch_commands import CommandResult
 
 from . import registry
-from .commands import CommandResult, command_for
-from .nodes import NodeConfig, parse_nodes
+from .commands import command_for
 from .sender import EslUnavailable, send_api_batch
 
 log = logging.getLogger("pbx.esl.dispatch")

@@ -16,11 +16,12 @@ from typing import Any, Callable
 from gevent.event import AsyncResult
 from gevent.timeout import Timeout
 
+from fs_service.switch_commands import CommandResult
+
 from . import commands, originate as originate_cmd
-from .commands import CommandResult, parse_api_response
+from .commands import parse_api_response
 from .connection import EslConnection
 from .errors import EslUnavailable
-
 
 Then = Callable[[Any], Any]
 

@@ -18,8 +18,9 @@ import time
 import gevent
 from flask import Flask
 
-from fs_service import status_store
+from fs_service.status import store as status_store
 from fs_service.db import unavailable
+from fs_service.settings import NodeConfig
 
 from . import registry
 from .connection import EslConnection
@@ -27,7 +28,6 @@ from .errors import EslUnavailable
 from .facade import EslCommandError, EslFacade
 from .handlers import MODULES, HandlerModule, subscription
 from .lanes import Lanes
-from .nodes import NodeConfig
 from .resync import resync
 from .router import EventRouter
 

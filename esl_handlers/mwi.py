@@ -16,6 +16,7 @@ import threading
 import gevent
 from flask import Flask
 
+from fs_service.settings import NodeConfig
 from fs_service.voicemail import mwi
 
 from . import registry
@@ -23,7 +24,6 @@ from .connection import EslConnection
 from .dispatcher import nodes_of
 from .errors import EslUnavailable
 from .facade import EslFacade
-from .nodes import NodeConfig
 
 log = logging.getLogger("pbx.esl.mwi")
 _HEADER_VALUE = re.compile(r"[^\r\n]{0,300}")

@@ -76,7 +76,7 @@ FAX_HEADER_MAX = 40  # spandsp prints it on every page's top line, beside the da
 
 
 class FaxOriginateLike(Protocol):
-    """fax/worker.py's FaxCall (kept structural: no core import here)."""
+    """esl_handlers/fax_worker.py's FaxCall (kept structural: no core import here)."""
 
     job_id: int
     attempt: int

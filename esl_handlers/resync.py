@@ -12,7 +12,8 @@ from __future__ import annotations
 
 import logging
 
-from fs_service import parking, status_resync
+from fs_service import parking
+from fs_service.status import events as status_events
 
 from .facade import EslFacade
 from .router import EventRouter
@@ -28,12 +29,12 @@ def resync(facade: EslFacade, router: EventRouter, timeout: float | None = None)
 
     def registrations(rows: list[dict]) -> None:
         counts["registrations"] = len(rows)
-        router.put("status", status_resync.registrations_snapshot(rows))
+        router.put("status", status_events.registrations_snapshot(rows))
 
     def channels(rows: list[dict]) -> None:
         counts["channels"] = len(rows)
         channel_rows.extend(rows)
-        router.put("status", status_resync.channels_snapshot(rows))
+        router.put("status", status_events.channels_snapshot(rows))
 
     def lots(xml: str) -> None:
         snapshot = parking.snapshot_from(xml, channel_rows)

@@ -14,11 +14,11 @@ from __future__ import annotations
 import logging
 import time
 
-from esl_handlers.commands import CommandResult
 from esl_handlers.connection import EslConnection
 from esl_handlers.errors import EslUnavailable
 from esl_handlers.facade import EslFacade
-from esl_handlers.nodes import NodeConfig
+from fs_service.settings import NodeConfig
+from fs_service.switch_commands import CommandResult
 
 __all__ = ["EslUnavailable", "send_api_batch"]
 

@@ -5,9 +5,9 @@
 - :mod:`fax.render` — ``render_fax_tiff``: cover + documents → the TIFF ``txfax`` sends
 - :mod:`fax.received` — ``received_tiff_to_pdf``, ``first_page_thumbnail``: what ``rxfax`` wrote → PDF
   (bilevel pages re-encoded by :mod:`fax.g4_page`, whatever bit order spandsp wrote)
+- :mod:`fax.storage` — the layout of the folder shared with FreeSWITCH (``PBX_FAX_STORAGE`` /
+  ``PBX_FAX_FS_STORAGE``).
 
-Beside the pure pipeline, two process-level pieces of the fax feature live here too:
-- :mod:`fax.storage` — the folder shared with FreeSWITCH (``PBX_FAX_STORAGE`` / ``PBX_FAX_FS_STORAGE``);
-- :mod:`fax.worker` (+ :mod:`fax.worker_esl`) — the queue worker: places faxes through ESL,
-  watchdog, received-fax conversion, fax emails (rules in fs_service/fax/).
+A library beneath the core: it imports nothing of ours. The fax rules that use it are in
+fs_service/fax/; the worker that drives sends through FreeSWITCH is esl_handlers/fax_worker.py.
 """

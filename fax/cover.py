@@ -19,7 +19,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame, HRFlowable, Paragraph, Spacer, Table, TableStyle
 
-from fs_service.errors import ValidationFailed
 
 from . import fonts
 from .cover_data import CoverData, missing_fields
@@ -34,13 +33,19 @@ _WIDTH = letter[0] - 2 * MARGIN
 _HEIGHT = letter[1] - 2 * MARGIN
 
 
+class CoverIncomplete(ValueError):
+    """A required field of the cover page is empty (``missing``: their names, in form order)."""
+
+    def __init__(self, missing: list[str]) -> None:
+        self.missing = missing
+        super().__init__(f"cover page: missing {', '.join(missing)}")
+
+
 def build_cover(data: CoverData, lang: str = "fr") -> bytes:
     """The cover page as a one-page Letter PDF, in French or English."""
     missing = missing_fields(data)
     if missing:
-        raise ValidationFailed(f"cover page: missing {', '.join(missing)}",
-                               {name: ["Missing data for required field."] for name in missing},
-                               error_id="fax_cover_incomplete")
+        raise CoverIncomplete(missing)
     fonts.register()
     labels = LABELS["en" if lang.lower().startswith("en") else "fr"]
     story = _header(data, labels)

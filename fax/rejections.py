@@ -10,8 +10,6 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from fs_service.errors import PbxError
-
 #: Every reason a document can be refused. ``page`` is set for the per-page ones.
 REASONS = (
     "not_pdf", "too_large", "encrypted", "unreadable", "no_pages", "too_many_pages",
@@ -61,13 +59,11 @@ _MIB = 1024 * 1024
 _MM_PER_PT = 25.4 / 72
 
 
-class PdfRejected(PbxError):
-    """A document refused before sending. A 400 for the web door, like any validation error.
+class PdfRejected(ValueError):
+    """A document refused before sending (the core turns these into one validation error).
 
     ``error_id`` is ``pdf_<code>`` so API clients can react without parsing the sentence.
     """
-
-    status = 400
 
     def __init__(self, filename: str, code: str, page: int | None = None, **params: Any) -> None:
         if code not in REASONS:
@@ -76,12 +72,9 @@ class PdfRejected(PbxError):
         self.code = code
         self.page = page
         self.params = params
-        super().__init__(describe(self, "en"), error_id=f"pdf_{code}")
-
-    @property
-    def reason(self) -> str:
-        """The English sentence (what logs and the API ``message`` carry)."""
-        return self.message
+        self.error_id = f"pdf_{code}"
+        self.reason = describe(self, "en")  # the English sentence: what logs and the API carry
+        super().__init__(self.reason)
 
     def __reduce__(self):  # keep it picklable (kwargs are not restored by default)
         return (_rebuild, (self.filename, self.code, self.page, self.params))

@@ -1,7 +1,7 @@
 """Where fax files live: one folder shared with FreeSWITCH, which reads the TIFFs we render
 (``txfax``) and writes the TIFFs it receives (``rxfax``).
 
-Like voicemail (fs_service/voicemail/storage.py), the control plane and FreeSWITCH may see the
+Like voicemail (fs_service/audio_storage.py), the control plane and FreeSWITCH may see the
 folder at different paths (same host, or an NFS mount): ``PBX_FAX_STORAGE`` is the folder as
 this process sees it (default ``<instance>/fax``), ``PBX_FAX_FS_STORAGE`` the same folder as
 FreeSWITCH sees it (default: the same path). FreeSWITCH's user must be able to read ``out/``
@@ -121,10 +121,3 @@ def _checked(relative: str) -> str:
     if not _RELATIVE.fullmatch(relative or "") or ".." in relative.split("/"):
         raise ValueError(f"not a fax storage path: {relative!r}")
     return relative
-
-
-def current_storage() -> FaxStorage:
-    """The running app's storage (callers already need an app context for the database)."""
-    from flask import current_app
-
-    return FaxStorage.from_settings(current_app.config["PBX"])

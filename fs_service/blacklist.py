@@ -14,6 +14,7 @@ import sqlalchemy as sa
 
 from . import call_versions
 from .blacklist_match import Matcher, Rule, Screening, caller_forms
+from .caches import TokenCache
 from .db import db
 from .errors import NotFound, ValidationFailed
 from .models import Account, BlacklistRule
@@ -26,7 +27,6 @@ FIELDS = ("action", "match", "digits")
 LABELS = {"block": ("block", "bloquer", "bloque"), "allow": ("allow", "autoriser", "autorise"),
           "equals": ("equals", "est égal à"), "starts_with": ("starts with", "commence par"),
           "ends_with": ("ends with", "fini par", "finit par"), "contains": ("contains", "contient")}
-_cache: dict[int, tuple[str, Matcher]] = {}
 
 
 def _touch(account_id: int) -> None:
@@ -111,16 +111,16 @@ def list_rules(account: Account, search: str = "") -> list[BlacklistRule]:
 
 def matcher(account_id: int, token: str | None) -> Matcher | None:
     """The account's compiled rules for this rules version (None: the account never had rules)."""
-    if token is None:
-        return None
-    cached = _cache.get(account_id)
-    if cached is not None and cached[0] == token:
-        return cached[1]
+    return _matchers.get(account_id, token) if token is not None else None
+
+
+def _compile(account_id: int) -> Matcher:
     rows = db.session.execute(sa.select(BlacklistRule.id, BlacklistRule.action, BlacklistRule.match,
                                         BlacklistRule.digits).where(BlacklistRule.account_id == account_id))
-    compiled = Matcher(Rule(*row) for row in rows)
-    _cache[account_id] = (token, compiled)
-    return compiled
+    return Matcher(Rule(*row) for row in rows)
+
+
+_matchers: TokenCache[int, Matcher] = TokenCache("blacklist.matchers", _compile, 20000)  # account id + token
 
 
 def screen(account_id: int, token: str | None, caller_number: str | None, variables=None) -> Screening:

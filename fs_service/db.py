@@ -6,7 +6,9 @@ contexts and in unit tests.
 """
 from __future__ import annotations
 
+from contextlib import AbstractContextManager
 from datetime import datetime, timezone
+from typing import Any, Protocol
 
 import sqlalchemy as sa
 from flask_sqlalchemy import SQLAlchemy
@@ -101,6 +103,14 @@ class Database(SQLAlchemy):
 
 
 db = Database(model_class=Base)
+
+
+class AppScope(Protocol):
+    """What a long-running core loop needs of its process: a way to open the scope one unit of
+    work runs in — the process's Flask app passes as it is (its ``app_context`` brings the
+    database session and makes the app's settings current), without the core naming Flask."""
+
+    def app_context(self) -> AbstractContextManager[Any]: ...
 
 
 def utcnow() -> datetime:

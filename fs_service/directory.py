@@ -74,7 +74,7 @@ def _to_sip_user(row, user_id: str, password: str, kind: str, softphones: tuple[
 
 
 # Built once, with bound parameters: building a select and its cache key on every call cost more
-# than running it (bench/README.md). Softphones come in the same query, one row each (an
+# than running it (bench/directory/README.md). Softphones come in the same query, one row each (an
 # extension has a few at most), so an extension lookup is one round trip.
 _EXTENSION_BY_NUMBER = (_extension_query()
                         .add_columns(Softphone.sip_username.label("softphone_user"))
@@ -94,7 +94,7 @@ def find_sip_user(domain: str, user: str) -> SipUser | None:
 
     Read-only, through fastread (no ORM Session, no SQLAlchemy execution layer): a phone that
     registers once an hour is never in a per-process cache, so this read is what its
-    registration costs (bench/README.md, ``sip_auth_cold``)."""
+    registration costs (bench/directory/README.md, ``sip_auth_cold``)."""
     params = {"domain": domain.strip().lower(), "user": user}
     if "-" in user:  # softphone user names are "<extension>-<n>"; extensions are digits only
         row = fastread.fetch_one(_SOFTPHONE_BY_NAME, params)

@@ -3,7 +3,7 @@ document or an account's call plan reads renews the account's ``directory_token`
 transaction.
 
 Each process may then keep rendered directory documents keyed by (domain, user) and the token,
-and the account's view for its calls (fs_service.callplan.context.AccountView): one small
+and the account's view for its calls (fs_service.calls.context.AccountView): one small
 indexed read per request tells it whether a cached copy is still exact, so a change committed by
 any process is served by every process on the very next request. The watched models are those
 both are built from; ORM changes are seen automatically (bulk SQL that bypasses the ORM on these

@@ -13,8 +13,8 @@ from typing import Any, Mapping, Sequence
 
 import sqlalchemy as sa
 
-from .callplan.dialing import EMERGENCY, SERVICE, classify, local_areas
-from .callplan.outbound import toll_mode
+from .calls.dialing import EMERGENCY, SERVICE, classify, local_areas
+from .calls.outbound import toll_mode
 from .db import db
 from .models import Account, Extension, PhoneNumber
 

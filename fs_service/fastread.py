@@ -20,11 +20,14 @@ from typing import Any
 
 import sqlalchemy as sa
 
+from .caches import Cache
 from .db import connect_args, db
 
 _READERS: "weakref.WeakKeyDictionary[sa.Engine, Any]" = weakref.WeakKeyDictionary()
 _COMPANIONS: "weakref.WeakKeyDictionary[sa.Engine, sa.Engine]" = weakref.WeakKeyDictionary()
-_COMPILED: dict[tuple[int, str], tuple[str, tuple, dict[str, Any], Any]] = {}
+# Keyed by the statement itself (module-level, built once: the key holds it, so it stays its own)
+# and the dialect's name; a few dozen statements in all.
+_COMPILED: Cache[tuple[sa.Select, str], tuple[str, tuple, dict[str, Any], Any]] = Cache("fastread.statements", 512)
 
 
 def _reader(engine: sa.Engine):
@@ -78,13 +81,14 @@ def _row_maker(statement: sa.Select, dialect):
 def _compiled(statement: sa.Select, dialect) -> tuple[str, tuple, dict[str, Any], Any]:
     """SQL text, (bind name, its type's bind processor) in order, values of the statement's own
     literals (e.g. a LIMIT), and the function that turns a DB-API tuple into a typed row."""
-    key = (id(statement), dialect.name)
-    if key not in _COMPILED:
-        compiled = statement.compile(dialect=dialect)
-        order = tuple((name, compiled.binds[name].type._cached_bind_processor(dialect))
-                      for name in compiled.positiontup or ())
-        _COMPILED[key] = (compiled.string, order, dict(compiled.params), _row_maker(statement, dialect))
-    return _COMPILED[key]
+    key = (statement, dialect.name)
+    found = _COMPILED.lookup(key)
+    if found is not None:
+        return found
+    compiled = statement.compile(dialect=dialect)
+    order = tuple((name, compiled.binds[name].type._cached_bind_processor(dialect))
+                  for name in compiled.positiontup or ())
+    return _COMPILED.put(key, (compiled.string, order, dict(compiled.params), _row_maker(statement, dialect)))
 
 
 def _raw(engine: sa.Engine, statement: sa.Select, params: dict[str, Any]):

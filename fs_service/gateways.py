@@ -1,7 +1,7 @@
 """Carrier gateways (issue 3): the operator's SIP trunks, global or reserved to one account.
 
 An account's external calls leave through its own gateway (``Account.gateway_id``), else the
-first enabled global one (fs_service.callplan.context.routing_for). Rules decided here:
+first enabled global one (fs_service.calls.context.routing_for). Rules decided here:
 
 - a name is a sofia-safe identifier (it ends up in ``sofia/gateway/<name>/…`` and in ESL
   commands), unique among all gateways;
@@ -26,9 +26,8 @@ import re
 from dataclasses import dataclass, field
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
 
-from . import outbox
+from . import outbox, settings
 from .db import db
 from .errors import NotFound, ValidationFailed
 from .models import Account, Gateway
@@ -203,5 +202,4 @@ def _profile(profile: str | None) -> str:
     """The sofia profile that runs the carrier gateways (setting ``carrier_profile``)."""
     if profile:
         return profile
-    settings = current_app.config.get("PBX") if has_app_context() else None
-    return getattr(settings, "carrier_profile", None) or DEFAULT_PROFILE
+    return settings.current().carrier_profile or DEFAULT_PROFILE

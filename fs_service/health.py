@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from .db import db, utcnow
 from .fax.queue import DUE_STATES
-from .live_status import NodeHealth, node_health
+from .status.queries import NodeHealth, node_health
 from .models import FaxJob, PendingFsCommand
 
 # A fax due this long ago and still waiting means no fax worker is taking jobs (it claims due

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 import smtplib
-from datetime import timedelta
+from datetime import datetime, timedelta, timezone
 from email.message import EmailMessage
-
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 log = logging.getLogger("pbx.mail")
 
@@ -78,3 +78,12 @@ def send(settings, message: EmailMessage) -> None:
                   permanent, answer)
         raise MailError(" ".join(answer.split())[:255], permanent) from exc
     log.info("mail sent to=%s subject=%r", message["To"], message["Subject"])
+
+
+def local_time(moment: datetime, zone: str) -> datetime:
+    """``moment`` (naive = UTC, as stored) in the reader's time zone; unchanged if the zone is unknown."""
+    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
+    try:
+        return moment.astimezone(ZoneInfo(zone))
+    except (ZoneInfoNotFoundError, ValueError):
+        return moment

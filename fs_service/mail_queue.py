@@ -27,13 +27,13 @@ from typing import Callable, Mapping
 
 import gevent
 import sqlalchemy as sa
-from flask import Flask
 
 from . import mail
 from .access import account_for, require_admin, require_operator
-from .db import db, utcnow
+from .db import AppScope, db, utcnow
 from .models import MailDelivery, User
 from .paging import Page, newest_first
+from .settings import current as current_settings
 
 log = logging.getLogger("pbx.mail.queue")
 MAX_ATTEMPTS = 30  # 1+2+…+32 min then hourly: about 25 hours of a dead mail server
@@ -161,14 +161,13 @@ def prune(now: datetime | None = None) -> int:
     return removed
 
 
-def run_sender_loop(app: Flask, kinds: MailKinds, interval: float = SEND_INTERVAL_SECONDS) -> None:
+def run_sender_loop(app: AppScope, kinds: MailKinds, interval: float = SEND_INTERVAL_SECONDS) -> None:
     """Forever: send what is due, prune now and then. Safe to run in several processes."""
-    settings = app.config["PBX"]
     pruned_at = 0.0
     while True:
         try:
             with app.app_context():
-                send_due(settings, kinds)
+                send_due(current_settings(), kinds)
                 if time.monotonic() - pruned_at > PRUNE_INTERVAL_SECONDS:
                     prune()
                     for kind in kinds.values():

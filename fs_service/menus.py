@@ -130,3 +130,11 @@ def set_menu_keys(account: Account, menu: WelcomeMenu, keys: Mapping[str, int | 
     call_versions.touch(account.id, routing=True)
     db.session.flush()
     return menu_keys(menu)
+
+
+def upload_menu_greeting(account: Account, menu: WelcomeMenu, data: bytes, field: str = "file") -> WelcomeMenu:
+    """Store the uploaded WAV as the menu's greeting (the previous file goes after the commit)."""
+    if menu.account_id != account.id:
+        raise NotFound("menu not found")
+    path = sound_uploads.store_upload(account, sound_uploads.menu_owner(menu), "greeting", data, field)
+    return update_menu(account, menu, {"greeting_path": path})

@@ -14,6 +14,11 @@ PARK_SLOTS = tuple(str(n) for n in range(701, 710))
 CONFERENCE_ACCESS = "8300"
 CLOSURE_RECORDING = "8400"
 
+# Calls from the carrier arrive in this dialplan context; the first request of such a call marks
+# the channel with its number (our re-entries: menu keys, forwards, transfers).
+PUBLIC_CONTEXT = "public"
+NUMBER_VARIABLE = "pbx_number_id"
+
 # N11 service codes of the North American plan (911 emergency, 311 city, 511 traffic…).
 _N11 = {f"{n}11": "public service" for n in range(2, 10)}
 
@@ -54,3 +59,19 @@ def suggest(used: set[str], count: int = 5, start: int = 100) -> list[str]:
                 found.append(text)
             candidate += 1
     return found
+
+
+_NANP = re.compile(r"^1?([2-9](?!11)\d{2}[2-9](?!11)\d{2}\d{4})$")
+_SEPARATORS = re.compile(r"[\s().-]")
+
+
+def nanp_e164(text: str | None) -> str | None:
+    """``+1NXXNXXXXXX`` for a North American number written with or without +1 and
+    separators; None for anything else (short codes, international, letters)."""
+    digits = _SEPARATORS.sub("", text or "")
+    if digits.startswith("+"):
+        if not digits.startswith("+1"):
+            return None
+        digits = digits[1:]
+    found = _NANP.match(digits) if digits.isdigit() else None
+    return f"+1{found.group(1)}" if found else None

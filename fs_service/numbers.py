@@ -1,7 +1,7 @@
 """Company numbers (DIDs): assignment by the operator, settings, closure message (HRS-4).
 
 Numbers are North American (NANP) and stored in E.164: ``+1NXXNXXXXXX``. The carrier may
-send the dialed number as 10 digits, 11 digits or E.164; :func:`nanp_e164` reads all three.
+send the dialed number as 10 digits, 11 digits or E.164; :func:`fs_service.numbering.nanp_e164` reads all three.
 
 Closure message (HRS-4): each number gets an access code (unique in its account) and a
 password. Calling 8400 from a phone of the account, or typing 8400 during the number's
@@ -13,7 +13,6 @@ silence", guide 5) disables the message. The UI can also upload, replace or dele
 from __future__ import annotations
 
 import hmac
-import re
 import secrets
 from zoneinfo import ZoneInfo
 
@@ -25,25 +24,12 @@ from .errors import NotFound, ValidationFailed
 from .fax import rights as fax_rights
 from .models import Account, Extension, PhoneNumber, Softphone, User
 from .models.numbers import new_token
+from .numbering import nanp_e164
 from .sound_files import sound_problem
 from .treatments import owned_treatment_id
 
-_NANP = re.compile(r"^1?([2-9](?!11)\d{2}[2-9](?!11)\d{2}\d{4})$")
-_SEPARATORS = re.compile(r"[\s().-]")
 MIN_SPEECH_SECONDS = 1.0
 EDITABLE = ("label", "timezone", "open_treatment_id", "closed_treatment_id")
-
-
-def nanp_e164(text: str | None) -> str | None:
-    """``+1NXXNXXXXXX`` for a North American number written with or without +1 and
-    separators; None for anything else (short codes, international, letters)."""
-    digits = _SEPARATORS.sub("", text or "")
-    if digits.startswith("+"):
-        if not digits.startswith("+1"):
-            return None
-        digits = digits[1:]
-    found = _NANP.match(digits) if digits.isdigit() else None
-    return f"+1{found.group(1)}" if found else None
 
 
 def timezone_problem(name: str | None) -> str | None:
@@ -176,3 +162,12 @@ def check_closure_credentials(account: Account, code: str, password: str,
     if not hmac.compare_digest(number.closure_password.encode(), (password or "").encode()):
         return None
     return number
+
+
+def upload_closure_message(account: Account, number: PhoneNumber, data: bytes,
+                           field: str = "file") -> PhoneNumber:
+    """Store the uploaded WAV as the number's closure message (it plays from the next call)."""
+    if number.account_id != account.id:
+        raise NotFound("number not found")
+    path = sound_uploads.store_upload(account, sound_uploads.number_owner(number), "closure", data, field)
+    return set_closure_message(account, number, path)

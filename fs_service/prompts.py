@@ -6,7 +6,7 @@ from this text at install time, replaceable by real recordings). Plans refer to 
 """
 from __future__ import annotations
 
-from .conferences.prompts import CONFERENCE_PROMPTS
+from .conference_prompts import CONFERENCE_PROMPTS
 from .number_prompts import NUMBER_PROMPTS
 from .voicemail_prompts import VOICEMAIL_PROMPTS
 

@@ -22,8 +22,8 @@ import logging
 import re
 from pathlib import PurePosixPath
 
+from .audio_storage import current_storage
 from .prompts import PROMPTS
-from .voicemail.storage import current_storage
 
 log = logging.getLogger("pbx.sound_files")
 

@@ -1,7 +1,7 @@
 """Audio files people upload or record for a company number's closure message (HRS-4) and a
 welcome menu's greeting (guide 1.2), kept where FreeSWITCH plays them from.
 
-They live in the voicemail storage folder (fs_service.voicemail.storage: shared with FreeSWITCH,
+They live in the voicemail storage folder (fs_service.audio_storage: shared with FreeSWITCH,
 which also records the by-phone closure messages there): ``<domain>/number-<id>/closure-<uuid>.wav``
 and ``<domain>/menu-<id>/greeting-<uuid>.wav``. Rows keep FreeSWITCH's path. A replaced or
 deleted file is removed only after the commit (a rollback keeps it), and only when it is in that
@@ -17,10 +17,10 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .audio_files import Audio, AudioProblem, check_upload
+from .audio_storage import current_storage, discard_after_commit
 from .db import db
-from .errors import NotFound, ValidationFailed
-from .models import Account, PhoneNumber, WelcomeMenu
-from .voicemail.storage import current_storage, discard_after_commit
+from .errors import ValidationFailed
+from .models import Account
 
 _WRITTEN_KEY = "pbx_upload_written"
 
@@ -75,25 +75,10 @@ def menu_owner(menu) -> str:
     return f"menu-{menu.id}"
 
 
-def upload_closure_message(account: Account, number: PhoneNumber, data: bytes,
-                           field: str = "file") -> PhoneNumber:
-    """Store the uploaded WAV as the number's closure message (it plays from the next call)."""
-    from . import numbers
-
-    if number.account_id != account.id:
-        raise NotFound("number not found")
-    audio = checked_upload(data, field)
-    return numbers.set_closure_message(account, number, _write(account, number_owner(number), "closure", audio))
-
-
-def upload_menu_greeting(account: Account, menu: WelcomeMenu, data: bytes, field: str = "file") -> WelcomeMenu:
-    """Store the uploaded WAV as the menu's greeting (the previous file goes after the commit)."""
-    from . import menus
-
-    if menu.account_id != account.id:
-        raise NotFound("menu not found")
-    audio = checked_upload(data, field)
-    return menus.update_menu(account, menu, {"greeting_path": _write(account, menu_owner(menu), "greeting", audio)})
+def store_upload(account: Account, owner: str, kind: str, data: bytes, field: str) -> str:
+    """Check the uploaded WAV (a ValidationFailed naming ``field``) and store it in ``owner``'s
+    folder; FreeSWITCH's path of the new file (removed again if the transaction rolls back)."""
+    return _write(account, owner, kind, checked_upload(data, field))
 
 
 @event.listens_for(Session, "after_commit")

@@ -10,6 +10,8 @@ planner also stops a chain it has already visited (a row edited behind our back)
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import sqlalchemy as sa
 
 from . import call_versions
@@ -17,6 +19,9 @@ from .db import db
 from .errors import NotFound, ValidationFailed
 from .models import Account, Extension, Mailbox, PhoneNumber, ScheduleException, Treatment, WelcomeMenu
 from .models.numbers import MESSAGE_THEN, TREATMENT_KINDS, new_token
+from .prompts import PROMPTS
+from .prompts import path as prompt_path
+from .prompts import text as prompt_text
 from .sound_files import sound_problem
 
 TARGETS = {"extension": ("extension_id", Extension), "mailbox": ("mailbox_id", Mailbox),
@@ -135,3 +140,30 @@ def describe_treatment(treatment: Treatment | None) -> str:
     if treatment.kind == "message":
         return f"message then {treatment.message_then}"
     return f"{treatment.kind} #{target}" if target is not None else treatment.kind
+
+
+@dataclass(frozen=True)
+class SoundChoice:
+    """A sound a "recorded message" treatment may play: what is stored (``path``) and what the
+    page needs to name it and let the admin listen (``source``: closure | greeting | prompt;
+    ``owner_id``: the number or menu whose file it is; ``label``: its number, name or text)."""
+    path: str
+    source: str
+    owner_id: int | None
+    label: str
+
+
+def sound_choices(account: Account, language: str) -> list[SoundChoice]:
+    """The account's own sounds (closure messages, menu greetings), then the shipped prompts in
+    ``language``: exactly what :func:`~.sound_files.sound_problem` accepts, so a form offering
+    these never proposes a path the save would refuse (and nobody types a path any more)."""
+    own = [SoundChoice(n.closure_message_path, "closure", n.id, n.e164) for n in db.session.scalars(
+        sa.select(PhoneNumber).where(PhoneNumber.account_id == account.id,
+                                     PhoneNumber.closure_message_path.is_not(None)).order_by(PhoneNumber.e164))]
+    own += [SoundChoice(m.greeting_path, "greeting", m.id, m.name) for m in db.session.scalars(
+        sa.select(WelcomeMenu).where(WelcomeMenu.account_id == account.id,
+                                     WelcomeMenu.greeting_path.is_not(None)).order_by(WelcomeMenu.name))]
+    own = [c for c in own if sound_problem(account.sip_domain, c.path) is None]
+    shipped = sorted((SoundChoice(prompt_path(pid), "prompt", None, prompt_text(pid, language)) for pid in PROMPTS),
+                     key=lambda c: c.label.lower())
+    return own + shipped

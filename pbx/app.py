@@ -4,17 +4,27 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from flask import Flask
+from flask import Flask, appcontext_popped, appcontext_pushed, current_app, has_app_context
+from flask_migrate import Migrate
 
 import fs_service.directory_versions  # noqa: F401 - registers the token renewal on every flush
+from esl_handlers.dispatcher import install_dispatcher
+from esl_handlers.mwi import install_mwi_sender
+from esl_handlers.switch_commands import EslSwitchCommands
+from fs_service import settings as core_settings
 from fs_service.db import db, engine_options
+from web import init_web
+from web.extensions import babel, csrf, login_manager
+from web.switch import EXTENSION_KEY as SWITCH_COMMANDS
+from xml_curl.cdr import bp as xml_cdr_bp
+from xml_curl.views import bp as xml_curl_bp
 
 from . import logs
 from .config import Settings, load_settings
-from .extensions import babel, csrf, login_manager, migrate
 from .proxies import TrustedProxies
 
 MIGRATIONS = str(Path(__file__).parent / "migrations")
+migrate = Migrate()
 
 
 def create_app(settings: Settings | None = None, *, dispatch_fs: bool = True, **overrides: Any) -> Flask:
@@ -41,26 +51,35 @@ def create_app(settings: Settings | None = None, *, dispatch_fs: bool = True, **
         TESTING=settings.env == "test",
         MAX_CONTENT_LENGTH=32 * 1024 * 1024,
     )
+    _follow_app_context(app)
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS)
     login_manager.init_app(app)
     csrf.init_app(app)
     _register_doors(app)
+    app.extensions[SWITCH_COMMANDS] = EslSwitchCommands(app)  # the web door's port to the switches
     if settings.trusted_proxy_networks:  # behind a load balancer: every view sees the real client
         app.wsgi_app = TrustedProxies(app.wsgi_app, settings.trusted_proxy_networks)  # type: ignore[method-assign]
     if dispatch_fs:
-        from esl_handlers.dispatcher import install_dispatcher
-        from esl_handlers.mwi import install_mwi_sender
         install_dispatcher(app)
         install_mwi_sender(app)  # emptying a box from the UI must turn the phones' lamps off
     return app
 
 
-def _register_doors(app: Flask) -> None:
-    from web import init_web
-    from xml_curl.cdr import bp as xml_cdr_bp
-    from xml_curl.views import bp as xml_curl_bp
+def _follow_app_context(app: Flask) -> None:
+    """The core reads its settings from ``fs_service.settings.current()``, never from Flask: each
+    push of this app's context makes its settings current, each pop restores the enclosing one's."""
+    def pushed(sender: Flask, **_: Any) -> None:
+        core_settings.use(sender.config["PBX"])
 
+    def popped(sender: Flask, **_: Any) -> None:
+        core_settings.use(current_app.config.get("PBX") if has_app_context() else None)
+
+    appcontext_pushed.connect(pushed, app, weak=False)
+    appcontext_popped.connect(popped, app, weak=False)
+
+
+def _register_doors(app: Flask) -> None:
     app.register_blueprint(xml_curl_bp)
     csrf.exempt(xml_curl_bp)  # FreeSWITCH authenticates with basic auth, not a browser session
     app.register_blueprint(xml_cdr_bp)  # call records (mod_xml_cdr), behind the same gate

@@ -5,11 +5,10 @@ import sqlalchemy as sa
 from flask import Flask
 
 from fs_service.db import db
+from fs_service.settings import parse_nodes
 
 
 def run_checks(app: Flask) -> list[tuple[str, bool, str]]:
-    from esl_handlers.nodes import parse_nodes
-
     settings = app.config["PBX"]
     results: list[tuple[str, bool, str]] = []
     with app.app_context():

@@ -1,7 +1,8 @@
 """The ``pbx`` command: run the embedded server, migrate, seed the demo, check the config.
 
 gevent must patch the standard library before anything else imports it (DESIGN conv. 8), hence
-the first lines below.
+the first lines below. The app, the core and the servers are imported inside the commands that use
+them (the lines say "lazy"): importing them takes ~2 s, which `pbx --help` (0.3 s) should not pay.
 """
 from gevent import monkey
 
@@ -11,13 +12,17 @@ import sys  # noqa: E402
 
 import click  # noqa: E402
 
+from fs_service.errors import PbxError  # noqa: E402
+
 from .config import ConfigError, load_settings  # noqa: E402
+from .mail_catcher import catch_mail_in_development  # noqa: E402
 
 
-def _app():
-    from .app import create_app
+def _app(adjust=None):
+    from .app import create_app  # lazy: `pbx --help` stays fast
     try:
-        return create_app(load_settings())
+        settings = load_settings()
+        return create_app(adjust(settings) if adjust else settings)
     except ConfigError as exc:
         raise click.ClickException(str(exc)) from exc
 
@@ -32,8 +37,8 @@ def main() -> None:
 @click.option("--port", default=None, type=int, help="Listen port (default PBX_PORT).")
 def run(host: str | None, port: int | None) -> None:
     """Serve the web UI, the REST API and xml_curl, and run the ESL side, in one gevent process."""
-    from .server import serve
-    app = _app()
+    from .server import serve  # lazy: `pbx --help` stays fast
+    app = _app(catch_mail_in_development)
     serve(app, host or app.config["PBX"].host, port or app.config["PBX"].port)
 
 
@@ -41,21 +46,21 @@ def run(host: str | None, port: int | None) -> None:
 @click.option("--node", required=True, help="Name of the FreeSWITCH node (from PBX_FREESWITCH_NODES).")
 def esl(node: str) -> None:
     """Run the ESL side for one FreeSWITCH node only (production layout)."""
-    from .server import run_esl
+    from .server import run_esl  # lazy: `pbx --help` stays fast
     run_esl(_app(), node)
 
 
 @main.command()
 def voicemail() -> None:
     """Run the voicemail service alone (the outbound socket FreeSWITCH connects to)."""
-    from .server import run_voicemail
+    from .server import run_voicemail  # lazy: `pbx --help` stays fast
     run_voicemail(_app())
 
 
 @main.command("fax-worker")
 def fax_worker() -> None:
     """Run a fax worker alone: it renders, sends and retries queued faxes."""
-    from .server import run_fax
+    from .server import run_fax  # lazy: `pbx --help` stays fast
     run_fax(_app())
 
 
@@ -69,7 +74,7 @@ def upgrade() -> None:
     """Apply every pending migration (SQLite or PostgreSQL)."""
     import flask_migrate
 
-    from .app import MIGRATIONS
+    from .app import MIGRATIONS  # lazy: `pbx --help` stays fast
     app = _app()
     with app.app_context():
         flask_migrate.upgrade(directory=MIGRATIONS, revision="heads")
@@ -83,9 +88,8 @@ def upgrade() -> None:
 @click.password_option(help="At least 10 characters (prompted when omitted).")
 def create_operator(email: str, first_name: str, last_name: str, password: str) -> None:
     """Create an operator (super-admin) login."""
-    from fs_service import accounts
-    from fs_service.db import db as database
-    from fs_service.errors import PbxError
+    from fs_service import accounts  # lazy: `pbx --help` stays fast
+    from fs_service.db import db as database  # lazy: `pbx --help` stays fast
     app = _app()
     with app.app_context():
         try:
@@ -105,9 +109,9 @@ def create_api_token(email: str, name: str) -> None:
     to this host, which already reaches past any password or second factor."""
     import sqlalchemy as sa
 
-    from fs_service import audit, auth
-    from fs_service.db import db as database
-    from fs_service.models import User
+    from fs_service import audit, auth  # lazy: `pbx --help` stays fast
+    from fs_service.db import db as database  # lazy: `pbx --help` stays fast
+    from fs_service.models import User  # lazy: `pbx --help` stays fast
     app = _app()
     with app.app_context():
         user = database.session.scalar(sa.select(User).where(User.email == auth.normalise_email(email)))
@@ -126,9 +130,9 @@ def reset_two_factor(email: str) -> None:
     login. The way back in for an operator, whom no web page can reset."""
     import sqlalchemy as sa
 
-    from fs_service import audit, auth, two_factor
-    from fs_service.db import db as database
-    from fs_service.models import User
+    from fs_service import audit, auth, two_factor  # lazy: `pbx --help` stays fast
+    from fs_service.db import db as database  # lazy: `pbx --help` stays fast
+    from fs_service.models import User  # lazy: `pbx --help` stays fast
     app = _app()
     with app.app_context():
         user = database.session.scalar(sa.select(User).where(User.email == auth.normalise_email(email)))
@@ -143,7 +147,7 @@ def reset_two_factor(email: str) -> None:
 @main.command()
 def demo() -> None:
     """Seed the demo account "Acme" (idempotent) and print fresh logins."""
-    from .demo import seed
+    from .demo import seed  # lazy: `pbx --help` stays fast
     app = _app()
     with app.app_context():
         for line in seed(app.config["PBX"]):
@@ -153,7 +157,7 @@ def demo() -> None:
 @main.command("check-config")
 def check_config() -> None:
     """Print the effective settings (secrets masked) and check the database and nodes."""
-    from .checks import run_checks
+    from .checks import run_checks  # lazy: `pbx --help` stays fast
     app = _app()
     ok = True
     for name, value in app.config["PBX"].redacted().items():

@@ -10,12 +10,15 @@ from flask import Flask
 from gevent.pywsgi import WSGIServer
 
 from esl_handlers import dispatcher
-from esl_handlers.lanes import Lanes
+from esl_handlers.fax_worker import run_fax_worker, start_fax_worker
 from esl_handlers.handlers import MODULES
+from esl_handlers.lanes import Lanes
 from esl_handlers.listener import NodeListener
 from esl_handlers.outbound import start_voicemail_server
-from fax.worker import run_fax_worker, start_fax_worker
 from fs_service import audit, mail_queue
+from fs_service.audio_storage import Storage
+from fs_service.conferences.history import run_retention_loop
+from web.emails import mail_kinds
 
 log = logging.getLogger("pbx.server")
 
@@ -66,8 +69,6 @@ def start_mail_sender(app: Flask) -> gevent.Greenlet:
     """The loop that sends the queued emails (voicemail, invitations, password resets: pages
     and dialogues only queue them). Runs in ``pbx run`` and ``pbx voicemail``; claims keep
     several copies from sending twice."""
-    from web.emails import mail_kinds
-
     return _spawn_logged(mail_queue.run_sender_loop, app, mail_kinds(app))
 
 
@@ -78,9 +79,6 @@ def start_audit_purge(app: Flask) -> gevent.Greenlet:
 
 def start_conference_retention(app: Flask) -> gevent.Greenlet:
     """The hourly deletion of conference recordings older than 7 days (CONF-7)."""
-    from fs_service.conferences.history import run_retention_loop
-    from fs_service.voicemail.storage import Storage
-
     return _spawn_logged(run_retention_loop, app, Storage.from_settings(app.config["PBX"]).local_path, gevent.sleep)
 
 

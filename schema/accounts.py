@@ -10,7 +10,7 @@ DOMAIN = validate.Regexp(r"^(?=.{4,253}$)([A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-
 
 
 class AccountCreateSchema(StrictSchema):
-    name = name_field(120, required=True, validate=validate.Length(min=1, max=120))
+    name = name_field(120, required=True, validate=validate.Length(min=1, error="This field is required."))
     sip_domain = fields.String(required=True, validate=DOMAIN)
     language = fields.String(load_default="fr", validate=LANGUAGE)
     admin_email = fields.Email(required=True)

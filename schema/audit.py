@@ -4,19 +4,19 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from fs_service.models.audit import AUDIT_ACTIONS
-from .common import StrictSchema
+from .common import StrictSchema, Timestamp, id_field
 
 
 class AuditQuerySchema(StrictSchema):
     object_type = fields.String(load_default=None, validate=validate.Length(max=64))
     action = fields.String(load_default=None, validate=validate.OneOf(AUDIT_ACTIONS))
-    before_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    before_id = id_field(load_default=None)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class AuditEventSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp()
     account_id = fields.Integer(dump_only=True, allow_none=True)
     actor_id = fields.Integer(dump_only=True, allow_none=True)
     actor_email = fields.String(dump_only=True)

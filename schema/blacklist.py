@@ -6,9 +6,11 @@ from marshmallow import fields, validate
 
 from fs_service.models.numbers import BLACKLIST_ACTIONS, MATCH_KINDS
 
-from .common import StrictSchema
+from .common import FullMatch, StrictSchema, Timestamp
 
-DIGITS = validate.Regexp(r"^[0-9]{1,20}$", error="digits only, without spaces or dashes (e.g. 5149073400)")
+# Two rules, two messages: 40 digits are too long, not "not digits".
+DIGITS = [validate.Length(min=1, max=20, error="from 1 to 20 digits"),
+          FullMatch(r"^[0-9]*$", error="digits only, without spaces or dashes (e.g. 5149073400)")]
 
 
 class RuleUpdateSchema(StrictSchema):
@@ -27,7 +29,7 @@ class RuleCreateSchema(RuleUpdateSchema):
 
 class RuleSchema(RuleCreateSchema):
     id = fields.Integer(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
+    created_at = Timestamp()
 
 
 class RuleSearchSchema(StrictSchema):

@@ -5,20 +5,24 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from fs_service.models._columns import as_utc
+from fs_service.conferences import broadcast
+from fs_service.conferences.rules import DURATION_RANGE
 from fs_service.models.conferences import CONFERENCE_KINDS, PARTICIPANT_ROLES
 
-from .common import LANGUAGE, StrictSchema, name_field
+from .common import LANGUAGE, StrictSchema, Timestamp, id_field, name_field
 
 KIND = validate.OneOf(CONFERENCE_KINDS, error="must be one of: " + ", ".join(CONFERENCE_KINDS))
 ROLE = validate.OneOf(PARTICIPANT_ROLES, error="must be one of: " + ", ".join(PARTICIPANT_ROLES))
+# The core's limit for a single-use room; a permanent room is always open (its duration unused).
+DURATION = validate.Range(*DURATION_RANGE, error=f"must be from {DURATION_RANGE[0]} to {DURATION_RANGE[1]} minutes "
+                                                 "(3 hours at most)")
 
 
 class RoomUpdateSchema(StrictSchema):
     title = name_field(120, validate=validate.Length(min=1))
     language = fields.String(validate=LANGUAGE)
     starts_at = fields.DateTime(allow_none=True)  # no offset: wall-clock time in ``timezone``
-    duration_minutes = fields.Integer()
+    duration_minutes = fields.Integer(validate=DURATION)
     timezone = fields.String(validate=validate.Length(min=1, max=64))
     record_audio = fields.Boolean()
     email_report = fields.Boolean()
@@ -30,18 +34,22 @@ class RoomCreateSchema(RoomUpdateSchema):
     kind = fields.String(required=True, validate=KIND)
     title = name_field(120, required=True, validate=validate.Length(min=1))
     language = fields.String(load_default="fr", validate=LANGUAGE)
-    duration_minutes = fields.Integer(load_default=60)
+    duration_minutes = fields.Integer(load_default=60, validate=DURATION)
     timezone = fields.String(load_default="America/Toronto", validate=validate.Length(min=1, max=64))
     add_me = fields.Boolean(load_default=False)
 
 
 class RoomSchema(RoomCreateSchema):
     id = fields.Integer(dump_only=True)
-    starts_at = fields.Function(lambda room: as_utc(room.starts_at).isoformat() if room.starts_at else None)
+    starts_at = Timestamp(allow_none=True)
     room_number = fields.String(dump_only=True)
     access_code = fields.String(dump_only=True)
     admin_code = fields.String(dump_only=True)
     add_me = fields.Boolean(dump_only=True, dump_default=False)
+    # The web broadcast's listen-only link (anyone who has it can listen), on this server.
+    broadcast_path = fields.Function(
+        lambda room: f"/listen/{room.id}/{broadcast.token(room)}" if broadcast.broadcasts(room) else None,
+        dump_only=True, allow_none=True)
 
 
 class ParticipantCreateSchema(StrictSchema):
@@ -64,15 +72,15 @@ class ParticipantCreateSchema(StrictSchema):
 class ParticipantSchema(ParticipantCreateSchema):
     id = fields.Integer(dump_only=True)
     code = fields.String(dump_only=True)
-    invited_at = fields.DateTime(dump_only=True, allow_none=True)
+    invited_at = Timestamp(allow_none=True)
 
 
 class AttendeeSchema(StrictSchema):
     name = fields.String()
     caller_number = fields.String()
     role = fields.String()
-    joined_at = fields.AwareDateTime()
-    left_at = fields.AwareDateTime(allow_none=True)
+    joined_at = Timestamp()
+    left_at = Timestamp(allow_none=True)
 
 
 class OccurrenceSchema(StrictSchema):
@@ -81,16 +89,16 @@ class OccurrenceSchema(StrictSchema):
     room_id = fields.Integer()
     title = fields.String()
     room_number = fields.String()
-    started_at = fields.AwareDateTime()
-    ended_at = fields.AwareDateTime()
+    started_at = Timestamp()
+    ended_at = Timestamp()
     duration_seconds = fields.Integer()
     has_recording = fields.Function(lambda o: o.recording_path is not None)
-    recording_expires_at = fields.AwareDateTime()
+    recording_expires_at = Timestamp()
     attendees = fields.List(fields.Nested(AttendeeSchema))
 
 
 class HistoryQuerySchema(StrictSchema):
-    room_id = fields.Integer(load_default=None)
+    room_id = id_field(load_default=None)
 
 
 class MemberSchema(StrictSchema):
@@ -103,7 +111,7 @@ class MemberSchema(StrictSchema):
     talking = fields.Boolean()
     muted = fields.Boolean()
     held = fields.Boolean()
-    joined_at = fields.Function(lambda m: as_utc(m.joined_at).isoformat() if m.joined_at else None)
+    joined_at = Timestamp(allow_none=True)
 
 
 class MemberActionSchema(StrictSchema):

@@ -14,7 +14,7 @@ from marshmallow import ValidationError, fields, post_load, pre_load, validate
 from fs_service.models.extensions import BUSY_BEHAVIOURS, DND_MODES, FORWARD_MODES, RECORDING_MODES
 from fs_service.models._columns import TOLL_MODES
 
-from .common import LANGUAGE, StrictSchema, name_field
+from .common import LANGUAGE, StrictSchema, id_field, name_field
 
 MAX_QUICK_EDIT_ROWS = 1000
 _SEPARATORS = re.compile(r"[\s().-]")
@@ -32,7 +32,13 @@ def seconds(high: int = 300) -> fields.Integer:
 
 
 class DialString(fields.String):
-    """A phone number or extension as people type it ("(514) 555-1234"), kept as digits (and +)."""
+    """A phone number or extension as people type it ("(514) 555-1234"), kept as digits (and +).
+    The OpenAPI pattern states the same rule on the text as typed (separators anywhere)."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        separators = r"[\s().-]*"
+        pattern = f"^{separators}(\\+{separators})?([0-9]{separators}){{2,20}}$"
+        super().__init__(metadata={"pattern": pattern, **kwargs.pop("metadata", {})}, **kwargs)
 
     def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> str:
         text = _SEPARATORS.sub("", super()._deserialize(value, attr, data, **kwargs))
@@ -98,7 +104,7 @@ class AdminSettingsSchema(UserSettingsSchema):
 
 
 class QuickEditRowSchema(AdminSettingsSchema):
-    id = fields.Integer(required=True, strict=True)
+    id = id_field(required=True, strict=True)
 
 
 class QuickEditSchema(StrictSchema):

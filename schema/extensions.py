@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from .common import LANGUAGE, StrictSchema, name_field
+from .common import LANGUAGE, StrictSchema, id_field, name_field
 
 ASSIGNMENTS = ("new_user", "existing_user", "admin")
 
@@ -11,8 +11,11 @@ ASSIGNMENTS = ("new_user", "existing_user", "admin")
 class ExtensionCreateSchema(StrictSchema):
     """Shape only; the core checks reserved and used numbers and the chosen user's account."""
 
+    # The core answers a number outside the plan with ``invalid_extension``; the document states
+    # the plan (2 to 5 digits, not starting with 0) so clients need not learn it from a 400.
     number = fields.String(load_default=None, allow_none=True,
-                           validate=validate.Regexp(r"^[0-9]{1,10}$", error="digits only"))
+                           validate=validate.Regexp(r"^[0-9]{1,10}$", error="digits only"),
+                           metadata={"pattern": "^[1-9][0-9]{1,4}$"})
     voicemail_enabled = fields.Boolean(load_default=True)
     listed_in_directory = fields.Boolean(load_default=True)
     caller_id_name = name_field(80, load_default="")
@@ -20,7 +23,7 @@ class ExtensionCreateSchema(StrictSchema):
     language = fields.String(load_default=None, allow_none=True, validate=LANGUAGE)
     assignment = fields.String(load_default="admin", validate=validate.OneOf(
         ASSIGNMENTS, error="must be one of: " + ", ".join(ASSIGNMENTS)))
-    user_id = fields.Integer(load_default=None, allow_none=True)
+    user_id = id_field(load_default=None, allow_none=True)
     first_name = name_field(80, load_default="")
     last_name = name_field(80, load_default="")
     email = fields.Email(load_default=None, allow_none=True)

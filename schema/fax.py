@@ -9,20 +9,15 @@ from __future__ import annotations
 
 import re
 
-from marshmallow import ValidationError, fields, validate
+from marshmallow import fields, validate
 
-from .common import LANGUAGE, StrictSchema, name_field
+from .common import LANGUAGE, FullMatch, StrictSchema, Timestamp, id_field, name_field
 
 PHONE_SHAPE = validate.Regexp(r"^\+?[0-9 ().-]{3,24}$",
                               error="a phone number: digits, spaces, ( ) . - and an optional +")
 PURGED = "when the pages were deleted (PBX_FAX_RETENTION_DAYS); the row stays as history"
-_CONTROL_BUT_LINES = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
-
-
-def _text_block(value: str) -> None:
-    """Comments may span lines; other control characters are refused."""
-    if _CONTROL_BUT_LINES.search(value):
-        raise ValidationError("must not contain control characters")
+# Comments may span lines (tab, CR, LF); other control characters are refused.
+TEXT_BLOCK = FullMatch(r"^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$", error="must not contain control characters")
 
 
 def _required_text(max_length: int) -> fields.String:
@@ -36,8 +31,8 @@ def _digits(value: str) -> str:
 class FaxSendSchema(StrictSchema):
     """A fax to send: the cover page (FAX-3), its options (FAX-2) and the destination."""
     destination = fields.String(required=True, validate=PHONE_SHAPE)
-    sender_number_id = fields.Integer(required=True, metadata={"description": "a fax number of the account"})
-    sender_phone_id = fields.Integer(required=True, metadata={"description": "any number of the account"})
+    sender_number_id = id_field(required=True, metadata={"description": "a fax number of the account"})
+    sender_phone_id = id_field(required=True, metadata={"description": "any number of the account"})
     language = fields.String(load_default="fr", validate=LANGUAGE)
     subject = _required_text(200)
     to_name = _required_text(100)
@@ -45,7 +40,7 @@ class FaxSendSchema(StrictSchema):
     to_phone = fields.String(required=True, validate=PHONE_SHAPE)
     from_name = _required_text(100)
     from_company = _required_text(100)
-    comments = fields.String(required=True, validate=[validate.Length(min=1, max=10000), _text_block])
+    comments = fields.String(required=True, validate=[validate.Length(min=1, max=10000), TEXT_BLOCK])
     hide_recipient_phone = fields.Boolean(load_default=False)
     hide_sender_phone = fields.Boolean(load_default=False)
     hide_sender_fax = fields.Boolean(load_default=False)
@@ -80,15 +75,15 @@ class FaxJobSchema(StrictSchema):
     result_text = fields.String(dump_only=True, allow_none=True, metadata={"description": "spandsp's reason"})
     remote_station_id = fields.String(dump_only=True, allow_none=True)
     duration_seconds = fields.Integer(dump_only=True, allow_none=True)
-    outcome_due_by = fields.DateTime(dump_only=True, allow_none=True, metadata={
+    outcome_due_by = Timestamp(allow_none=True, metadata={
         "description": "set while a try that ended unheard awaits the switch's record (then unknown)"})
     outcome_source = fields.String(dump_only=True, allow_none=True,
                                    metadata={"description": "event, cdr, originate or watchdog"})
-    next_attempt_at = fields.DateTime(dump_only=True, allow_none=True)
-    confirmation_sent_at = fields.DateTime(dump_only=True, allow_none=True)
-    files_purged_at = fields.DateTime(dump_only=True, allow_none=True, metadata={"description": PURGED})
-    created_at = fields.DateTime(dump_only=True)
-    updated_at = fields.DateTime(dump_only=True)
+    next_attempt_at = Timestamp(allow_none=True)
+    confirmation_sent_at = Timestamp(allow_none=True)
+    files_purged_at = Timestamp(allow_none=True, metadata={"description": PURGED})
+    created_at = Timestamp()
+    updated_at = Timestamp()
 
 
 class ReceivedFaxSchema(StrictSchema):
@@ -101,9 +96,9 @@ class ReceivedFaxSchema(StrictSchema):
                             metadata={"description": "the PDF is stored and can be downloaded"})
     result_text = fields.String(dump_only=True, allow_none=True, metadata={"description": "set when incomplete"})
     error = fields.String(dump_only=True, allow_none=True)
-    emailed_at = fields.DateTime(dump_only=True, allow_none=True)
-    files_purged_at = fields.DateTime(dump_only=True, allow_none=True, metadata={"description": PURGED})
-    created_at = fields.DateTime(dump_only=True)
+    emailed_at = Timestamp(allow_none=True)
+    files_purged_at = Timestamp(allow_none=True, metadata={"description": PURGED})
+    created_at = Timestamp()
 
 
 class DocumentVerdictSchema(StrictSchema):

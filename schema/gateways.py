@@ -10,9 +10,9 @@ from typing import Callable
 
 from marshmallow import ValidationError, fields, validate
 
-from fs_service.gateways import name_problem, proxy_problem
+from fs_service.gateways import NAME_PATTERN, PROXY_PATTERN, name_problem, proxy_problem
 
-from .common import StrictSchema, name_field
+from .common import FullMatch, StrictSchema, id_field, name_field
 
 
 def _rule(problem: Callable[[str], str | None]) -> Callable[[str], None]:
@@ -23,14 +23,23 @@ def _rule(problem: Callable[[str], str | None]) -> Callable[[str], None]:
     return check
 
 
+# The core's rules as the OpenAPI document states them (JSON-schema regexes: no named groups;
+# the port spelled as 1 to 65535).
+_PORT = r"([1-9][0-9]{0,3}|[1-5][0-9]{4}|6[0-4][0-9]{3}|65[0-4][0-9]{2}|655[0-2][0-9]|6553[0-5])"
+NAME_DOC = {"pattern": f"^{NAME_PATTERN.pattern}$"}
+PROXY_DOC = {"pattern": "^" + PROXY_PATTERN.pattern.replace("(?::(?P<port>[0-9]{1,5}))?", f"(:{_PORT})?") + "$",
+             "maxLength": 253}
+
+
 class GatewayCreateSchema(StrictSchema):
-    name = fields.String(required=True, validate=_rule(name_problem))
-    proxy = fields.String(required=True, validate=_rule(proxy_problem))
-    username = name_field(80, load_default="", validate=validate.Regexp(r"^\S*$", error="no spaces"))
+    name = fields.String(required=True, validate=_rule(name_problem), metadata=NAME_DOC)
+    proxy = fields.String(required=True, validate=_rule(proxy_problem), metadata=PROXY_DOC)
+    username = fields.String(load_default="", validate=[validate.Length(max=80), FullMatch(
+        r"^([^\s\x00-\x1f\x7f$]|\$+[^\s\x00-\x1f\x7f${])*\$*$", error="no spaces, control characters or '${{'")])
     password = name_field(128, load_default="", load_only=True)
     register = fields.Boolean(load_default=False)
     enabled = fields.Boolean(load_default=True)
-    account_id = fields.Integer(load_default=None, allow_none=True)  # None: global
+    account_id = id_field(load_default=None, allow_none=True)  # None: global
 
 
 class GatewayUpdateSchema(GatewayCreateSchema):
@@ -53,7 +62,7 @@ class GatewaySchema(StrictSchema):
 
 class AccountGatewaySchema(StrictSchema):
     """An account's gateway: an id, or null for the global gateway."""
-    gateway_id = fields.Integer(required=True, allow_none=True)
+    gateway_id = id_field(required=True, allow_none=True)
 
 
 class AccountGatewayOutSchema(StrictSchema):

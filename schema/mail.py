@@ -4,7 +4,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from fs_service.models.mail import MAIL_STATES
-from .common import StrictSchema
+from .common import StrictSchema, Timestamp, id_field
 
 KINDS = ("voicemail", "invitation", "password_reset", "fax_confirmation", "fax_received")
 
@@ -12,7 +12,7 @@ KINDS = ("voicemail", "invitation", "password_reset", "fax_confirmation", "fax_r
 class MailQuerySchema(StrictSchema):
     state = fields.String(load_default=None, validate=validate.OneOf(MAIL_STATES))
     kind = fields.String(load_default=None, validate=validate.OneOf(KINDS))
-    before_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    before_id = id_field(load_default=None)
     limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
@@ -24,11 +24,11 @@ class MailDeliverySchema(StrictSchema):
     subject = fields.String(dump_only=True)
     state = fields.String(dump_only=True, metadata={"description": "queued, sent or failed"})
     attempts = fields.Integer(dump_only=True)
-    next_try_at = fields.DateTime(dump_only=True, allow_none=True)
+    next_try_at = Timestamp(allow_none=True)
     last_answer = fields.String(dump_only=True, allow_none=True,
                                 metadata={"description": "the SMTP server's last answer (or why not sent)"})
-    created_at = fields.DateTime(dump_only=True)
-    sent_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = Timestamp()
+    sent_at = Timestamp(allow_none=True)
 
 
 class MailPageSchema(StrictSchema):

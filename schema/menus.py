@@ -6,7 +6,7 @@ from marshmallow import fields, validate
 
 from fs_service.menus import DIGITS, REPEAT_RANGE, TIMEOUT_RANGE
 
-from .common import LANGUAGE, StrictSchema, name_field
+from .common import LANGUAGE, StrictSchema, id_field, name_field
 from .numbers import SOUND_PATH
 
 
@@ -17,7 +17,7 @@ class MenuUpdateSchema(StrictSchema):
     timeout_seconds = fields.Integer(validate=validate.Range(*TIMEOUT_RANGE))
     repeat_count = fields.Integer(validate=validate.Range(*REPEAT_RANGE))
     dial_by_extension = fields.Boolean()
-    timeout_treatment_id = fields.Integer(allow_none=True)
+    timeout_treatment_id = id_field(allow_none=True)
 
 
 class MenuCreateSchema(MenuUpdateSchema):
@@ -27,13 +27,17 @@ class MenuCreateSchema(MenuUpdateSchema):
     timeout_seconds = fields.Integer(load_default=5, validate=validate.Range(*TIMEOUT_RANGE))
     repeat_count = fields.Integer(load_default=3, validate=validate.Range(*REPEAT_RANGE))
     dial_by_extension = fields.Boolean(load_default=True)
-    timeout_treatment_id = fields.Integer(load_default=None, allow_none=True)
+    timeout_treatment_id = id_field(load_default=None, allow_none=True)
+
+
+# Keys "0" to "9", each a treatment id or null: a schema (not a free dict) so the OpenAPI
+# document names the keys a client may send.
+KEY_MAP = StrictSchema.from_dict({digit: id_field(allow_none=True) for digit in DIGITS}, name="MenuKeyMapSchema")
 
 
 class MenuKeysSchema(StrictSchema):
     """Keys 0–9 → treatment id (null: no key). Replaces every key of the menu."""
-    keys = fields.Dict(keys=fields.String(validate=validate.OneOf(DIGITS, error="keys are 0 to 9")),
-                       values=fields.Integer(allow_none=True), required=True)
+    keys = fields.Nested(KEY_MAP, required=True)
 
 
 class MenuSchema(MenuCreateSchema):

@@ -10,9 +10,15 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from fs_service.models.numbers import MESSAGE_THEN, TREATMENT_KINDS
 from fs_service.sound_files import RULE as SOUND_RULE
 
-from .common import StrictSchema, name_field
+from .common import FullMatch, LocalTimestamp, StrictSchema, bounded_years, id_field, name_field
 
-E164_SHAPE = validate.Regexp(r"^\+?[0-9 ().-]{10,20}$", error="a North American number, e.g. +15145550100")
+# fs_service.numbering.nanp_e164's rule, spelled out: an optional +1 (or 1), then NXX NXX XXXX
+# (N is 2-9; an N11 code is not a number), with spaces, dots, dashes or parentheses anywhere.
+_S = "[ ().-]*"
+_NXX = f"[2-9]{_S}([02-9]{_S}[0-9]|1{_S}[02-9])"
+E164_SHAPE = [validate.Length(max=20),
+              FullMatch(f"^{_S}(\\+{_S}1{_S}|1{_S})?{_NXX}{_S}{_NXX}{_S}([0-9]{_S}){{4}}$",
+                              error="not a North American number: +1 then 10 digits (e.g. +15145550100)")]
 TIMEZONE = validate.Regexp(r"^[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+)*$", error="an IANA time zone name")
 # The shape only (a shipped prompt or an absolute WAV path); fs_service.sound_files decides
 # whether the account may play it (its own upload, or a prompt that exists).
@@ -35,8 +41,8 @@ class NumberCreateSchema(StrictSchema):
 class NumberUpdateSchema(StrictSchema):
     label = name_field(80)
     timezone = fields.String(validate=TIMEZONE)
-    open_treatment_id = fields.Integer(allow_none=True)
-    closed_treatment_id = fields.Integer(allow_none=True)
+    open_treatment_id = id_field(allow_none=True)
+    closed_treatment_id = id_field(allow_none=True)
     is_fax = fields.Boolean()
     fax_confirmation_email = fields.Boolean()
     fax_inbound_emails = fields.String(validate=validate.Length(max=2000))
@@ -66,12 +72,12 @@ class TreatmentSchema(StrictSchema):
     """Input (create) and output of a treatment; the target field depends on ``kind``."""
     id = fields.Integer(dump_only=True)
     kind = fields.String(required=True, validate=one_of(TREATMENT_KINDS))
-    extension_id = fields.Integer(load_default=None, allow_none=True)
-    mailbox_id = fields.Integer(load_default=None, allow_none=True)
-    menu_id = fields.Integer(load_default=None, allow_none=True)
+    extension_id = id_field(load_default=None, allow_none=True)
+    mailbox_id = id_field(load_default=None, allow_none=True)
+    menu_id = id_field(load_default=None, allow_none=True)
     message_path = fields.String(load_default=None, allow_none=True, validate=SOUND_PATH)
     message_then = fields.String(load_default="hangup", validate=one_of(MESSAGE_THEN))
-    next_treatment_id = fields.Integer(load_default=None, allow_none=True)
+    next_treatment_id = id_field(load_default=None, allow_none=True)
 
     @validates_schema
     def _target_present(self, data: dict, **kwargs) -> None:
@@ -83,9 +89,14 @@ class TreatmentSchema(StrictSchema):
             raise ValidationError({"next_treatment_id": ["choose what follows the message"]})
 
 
+# Time zone data before 1900 gives local mean time (offsets such as -05:17:32, not RFC 3339)
+# and a preview of calls long past or far ahead answers no real question.
+PREVIEW_YEARS = (2000, 2099)
+
+
 class PreviewQuerySchema(StrictSchema):
     """"What happens if someone calls at …": a time without offset is the number's local time."""
-    at = fields.DateTime(required=True)
+    at = fields.DateTime(required=True, **bounded_years(*PREVIEW_YEARS))
 
 
 class DecisionSchema(StrictSchema):
@@ -94,4 +105,4 @@ class DecisionSchema(StrictSchema):
     default_closed = fields.Boolean(dump_only=True)
     reason = fields.String(dump_only=True)
     rule_id = fields.Integer(dump_only=True, allow_none=True)
-    local_time = fields.DateTime(dump_only=True)
+    local_time = LocalTimestamp(dump_only=True, metadata={"description": "RFC 3339 with the number's offset"})

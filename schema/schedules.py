@@ -10,7 +10,7 @@ from datetime import time
 
 from marshmallow import ValidationError, fields, validate, validates_schema
 
-from .common import StrictSchema, name_field
+from .common import StrictSchema, id_field, name_field, time_field
 
 WEEKDAY = validate.Range(min=0, max=6, error="must be 0 (Monday) to 6 (Sunday)")
 KINDS = ("all_day", "between")
@@ -20,8 +20,8 @@ KIND = validate.OneOf(KINDS, error="must be one of: all_day, between")
 class RangeSchema(StrictSchema):
     id = fields.Integer(dump_only=True)
     weekday = fields.Integer(required=True, validate=WEEKDAY)
-    opens_at = fields.Time(required=True)
-    closes_at = fields.Time(required=True)
+    opens_at = time_field(required=True)
+    closes_at = time_field(required=True)
 
     @validates_schema
     def _not_empty(self, data: dict, **kwargs) -> None:
@@ -39,10 +39,10 @@ class ExceptionUpdateSchema(StrictSchema):
     start_date = fields.Date()
     end_date = fields.Date(allow_none=True)
     kind = fields.String(validate=KIND)
-    closed_from = fields.Time(allow_none=True)
-    closed_until = fields.Time(allow_none=True)
+    closed_from = time_field(allow_none=True)
+    closed_until = time_field(allow_none=True)
     repeat_yearly = fields.Boolean()
-    treatment_id = fields.Integer(allow_none=True)  # none: the number's default closed behaviour
+    treatment_id = id_field(allow_none=True)  # none: the number's default closed behaviour
 
     @validates_schema
     def _dates_and_times(self, data: dict, **kwargs) -> None:
@@ -61,7 +61,7 @@ class ExceptionCreateSchema(ExceptionUpdateSchema):
     end_date = fields.Date(load_default=None, allow_none=True)  # none: a single day
     kind = fields.String(load_default="all_day", validate=KIND)
     repeat_yearly = fields.Boolean(load_default=False)
-    treatment_id = fields.Integer(load_default=None, allow_none=True)
+    treatment_id = id_field(load_default=None, allow_none=True)
 
 
 class ExceptionSchema(ExceptionCreateSchema):

@@ -23,7 +23,9 @@ class SoundUploadSchema(StrictSchema):
     def _read(self, data: dict, **kwargs) -> dict:
         """``{"data": bytes}``; never reads more than the limit (plus one byte to know)."""
         upload = data["file"]
-        if not isinstance(upload, FileStorage):
+        # A browser sends an empty part without a file name when no file was chosen: that is
+        # "choose a file", not "this file is empty".
+        if not isinstance(upload, FileStorage) or not upload.filename:
             raise ValidationError({"file": ["not a file upload"]})
         content = upload.stream.read(MAX_UPLOAD_BYTES + 1)
         if len(content) > MAX_UPLOAD_BYTES:

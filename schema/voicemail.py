@@ -11,7 +11,7 @@ from marshmallow import ValidationError, fields, validate, validates_schema
 from fs_service.voicemail.mailboxes import (DEFAULT_MAX_MESSAGES, DEFAULT_MAX_SECONDS, MAX_MESSAGES_LIMIT,
                                             MAX_SECONDS_LIMIT)
 
-from .common import StrictSchema, name_field
+from .common import FullMatch, StrictSchema, Timestamp, id_field, name_field
 
 PIN = validate.Regexp(r"^[0-9]{4,10}$", error="use 4 to 10 digits")
 MAX_SECONDS = validate.Range(min=10, max=MAX_SECONDS_LIMIT)
@@ -26,8 +26,8 @@ class MailboxUpdateSchema(StrictSchema):
     max_messages = fields.Integer(validate=MAX_MESSAGES)
     email = fields.Email(allow_none=True)
     email_only = fields.Boolean()
-    key0_treatment_id = fields.Integer(allow_none=True)  # none = the account's reception
-    star_treatment_id = fields.Integer(allow_none=True)  # none = voicemail access
+    key0_treatment_id = id_field(allow_none=True)  # none = the account's reception
+    star_treatment_id = id_field(allow_none=True)  # none = voicemail access
 
     @validates_schema
     def _email_only_needs_email(self, data: dict, **kwargs) -> None:
@@ -36,8 +36,11 @@ class MailboxUpdateSchema(StrictSchema):
 
 
 class MailboxCreateSchema(MailboxUpdateSchema):
-    number = fields.String(required=True, validate=validate.Regexp(r"^[0-9]{2,5}$", error="use 2 to 5 digits"))
-    extension_id = fields.Integer(load_default=None, allow_none=True)
+    # The shape here; the core answers a number outside the plan with ``invalid_mailbox``, and
+    # the document states the plan (2 to 5 digits, not starting with 0).
+    number = fields.String(required=True, validate=FullMatch(r"^[0-9]{2,5}$", error="use 2 to 5 digits"),
+                           metadata={"pattern": "^[1-9][0-9]{1,4}$"})
+    extension_id = id_field(load_default=None, allow_none=True)
     pin = fields.String(load_default=None, allow_none=True, validate=PIN)  # none: 6 random digits
     max_message_seconds = fields.Integer(load_default=DEFAULT_MAX_SECONDS, validate=MAX_SECONDS)
     max_messages = fields.Integer(load_default=DEFAULT_MAX_MESSAGES, validate=MAX_MESSAGES)
@@ -79,5 +82,5 @@ class MessageSchema(StrictSchema):
     caller_number = fields.String(dump_only=True)
     caller_name = fields.String(dump_only=True)
     duration_seconds = fields.Integer(dump_only=True)
-    created_at = fields.DateTime(dump_only=True)
-    emailed_at = fields.DateTime(dump_only=True, allow_none=True)
+    created_at = Timestamp()
+    emailed_at = Timestamp(allow_none=True)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
+from email.message import EmailMessage
 from html.parser import HTMLParser
 from io import BytesIO
 from pathlib import Path
@@ -19,12 +20,15 @@ import sqlalchemy as sa
 from reportlab.lib.pagesizes import LETTER
 
 from fax.storage import FaxStorage
-from fs_service import blacklist, extensions, menus, numbers, schedules, treatments, voicemail
+from fs_service import blacklist, extensions, mail_catcher, menus, numbers, schedules, treatments, voicemail
+from fs_service.books import contacts as book_contacts
+from fs_service.books import rules as book_rules
 from fs_service.conferences import rooms as conference_rooms
+from fs_service.phones import rules as phone_rules
 from fs_service.db import db
 from fs_service.models import (ConferenceAttendance, ConferenceSession, FaxJob, Gateway, ReceivedFax, User,
                                VoicemailMessage)
-from fs_service.voicemail.storage import current_storage
+from fs_service.audio_storage import current_storage
 from tests.factories import make_account, make_extension, make_operator, make_user
 from tests.fakes.fake_outbound_apps import write_wav
 from tests.unit.test_fax_support import make_pdf
@@ -47,7 +51,7 @@ def build_world() -> World:
     a, admin_a = make_account(sip_domain="a.matrix.test")
     user_a = make_user(a)
     own = make_extension(a, "201", user=user_a)
-    make_extension(a, "203", user=admin_a)  # click-to-call needs the caller's own phone
+    admins_own = make_extension(a, "203", user=admin_a)  # click-to-call needs the caller's own phone
     admin_a.can_fax = True  # so the control (A's admin) may send and resend: see the test module
     colleague = make_extension(a, "202")
     box = voicemail.mailbox_of_extension(colleague)
@@ -66,6 +70,12 @@ def build_world() -> World:
     room = conference_rooms.create_room(a, admin_a, {"kind": "permanent", "title": "Matrix room"})
     guest = conference_rooms.add_participant(room, {"name": "Guest", "email": "guest@a.matrix.test"})
     past, live = _conference_sessions(room)
+    book = book_rules.create_shared_book(admin_a, a, "Matrix book")  # user_a not given access
+    contact = book_contacts.create_contact(admin_a, a, {"phone": "5145550120", "last_name": "Book"}, [book.id])
+    desk = phone_rules.add_phone(a, mac="001565aa0001", name="Matrix desk", model="yealink_t46u")
+    desk_line = phone_rules.assign(a, desk, colleague.id, 1)  # a colleague's phone: user_a may not open it
+    spare_phone = phone_rules.add_phone(a, mac="001565aa0002", name="Matrix spare", model="yealink_t46u")
+    unphoned = make_extension(a, "204")  # put on the desk phone by the API control (203 by the UI's)
     b, admin_b = make_account(sip_domain="b.matrix.test")
     user_b = make_user(b)
     make_extension(b, "201", user=user_b)
@@ -75,7 +85,11 @@ def build_world() -> World:
                treatment_id=treatment.id, menu_id=menu.id, rule_id=rule.id, softphone_id=phone.id,
                job_id=job.id, received_id=received.id, user_id=user_a.id, gateway_id=gateway.id,
                fax_number_id=fax_number.id, b_account_id=b.id, room_id=room.id, participant_id=guest.id,
-               session_id=past.id, member_id=live.id)
+               session_id=past.id, member_id=live.id, book_ref=book.id, contact_id=contact.id,
+               phone_id=desk.id, line_id=desk_line.id, spare_phone_id=spare_phone.id,
+               spare_extension_id=admins_own.id, unphoned_extension_id=unphoned.id)
+    ids.update(_caught_mail())
+    ids.update(language="fr", prompt_id="office-closed")  # a shipped prompt: the same for every account
     logins = dict(admin_a=admin_a, user_a=user_a, user_b=user_b, admin_b=admin_b, operator=make_operator())
     return World(logins, ids, _wav_bytes(), make_pdf(LETTER), a.name)
 
@@ -123,6 +137,16 @@ def _faxes(account, sender: User, fax_number) -> tuple[FaxJob, ReceivedFax]:
     db.session.add_all([job, received])
     db.session.flush()
     return job, received
+
+
+def _caught_mail() -> dict[str, object]:
+    """One email with an attachment in the instance's mail catcher (operator pages, issue 20.3)."""
+    message = EmailMessage()
+    message["Subject"] = "matrix"
+    message.set_content("body")
+    message.add_attachment(b"%PDF-1.4", maintype="application", subtype="pdf", filename="doc.pdf")
+    caught = mail_catcher.store(mail_catcher.folder(_settings()), message.as_bytes())
+    return {"name": caught.name, "index": 0}
 
 
 def _settings():
@@ -222,6 +246,16 @@ JSON_BODIES: dict[str, dict] = {
     "api_two_factor.enable": {"secret": "JBSWY3DPEHPK3PXP", "code": "123456"},
     "api_two_factor.disable": {"code": "123456"},
     "api_two_factor.recovery_codes": {"code": "123456"},
+    "api_books.create_book": {"name": "Evil book"},
+    "api_books.rename_book": {"name": "Hijacked"},
+    "api_books.set_access": {"user_ids": ["@user_id"]},
+    "api_books.create_contact": {"phone": "5145550121", "last_name": "Evil", "books": ["mine"]},
+    "api_books.update_contact": {"first_name": "Hijacked"},
+    "api_phones.create_phone": {"mac": "00:15:65:AA:00:99", "name": "Evil phone"},
+    "api_phones.update_phone": {"name": "Hijacked"},
+    "api_phones.assign": {"extension_id": "@unphoned_extension_id", "line_key": 2},
+    "api_phones.set_display": {"entries": [{"kind": "company", "position": 1}]},
+    "api_phones.copy_display": {"targets": ["@spare_phone_id"], "confirm": True},
 }
 FAX_FIELDS = dict(destination="5145550105", sender_number_id="@fax_number_id", sender_phone_id="@number_id",
                   subject="Contrat", to_name="John Doe", to_company="Acme", to_phone="514-555-0000",
@@ -233,6 +267,7 @@ FILE_BODIES = {
     "api_menus.upload_greeting": {"file": "wav"}, "api_numbers.upload_closure_message": {"file": "wav"},
     "menus.upload_greeting": {"file": "wav"}, "numbers.upload_closure": {"file": "wav"},
     "api_fax.check_documents": {"documents": "pdf"}, "fax.check_documents": {"documents": "pdf"},
+    "api_books.import_contacts": {"file": "csv"}, "books.import_csv": {"file": "csv"},
 }
 FORM_BODIES: dict[str, dict] = {
     "conferences.wizard.choose_kind": {"kind": "permanent"},
@@ -263,6 +298,17 @@ FORM_BODIES: dict[str, dict] = {
     "gateways.gateways_page": {"name": "evil-ui", "proxy": "sip.evil.test"},
     "gateways.edit_page": {"name": "a-carrier", "proxy": "sip.evil.test"},
     "gateways.account_gateway": {"gateway_id": ""},
+    "books.new_book": {"name": "Evil UI book"},
+    "books.new_contact": {"phone": "5145550122", "last_name": "Evil", "books": "mine"},
+    "books.access": {"user_ids": "@user_id"},
+    "books.rename": {"name": "Hijacked"},
+    "books.edit_contact": {"phone": "5145550120", "first_name": "Hijacked"},
+    "phones.create": {"mac": "00:15:65:AA:00:98", "name": "Evil UI phone"},
+    "phones.update": {"name": "Hijacked", "model": "yealink_t46u", "timezone": "America/Toronto"},
+    "phones.assign": {"extension_id": "@spare_extension_id", "line_key": "3"},
+    "phones_display.save": {"count": "1", "kind-0": "company", "position-0": "1", "action": "save"},
+    "phones_display.add": {"kind": "extension", "ref": "@extension_id"},
+    "phones_display.copy": {"targets": "@spare_phone_id", "confirm": "on"},
 }
 
 
@@ -343,7 +389,8 @@ def form_fields(html: str, url: str) -> dict:
 
 
 def _multipart(world: World, parts: dict) -> dict:
-    files = {"wav": (world.wav, "tone.wav"), "pdf": (world.pdf, "doc.pdf")}
+    files = {"wav": (world.wav, "tone.wav"), "pdf": (world.pdf, "doc.pdf"),
+             "csv": (b"phone,first_name\n5145550123,Eve\n", "contacts.csv")}
     return {name: (BytesIO(files[value][0]), files[value][1]) if value in files else value
             for name, value in parts.items()}
 

@@ -7,9 +7,12 @@ from flask_babel import Babel
 from fs_service import audit
 from fs_service.db import db
 from fs_service.models import User
-from pbx.extensions import login_manager
 
-LANGUAGES = ("fr", "en")
+from . import errors, health, provisioning, security_headers
+from .api import init_api
+from .extensions import login_manager
+from .ui.blueprints import register_ui
+from .ui.i18n import LANGUAGES
 
 
 def select_locale() -> str:
@@ -32,10 +35,6 @@ def _load_user(user_id: str) -> User | None:
 
 
 def init_web(app: Flask, babel: Babel) -> None:
-    from . import errors, health, security_headers
-    from .api import init_api
-    from .ui import register_ui
-
     babel.init_app(app, locale_selector=select_locale)
     login_manager.login_view = "auth.login"
     errors.register(app)
@@ -43,6 +42,7 @@ def init_web(app: Flask, babel: Babel) -> None:
     register_ui(app)
     init_api(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(provisioning.bp)  # phones: no session, the per-phone secret is the credential
 
     @app.teardown_request
     def _forget_actor(_exc: BaseException | None) -> None:

@@ -18,12 +18,11 @@ from flask import Flask, current_app
 from flask_babel import force_locale, format_timedelta, gettext
 
 from fs_service import auth, mail, mail_queue, password_reset
-from fs_service.conferences import invitations as conference_invitations
-from fs_service.conferences import report_mail as conference_reports
+from fs_service.conferences import invitations as conference_invitations, report_mail as conference_reports
 from fs_service.db import db
 from fs_service.models import MailDelivery, User
 from fs_service.voicemail import mailer as voicemail_mailer
-from web.ui.messages import N_
+from web.messages import N_
 
 WELCOME_TTL_SECONDS = 7 * 24 * 3600  # a new colleague may not read their mail the same day
 

@@ -2,21 +2,21 @@
 account's live view read with this process's settings, and click-to-call.
 
 Click-to-call calls from the actor's own extension (the lowest-numbered one assigned to them);
-the core decides and checks (fs_service.click_to_call), esl_handlers.calls places it on the
+the core decides and checks (fs_service.click_to_call), the switch port places it on the
 node where that phone is registered and returns as soon as FreeSWITCH accepted the job.
 """
 from __future__ import annotations
 
 from flask import current_app
 
-from esl_handlers.calls import place_call
-from esl_handlers.commands import CommandResult
-from esl_handlers.nodes import parse_nodes
 from fs_service import extensions
 from fs_service.click_to_call import OriginateRequest, click_to_call
-from fs_service.live_status import LiveStatus, live_status, live_version
 from fs_service.models import Account, User
-from fs_service.status import SORTS, STATES
+from fs_service.settings import parse_nodes
+from fs_service.status.queries import SORTS, STATES, LiveStatus, live_status, live_version
+from fs_service.switch_commands import CommandResult
+
+from .switch import switch
 
 
 def node_names() -> list[str]:
@@ -51,4 +51,4 @@ def call_extension(user: User, account: Account, target: str) -> tuple[Originate
     own = next(iter(extensions.list_extensions(account, user)), None)
     settings = current_app.config["PBX"]
     request = click_to_call(account, own, target, ring_seconds=settings.click_to_call_ring_seconds)
-    return request, place_call(current_app._get_current_object(), request)
+    return request, switch().place_call(request)

@@ -22,7 +22,8 @@ from dataclasses import dataclass
 from functools import singledispatch
 
 from fs_service import prompts
-from fs_service.callplan import steps as s
+from fs_service.caches import Cache
+from fs_service.calls import steps as s
 
 from .documents import ATTRIBUTE_ESCAPES, fs_safe
 
@@ -262,7 +263,7 @@ def _(step: s.JoinConference, options):
 
 
 # The document around the actions, exactly as lxml pretty-prints it (golden files); built as
-# text because a tree costs more than the whole cached plan (bench_dialplan).
+# text because a tree costs more than the whole cached plan (bench.dialplan).
 _HEAD = ('<document type="freeswitch/xml">\n  <section name="dialplan">\n    <context name="{context}">\n'
          '      <extension name="pbx">\n        <condition field="destination_number" expression="^.*$"')
 _TAIL = "      </extension>\n    </context>\n  </section>\n</document>\n"
@@ -279,10 +280,9 @@ def _attribute(value: str) -> str:
     return value.translate(_ATTRIBUTE) if _NEEDS_ESCAPING.search(value) else value
 
 
-# Documents of shared plans (steps.Plan.shared: one object answering many calls), held with the
-# plan itself so its id stays its own; a plan made for one call is rendered and forgotten.
-_SHARED: dict[tuple[int, str, str], tuple[s.Plan, bytes]] = {}
-_SHARED_MAX = 20000
+# Documents of memoised plans, under the plan's own memo key (steps.Plan.key: the planner's
+# explicit key) and the rendering's inputs; a plan made for one call is rendered and forgotten.
+_SHARED: Cache[tuple, bytes] = Cache("dialplan.documents", 20000)
 
 
 def render(plan: s.Plan, context: str, options: RenderOptions) -> bytes:
@@ -291,15 +291,10 @@ def render(plan: s.Plan, context: str, options: RenderOptions) -> bytes:
     Values come from validated data or from our own templates; anything typed by a user passed
     through the schema rules and is made inert by fs_safe in ``{}``/``[]`` lists.
     """
-    if not plan.shared:
+    if plan.key is None:
         return _render(plan, context, options)
-    key = (id(plan), context, options.voicemail_socket)
-    found = _SHARED.get(key)
-    if found is None or found[0] is not plan:
-        if len(_SHARED) >= _SHARED_MAX:
-            _SHARED.clear()
-        found = _SHARED[key] = (plan, _render(plan, context, options))
-    return found[1]
+    return _SHARED.get_or_build((plan.key, context, options.voicemail_socket),
+                                lambda: _render(plan, context, options))
 
 
 def _render(plan: s.Plan, context: str, options: RenderOptions) -> bytes:

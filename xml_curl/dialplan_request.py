@@ -5,7 +5,7 @@ import logging
 from typing import Iterator, Mapping
 
 from fs_service.callplan import plan_call
-from fs_service.callplan.model import CallRequest
+from fs_service.calls.model import CallRequest
 
 from .dialplan import RenderOptions, render
 from .documents import NOT_FOUND

@@ -63,7 +63,7 @@ def _variables(user: SipUser) -> list[tuple[str, str]]:
 # The user document around its params and variables, exactly as lxml pretty-prints the tree
 # (document, section, domain with the domain dial-string, groups/group/users/user); built as
 # text because the tree cost more than the rest of a registration that no cache holds (issue 15,
-# bench/README.md). tests/unit/test_directory_document.py compares it with lxml's.
+# bench/directory/README.md). tests/unit/test_directory_document.py compares it with lxml's.
 _USER_HEAD = ('<document type="freeswitch/xml">\n  <section name="directory">\n    <domain name="{domain}">\n'
               '{domain_params}      <groups>\n        <group name="default">\n          <users>\n'
               '            <user id="{user}"{cacheable}>\n')

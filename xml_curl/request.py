@@ -98,5 +98,5 @@ class LazyForm(Mapping[str, str]):
 
 def parse_body(body: bytes) -> FsRequest:
     """The POST body as FreeSWITCH sends it: a flat ``a=b&c=d`` form whose first five fields are
-    not URL-encoded (NOTES §1). Far cheaper than ``request.form`` (bench/README.md)."""
+    not URL-encoded (NOTES §1). Far cheaper than ``request.form`` (bench/directory/README.md)."""
     return parse_form(LazyForm(body.decode("utf-8", "replace")))

@@ -17,4 +17,5 @@ def apply(node: str, events: list) -> None:
         send(app, node, commands)
 
 
-MODULE = HandlerModule(name="conferences", table={core.SUBCLASS: (core.maintenance,)}, apply=apply)
+MODULE = HandlerModule(name="conferences", table={core.SUBCLASS: (core.maintenance,),
+                                                  "CHANNEL_HANGUP_COMPLETE": (core.leg_ended,)}, apply=apply)

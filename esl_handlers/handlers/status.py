@@ -1,6 +1,6 @@
-"""Live extension status (STAT-1): registrations and calls, applied by fs_service.status_store."""
-from fs_service import status_events as ev
-from fs_service import status_store
+"""Live extension status (STAT-1): registrations and calls, applied by fs_service.status.store."""
+from fs_service.status import events as ev
+from fs_service.status import store as status_store
 
 from .base import HandlerModule
 

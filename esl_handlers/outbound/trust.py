@@ -21,12 +21,12 @@ import gevent
 import gevent.socket
 
 from fs_service.networks import parse_address
+from fs_service.settings import NodeConfig
 
 from .. import registry
 from ..connection import EslConnection
 from ..errors import EslUnavailable
 from ..facade import EslFacade
-from ..nodes import NodeConfig
 from ..protocol import Event
 
 log = logging.getLogger("pbx.esl.outbound")

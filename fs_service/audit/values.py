@@ -9,6 +9,7 @@ from decimal import Decimal
 SECRET_COLUMNS = frozenset({
     "password", "password_hash", "sip_password", "pin", "closure_password", "token", "token_hash",
     "code_hash", "totp_secret", "smtp_password",
+    "secret",  # a phone's provisioning secret (fs_service.phones)
 })
 MASK = "(secret)"
 MAX_TEXT = 300

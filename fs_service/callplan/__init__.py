@@ -1,13 +1,13 @@
 """The call planner: a dialplan request in, a :class:`Plan` (data) out (DESIGN "flow 2")."""
 from __future__ import annotations
 
+from ..calls.context import DbDirectory, account_view_by_domain
+from ..calls.model import CallRequest
+from ..calls.steps import Plan
+from ..numbering import PUBLIC_CONTEXT
 from .closure import plan_closure_recording
-from .context import DbDirectory, account_view_by_domain
 from .internal import plan_internal
-from .model import CallRequest
 from .public_context import plan_public_call
-from .public_model import PUBLIC_CONTEXT
-from .steps import Plan
 
 
 def plan_call(req: CallRequest) -> Plan | None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from .. import fastread
+from ..calls.context import DbDirectory, account_view_by_domain
+from ..calls.model import AccountRouting
 from ..models import CallVersion
+from ..numbering import PUBLIC_CONTEXT
 from . import public_cache
-from .context import DbDirectory, account_view_by_domain
 from .ivr_menu import IvrMenu, ivr_menu
-from .model import AccountRouting
-from .public_model import PUBLIC_CONTEXT, MenuSnapshot, TreatmentSnapshot
+from .public_model import MenuSnapshot, TreatmentSnapshot
 
 _TOKEN = sa.select(CallVersion.routing_token).where(CallVersion.account_id == sa.bindparam("account_id"))
 

@@ -6,11 +6,11 @@ reached from a number's welcome menu (8400 during the greeting), then for that n
 """
 from __future__ import annotations
 
+from ..calls import stages
+from ..calls.model import AccountDirectory, AccountRouting, CallRequest
+from ..calls.steps import Plan, RecordClosure
 from ..numbering import CLOSURE_RECORDING
-from . import stages
-from .internal import AccountDirectory, caller_extension_number
-from .model import AccountRouting, CallRequest
-from .steps import Plan, RecordClosure
+from .internal import caller_extension_number
 
 
 def plan_closure_recording(req: CallRequest, routing: AccountRouting, directory: AccountDirectory) -> Plan | None:

@@ -9,12 +9,13 @@ from __future__ import annotations
 from dataclasses import replace
 
 from .. import prompts
-from . import stages
-from .model import AccountRouting, ExtensionSnapshot
-from .outbound import carrier_leg
-from .recording import recording_path
-from .steps import (NO_ANSWER, RING_FOREVER, USER_BUSY, Answer, CollectDigits, Confirm, Hangup, MarkRinging,
-                    Play, Plan, Record, RecordPrompt, Ring, Set, Step, Target, Transfer, Voicemail)
+from ..caches import Cache
+from ..calls import stages
+from ..calls.model import AccountRouting, ExtensionSnapshot
+from ..calls.outbound import carrier_leg
+from ..calls.recording import recording_path
+from ..calls.steps import (NO_ANSWER, RING_FOREVER, USER_BUSY, Answer, CollectDigits, Confirm, Hangup, MarkRinging,
+                           Plan, Play, Record, RecordPrompt, Ring, Set, Step, Target, Transfer, Voicemail)
 
 FOLLOW_ME_LEG_SECONDS = 30  # how long the follow-me number rings (a mobile's voicemail answers ~25 s)
 FORWARD_CHOICE = "pbx_forward_choice"
@@ -105,12 +106,12 @@ def plan_follow_me(ext: ExtensionSnapshot, routing: AccountRouting, caller_name:
     return steps + after_no_answer(ext, routing, fm.skip_greeting)
 
 
-# Memo of plan_extension, a pure function of immutable inputs: the snapshot and routing objects
-# (held by the entry, so their ids stay theirs) and the few call facts that matter. Snapshots
-# come from the per-process account view, renewed with every change of the account (new objects,
-# new keys): an extension called a hundred times is planned once per settings change.
-_PLANS: dict[tuple, tuple[ExtensionSnapshot, AccountRouting, Plan]] = {}
-_PLANS_MAX = 20000
+# Memo of plan_extension, a pure function of its inputs, keyed by their values: the routing
+# (which names the account), the extension's settings and the few call facts that matter. Any
+# change of a setting is a different snapshot value, so a different key (the account view that
+# holds the snapshots is itself renewed with the account's directory token): an extension called
+# a hundred times is planned once per settings change. Hashing the frozen snapshot costs ~1 µs.
+_PLANS: Cache[tuple, Plan] = Cache("callplan.extension_plans", 20000)
 
 
 def _caller_matters(ext: ExtensionSnapshot) -> bool:
@@ -124,16 +125,12 @@ def plan_extension(ext: ExtensionSnapshot, routing: AccountRouting, *, caller_na
     if ext.busy:  # live state: a fresh snapshot each call, nothing to share
         return _plan_extension(ext, routing, caller_name, caller_number, record, hops)
     caller = (caller_name, caller_number) if _caller_matters(ext) else None
-    key = (id(ext), id(routing), caller, record, hops)
-    found = _PLANS.get(key)
-    if found is not None and found[0] is ext and found[1] is routing:
-        return found[2]
+    key = ("extension", routing, ext, caller, record, hops)
+    found = _PLANS.lookup(key)
+    if found is not None:
+        return found
     plan = _plan_extension(ext, routing, caller_name, caller_number, record, hops)
-    plan = Plan(plan.steps, plan.reason, shared=True)
-    if len(_PLANS) >= _PLANS_MAX:
-        _PLANS.clear()
-    _PLANS[key] = (ext, routing, plan)
-    return plan
+    return _PLANS.put(key, Plan(plan.steps, plan.reason, shared=True, key=key))
 
 
 def _plan_extension(ext: ExtensionSnapshot, routing: AccountRouting, caller_name: str, caller_number: str,

@@ -23,32 +23,21 @@ account.
 """
 from __future__ import annotations
 
-from typing import Protocol
-
+from ..calls import stages
+from ..calls.dialing import classify
+from ..calls.model import AccountDirectory, AccountRouting, CallRequest, ExtensionSnapshot
+from ..calls.outbound import ACCESS_CODE_VARIABLE, plan_outbound
+from ..calls.park import REFER_TO, transferor
+from ..calls.steps import CALL_REJECTED, UNALLOCATED_NUMBER, Hangup, Intercept, Plan, Voicemail, VoicemailLogin
+from ..conferences.dialin import plan_conference_stage, plan_conference_start
 from ..numbering import CONFERENCE_ACCESS, PARK, PARK_SLOTS, VOICEMAIL_ACCESS
 from ..parking import blind_transferred_to
-from . import stages
 from .extension_call import plan_extension, plan_forward_confirmed
-from .model import AccountRouting, CallRequest, ExtensionSnapshot
-from .dialing import classify
-from .outbound import ACCESS_CODE_VARIABLE, plan_outbound
-from .park import REFER_TO, transferor
-from .steps import CALL_REJECTED, UNALLOCATED_NUMBER, Hangup, Intercept, Plan, Voicemail, VoicemailLogin
+from .internal_treatment import plan_treatment_stage
 
 TREATMENT_STAGES = (stages.TREATMENT, stages.MENU, stages.MENU_TIMEOUT)
 
 PICKUP_PREFIX = "**"
-
-
-class AccountDirectory(Protocol):
-    """What the planner may ask about the account (loaded from the database, or a test double)."""
-
-    def extension(self, number: str) -> ExtensionSnapshot | None: ...
-    def extension_by_id(self, extension_id: int) -> ExtensionSnapshot | None: ...
-    def standalone_mailbox(self, number: str) -> str | None: ...
-    def park_plan(self, destination: str, caller: ExtensionSnapshot | None,
-                  transferor: ExtensionSnapshot | None = None) -> Plan | None: ...
-    def bridged_extension(self, leg_uuid: str) -> ExtensionSnapshot | None: ...
 
 
 def caller_extension_number(req: CallRequest) -> str:
@@ -63,7 +52,6 @@ def _stage_plan(req: CallRequest, routing: AccountRouting, caller: ExtensionSnap
         return None
     kind, ident = stage
     if kind in TREATMENT_STAGES and ident.isdigit():
-        from .internal_treatment import plan_treatment_stage  # it imports the treatment planner, which imports us
         return plan_treatment_stage(req, routing, caller, directory, world, kind, int(ident))
     if kind == stages.FORWARD_CONFIRM and ident.isdigit():
         callee = directory.extension_by_id(int(ident))
@@ -72,7 +60,6 @@ def _stage_plan(req: CallRequest, routing: AccountRouting, caller: ExtensionSnap
             return Plan(tuple(plan_forward_confirmed(callee, routing, req.var("pbx_forward_choice"), hops)),
                         "forward confirmed" if req.var("pbx_forward_choice") == "1" else "forward declined")
     if kind in (stages.CONFERENCE_ROOM, stages.CONFERENCE_CODE):
-        from ..conferences.dialin import plan_conference_stage  # the conference entry imports the planner
         return plan_conference_stage(req, routing, kind, ident)
     if kind == stages.ACCESS_CODE and caller is not None and ident == str(caller.id):
         return plan_outbound(req.destination, caller, routing, typed_code=req.var(ACCESS_CODE_VARIABLE))
@@ -90,7 +77,6 @@ def _plan_destination(req: CallRequest, routing: AccountRouting, directory: Acco
         return plan_extension(callee, routing, caller_name=req.caller_name, caller_number=req.caller_number,
                               record=record, hops=hops)
     if dest == CONFERENCE_ACCESS:
-        from ..conferences.dialin import plan_conference_start
         return plan_conference_start(routing, caller.language if caller else "fr")
     if dest == VOICEMAIL_ACCESS:
         return Plan.of(VoicemailLogin(routing.domain, caller.voicemail_box if caller else None),

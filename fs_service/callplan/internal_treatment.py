@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from . import stages
-from .model import AccountRouting, CallRequest, ExtensionSnapshot
+from ..calls import stages
+from ..calls.model import AccountRouting, CallRequest, ExtensionSnapshot
+from ..calls.steps import CALL_REJECTED, Hangup, Plan, Set
+from .account_world import AccountWorld
 from .public_model import MENU_FAILURES_VARIABLE, MenuSnapshot, TreatmentSnapshot
-from .steps import CALL_REJECTED, Hangup, Plan, Set
 from .treatment_plan import AccountScope, Caller, menu_choice, menu_timeout, plan_treatment
 
 
@@ -43,7 +44,6 @@ def internal_caller(req: CallRequest, routing: AccountRouting, caller: Extension
 def plan_treatment_stage(req: CallRequest, routing: AccountRouting, caller: ExtensionSnapshot | None,
                          directory, world: AccountTreatments | None, kind: str, ident: int) -> Plan:
     if world is None:
-        from .account_world import AccountWorld  # the database side, loaded only when needed
         world = AccountWorld(directory)
     scope, who, clear = AccountScope(routing.account_id, routing.domain), internal_caller(req, routing, caller), \
         Set(stages.VARIABLE, "")

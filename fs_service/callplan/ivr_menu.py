@@ -20,8 +20,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from .. import prompts
-from ..numbering import CLOSURE_RECORDING, VOICEMAIL_ACCESS
-from .public_model import PUBLIC_CONTEXT, MenuSnapshot
+from ..numbering import CLOSURE_RECORDING, PUBLIC_CONTEXT, VOICEMAIL_ACCESS
+from .public_model import MenuSnapshot
 
 NAME_PREFIX = "pbx_menu_"
 INTER_DIGIT_MS = 2000

@@ -13,21 +13,26 @@ channel carries ``pbx_number_id``, and ``pbx_stage`` says which dialogue is resu
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime
+from pathlib import Path, PurePosixPath
 from typing import Callable
 
-from ..numbering import VOICEMAIL_ACCESS
-from ..numbers import nanp_e164
+from fax.storage import FaxStorage
+
+from ..caches import Cache
+from ..calls import stages
+from ..calls.model import CallRequest
+from ..calls.steps import (CALL_REJECTED, UNALLOCATED_NUMBER, Answer, Hangup, Plan, Play, ReceiveFax, Set, Step,
+                           Voicemail, VoicemailLogin)
+from ..fax import current_storage
+from ..numbering import NUMBER_VARIABLE, VOICEMAIL_ACCESS, nanp_e164
 from ..schedule_rules import decide
-from . import stages
 from .extension_call import plan_forward_confirmed
 from .internal import guest_outbound
-from .model import CallRequest
-from .public_model import MENU_FAILURES_VARIABLE, NUMBER_VARIABLE, NumberEntry, PublicWorld
-from .steps import CALL_REJECTED, UNALLOCATED_NUMBER, Answer, Hangup, Play, Plan, Set, Step, Voicemail, \
-    VoicemailLogin
-from .treatment_plan import (MAX_CHAIN, MENU, MENU_TIMEOUT, Caller, menu_choice, menu_timeout, not_in_service, office_closed,
-                             plan_treatment, public_transfers, ring_extension)
+from .public_model import MENU_FAILURES_VARIABLE, NumberEntry, PublicWorld
+from .treatment_plan import (MAX_CHAIN, MENU, MENU_TIMEOUT, Caller, menu_choice, menu_timeout, not_in_service,
+                             office_closed, plan_treatment, public_transfers, ring_extension)
 
 TREATMENT_STAGE = stages.TREATMENT  # set by the voicemail service for keys 0 and *
 
@@ -58,10 +63,9 @@ def plan_public(req: CallRequest, world: PublicWorld, now: Callable[[], datetime
 # Memo of plan_first for bursts on one number: within one second the schedule's decision cannot
 # change (rules are evaluated to the second), and a treatment that reads no live state and no
 # caller (anything but an extension: a menu, a message, a mailbox, voicemail login, hang up) is
-# the same plan for every caller. Keyed by the snapshot objects the plan is made of (the number's
-# rules, the account's routing and view: new objects after every change), held by the entry.
-_FIRST: dict[tuple, tuple[object, tuple, Plan]] = {}
-_FIRST_MAX = 4096
+# the same plan for every caller. Keyed by the number, the second, and the tokens of everything
+# the plan is made of (the number's rules, the account's routing and directory: world.state_of).
+_FIRST: Cache[tuple, Plan] = Cache("callplan.first_plans", 4096)
 
 
 def _same_for_every_caller(world: PublicWorld, entry: NumberEntry, treatment_id: int | None) -> bool:
@@ -75,21 +79,17 @@ def _same_for_every_caller(world: PublicWorld, entry: NumberEntry, treatment_id:
 
 
 def plan_first(req: CallRequest, entry: NumberEntry, world: PublicWorld, at: datetime) -> Plan:
-    state_of = getattr(world, "state_of", None)  # worlds that cannot name their snapshots: no memo
+    state_of = getattr(world, "state_of", None)  # worlds that cannot name their versions: no memo
     state = state_of(entry) if state_of is not None else None
     if state is None:
         return _plan_first(req, entry, world, at)
-    key = (id(entry.rules), int(at.timestamp()), entry.id, entry.e164, entry.domain, entry.closure_message,
-           *map(id, state))
-    found = _FIRST.get(key)
-    if found is not None and found[0] is entry.rules and found[1] == state:
-        return found[2]
+    key = ("first", entry.account_id, entry.id, int(at.timestamp()), entry.e164, entry.domain,
+           entry.closure_message, state)
+    found = _FIRST.lookup(key)
+    if found is not None:
+        return found
     plan = _plan_first(req, entry, world, at)
-    if plan.shared:
-        if len(_FIRST) >= _FIRST_MAX:
-            _FIRST.clear()
-        _FIRST[key] = (entry.rules, state, plan)
-    return plan
+    return _FIRST.put(key, replace(plan, key=key)) if plan.shared else plan
 
 
 def _plan_first(req: CallRequest, entry: NumberEntry, world: PublicWorld, at: datetime) -> Plan:
@@ -112,8 +112,18 @@ def _answer_once(steps: list[Step]) -> tuple[Step, ...]:
 
 def plan_fax_number(entry: NumberEntry) -> Plan:
     """FAX-7: calls to a fax number are answered by mod_spandsp's rxfax (T.38 allowed)."""
-    from ..fax.receive_plan import fax_receive_steps  # the fax feature imports the planner's steps
     return Plan(tuple(fax_receive_steps(entry)), reason=f"{entry.e164}: fax number")
+
+
+def fax_receive_steps(number, fs_root: str | None = None) -> list[Step]:
+    """Steps answering a call to ``number`` (anything with an ``id``: NumberEntry, PhoneNumber):
+    :class:`ReceiveFax` (rendered by xml_curl/dialplan.py to T.38 on, answer, ``rxfax <file>``)
+    then hang up. The file is in the shared fax storage as FreeSWITCH sees it (``fs_root``, or the
+    settings'), named per number and channel (``${uuid}``, expanded by FreeSWITCH); the number id
+    rides on the channel (``pbx_fax_number_id``) so the rxfaxresult event finds it."""
+    storage = FaxStorage(Path(fs_root), PurePosixPath(fs_root)) if fs_root else current_storage()
+    path = storage.inbound_tiff_pattern(int(number.id))
+    return [ReceiveFax(number_id=int(number.id), path=path), Hangup()]
 
 
 def plan_reentry(req: CallRequest, entry: NumberEntry, world: PublicWorld) -> Plan:

@@ -21,12 +21,12 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.functions import FunctionElement
 
 from .. import fastread
+from ..caches import TokenCache
 from ..db import db
 from ..models import Account, PhoneNumber, ScheduleException, ScheduleRange, Treatment, WelcomeMenu, WelcomeMenuKey
 from ..schedule_rules import NumberRules, WeeklyRange
 from ..schedules import exception_rule
 from ..sound_files import playable_or_none
-from ..token_cache import TokenCache
 from .public_model import MenuSnapshot, TreatmentSnapshot
 
 _TREATMENT = (Treatment.id, Treatment.kind, Treatment.extension_id, Treatment.mailbox_id, Treatment.menu_id,
@@ -44,7 +44,7 @@ class Routing:
 
 # The number's rules in three reads through fastread (number, week, exceptions): a number called
 # once a day is never in this cache, and loading its 200 exceptions as ORM objects cost ~4 ms,
-# ten times the rest of the call (issue 15: bench_inbound's cold figure, README there). Same
+# ten times the rest of the call (issue 15: bench.inbound's cold figure, README there). Same
 # values as schedules.rules_for (which the schedule preview uses on the ORM objects), except
 # that only the exceptions that can cover a date near the call are read: see :func:`load_rules`.
 _NUMBER_RULES = sa.select(PhoneNumber.timezone, PhoneNumber.open_treatment_id, PhoneNumber.closed_treatment_id) \
@@ -171,5 +171,6 @@ def _menu(domain: str, row, keys: dict[str, int]) -> MenuSnapshot:
     return menu if greeting == menu.greeting else replace(menu, greeting=greeting)
 
 
-rules = TokenCache(load_rules)
-routing = TokenCache(load_routing)
+# Keys: (number id, UTC day) and the number's rules token; account id and its routing token.
+rules = TokenCache("callplan.number_rules", load_rules, 20000)
+routing = TokenCache("callplan.routing", load_routing, 20000)

@@ -12,15 +12,16 @@ from __future__ import annotations
 import sqlalchemy as sa
 
 from .. import blacklist, fastread
-from ..sound_files import playable_or_none
+from ..calls.context import AccountView, DbDirectory, account_view
+from ..calls.model import AccountRouting, CallRequest
+from ..calls.steps import Plan
 from ..models import Account, CallVersion, PhoneNumber
+from ..sound_files import playable_or_none
 from . import clock, public_cache
-from .context import AccountView, DbDirectory, account_view
+from .account_world import internal_ivr_menu
 from .ivr_menu import IvrMenu, ivr_menu, menu_id_of
-from .model import AccountRouting, CallRequest
 from .public import plan_public
 from .public_model import MenuSnapshot, NumberEntry, TreatmentSnapshot
-from .steps import Plan
 
 _NUMBER = sa.select(PhoneNumber.id, PhoneNumber.account_id, PhoneNumber.e164, PhoneNumber.rules_token,
                     PhoneNumber.closure_message_path, PhoneNumber.is_fax, Account.sip_domain,
@@ -39,6 +40,7 @@ class DbPublicWorld:
         self._now = now  # the planner's clock: which day's rules this request reads
         self._views: dict[int, AccountView] = {}
         self._routing: dict[int, public_cache.Routing] = {}
+        self._tokens: dict[int, tuple[str, str, str] | None] = {}  # number id -> what state_of says
 
     def _entry(self, statement, params: dict) -> NumberEntry | None:
         row = fastread.fetch_one(statement, params)
@@ -46,6 +48,8 @@ class DbPublicWorld:
             return None
         self._routing[row.account_id] = public_cache.routing.get(row.account_id, row.routing_token)
         self._views[row.account_id] = account_view(row.account_id, row.directory_token)
+        tokens = (row.rules_token, row.routing_token, row.directory_token)
+        self._tokens[row.id] = tokens if all(tokens) else None
         return NumberEntry(row.id, row.account_id, row.sip_domain, row.e164,
                            public_cache.rules.get((row.id, public_cache.utc_day(self._now())), row.rules_token),
                            playable_or_none(row.sip_domain, row.closure_message_path, f"closure number={row.id}"),
@@ -77,11 +81,11 @@ class DbPublicWorld:
     def routing(self, entry: NumberEntry) -> AccountRouting:
         return self._views[entry.account_id].routing
 
-    def state_of(self, entry: NumberEntry) -> tuple | None:
-        """The snapshot objects this account's plans are made of: the same objects while nothing
-        changed, new ones after any change (public.plan_first memoises by their identity)."""
-        routing, view = self._routing.get(entry.account_id), self._views.get(entry.account_id)
-        return (routing, view) if routing is not None and view is not None else None
+    def state_of(self, entry: NumberEntry) -> tuple[str, str, str] | None:
+        """The tokens of what this number's plans are made of (its rules, its account's routing and
+        directory), read with the number: any change renews one (public.plan_first's memo key).
+        None when one is missing: that value is built afresh for every call, never memoised."""
+        return self._tokens.get(entry.id)
 
 
 def plan_public_call(req: CallRequest) -> Plan:
@@ -97,7 +101,6 @@ def ivr_menu_for_call(menu_name: str, number_id: str, context: str = "") -> IvrM
     if menu_id is None:
         return None
     if not (number_id or "").isdigit():
-        from .account_world import internal_ivr_menu  # the internal side (callplan/internal_treatment.py)
         return internal_ivr_menu(menu_id, context or "")
     world = DbPublicWorld()
     entry = world.number_by_id(int(number_id))

@@ -6,12 +6,9 @@ from dataclasses import dataclass, field
 from typing import Mapping, Protocol
 
 from ..blacklist_match import Screening
+from ..calls.model import AccountDirectory, AccountRouting
 from ..schedule_rules import NumberRules
-from .internal import AccountDirectory
-from .model import AccountRouting
 
-PUBLIC_CONTEXT = "public"
-NUMBER_VARIABLE = "pbx_number_id"  # set on the channel at the first request: marks our re-entries
 MENU_FAILURES_VARIABLE = "pbx_menu_failures"
 
 
@@ -30,7 +27,7 @@ class NumberEntry:
 @dataclass(frozen=True)
 class TreatmentSnapshot:
     id: int
-    kind: str  # extension | mailbox | voicemail_login | menu | message | hangup
+    kind: str  # extension | mailbox | voicemail_login | menu | message | hangup | conference
     extension_id: int | None = None
     mailbox_id: int | None = None
     menu_id: int | None = None
@@ -53,9 +50,9 @@ class MenuSnapshot:
 
 
 class PublicWorld(Protocol):
-    """A world may also offer ``state_of(entry)``: the snapshot objects its plans for that
-    number's account are made of (same objects while nothing changed). public.plan_first then
-    memoises per second; a world without it (the test doubles) is simply planned every time."""
+    """A world may also offer ``state_of(entry)``: the tokens of what its plans for that number
+    are made of (the same while nothing changed). public.plan_first then memoises per second
+    under them; a world without it (the test doubles) is simply planned every time."""
 
     def number_by_e164(self, e164: str) -> NumberEntry | None: ...
     def number_by_id(self, number_id: int) -> NumberEntry | None: ...

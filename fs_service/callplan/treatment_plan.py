@@ -9,7 +9,9 @@ Where the dialogues re-enter is the caller's :attr:`Caller.context`:
   extension, "press 1 to be forwarded", a menu's keys and timeout) are pointed back at the
   ``public`` context, where :mod:`.public` resumes them for the number recorded on the channel;
 - an internal caller (a phone of the account, or a guest transferred into its context) stays
-  in the account's context, where :mod:`.internal` resumes the same stages.
+  in the account's context, where :mod:`.internal` resumes the same stages;
+- the conference entry is the exception: every caller is sent into the account's context (a
+  guest there), whose 8300 asks for the room number and code (fs_service/conferences/entry.py).
 
 ``entry`` is anything with ``account_id``, ``domain`` and ``id`` (the company number, None for
 an internal caller): a :class:`~.public_model.NumberEntry` or an :class:`AccountScope`.
@@ -19,12 +21,12 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from .. import prompts
-from ..numbering import CLOSURE_RECORDING, CONFERENCE_ACCESS, VOICEMAIL_ACCESS
-from . import stages
+from ..calls import stages
+from ..calls.steps import Answer, Hangup, Ivr, Play, RecordClosure, Set, Step, Transfer, Voicemail, VoicemailLogin
+from ..numbering import CLOSURE_RECORDING, CONFERENCE_ACCESS, PUBLIC_CONTEXT, VOICEMAIL_ACCESS
 from .extension_call import plan_extension
 from .ivr_menu import menu_name
-from .public_model import MENU_FAILURES_VARIABLE, PUBLIC_CONTEXT, MenuSnapshot, PublicWorld
-from .steps import Answer, Hangup, Ivr, Play, RecordClosure, Set, Step, Transfer, Voicemail, VoicemailLogin
+from .public_model import MENU_FAILURES_VARIABLE, MenuSnapshot, PublicWorld
 
 MENU = stages.MENU
 MENU_TIMEOUT = stages.MENU_TIMEOUT
@@ -99,6 +101,8 @@ def plan_treatment(world: PublicWorld, entry, treatment_id: int | None, caller: 
         return [VoicemailLogin(entry.domain)]
     if t.kind == "hangup":
         return [Hangup()]
+    if t.kind == "conference":  # the rooms' phone entry (room number, code), as 8300 in a menu
+        return [Transfer(CONFERENCE_ACCESS, entry.domain)]
     if t.kind == "message" and t.message_path:
         after = [Hangup()] if t.message_then != "continue" else plan_treatment(
             world, entry, t.next_treatment_id, caller, [Hangup()], seen | {t.id})

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime, timezone
 
-from ..callplan.model import AccountRouting, CallRequest
-from ..callplan.steps import Plan
+from ..calls.model import AccountRouting, CallRequest
+from ..calls.steps import Plan
 from . import entry
 from .queries import DbRoomBook
 

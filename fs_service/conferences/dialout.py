@@ -17,11 +17,11 @@ from __future__ import annotations
 import uuid as uuidlib
 from dataclasses import dataclass
 
+from ..calls.context import DbDirectory, account_view_by_domain
+from ..calls.dialing import ALWAYS_ALLOWED, EMERGENCY, classify
+from ..calls.outbound import toll_mode
 from ..errors import Conflict, ValidationFailed
 from ..models import Conference, ConferenceParticipant, Extension
-from ..callplan.context import DbDirectory, account_view_by_domain
-from ..callplan.dialing import ALWAYS_ALLOWED, EMERGENCY, classify
-from ..callplan.outbound import toll_mode
 from . import live
 from .entry_model import Admission
 from .queries import expect

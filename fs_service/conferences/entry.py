@@ -22,13 +22,12 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from .. import prompts
-from ..callplan import stages
-from ..callplan.model import CallRequest
-from ..callplan.steps import (Answer, CollectDigits, Hangup, JoinConference, Play, Plan, RecordPrompt, Set, Step,
-                              Transfer)
+from ..calls import stages
+from ..calls.model import CallRequest
+from ..calls.steps import Answer, CollectDigits, Hangup, JoinConference, Plan, Play, RecordPrompt, Set, Step, Transfer
 from ..numbering import CONFERENCE_ACCESS
 from . import names, rules
-from .entry_model import Admission, RoomEntry
+from .entry_model import EXPECTED_VARIABLE, Admission, RoomEntry
 
 TRIES = 3
 ROOM_FAILURES = 10
@@ -106,7 +105,8 @@ def plan_code(req: CallRequest, book: RoomBook, domain: str, room_id: int, tries
     say_name = [Play(prompts.path("conf-say-name")), RecordPrompt(book.name_file(req.uuid), names.RECORD_SECONDS)] \
         if room.announce else []
     join = JoinConference(room.name, room.language, moderator=admission.role == "admin")
-    steps = [Set(stages.VARIABLE, ""), Set(CODE_VARIABLE, ""), *say_name, join, Hangup()]
+    steps = [Set(stages.VARIABLE, ""), Set(CODE_VARIABLE, ""), Set(EXPECTED_VARIABLE, "true"), *say_name, join,
+             Hangup()]
     return Plan(tuple(steps), f"conference {room.number}: {admission.role} joins")
 
 

@@ -5,6 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+# Set on a channel the room expects (let in by the entry, or called out): its hangup event
+# then closes an attendance that never joined (events.leg_ended) -- other calls are not looked up.
+EXPECTED_VARIABLE = "pbx_conf_expected"
+
 
 @dataclass(frozen=True)
 class RoomEntry:

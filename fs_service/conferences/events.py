@@ -13,7 +13,8 @@ answer with room commands, sent to the node hosting the room (``hold`` / ``unhol
   (names.py) then "has joined" / "has left" is played to the room (``conference <room> play``, queued in order);
 - the room is created → the cut is scheduled on the switch itself (``sched_api``, grouped by the
   room's unique id so it dies with it): 3 h after the start or the single-use planned end, a
-  warning :data:`rules.WARNING_BEFORE` earlier; recording starts when the room asks for it.
+  warning :data:`rules.WARNING_BEFORE` earlier; recording starts when the room asks for it, and
+  a second one feeds the web broadcast of a room that has it (broadcast.py).
 
 Rows: one :class:`ConferenceSession` per occurrence (created with the room, so only occurrences
 someone joined exist), one attendance per caller (the entry created it by channel uuid).
@@ -26,10 +27,12 @@ from typing import Callable, Mapping, Sequence
 
 import sqlalchemy as sa
 
+from ..audio_storage import discard_after_commit
 from ..db import db
 from ..models import Conference, ConferenceAttendance, ConferenceSession
-from ..voicemail.storage import discard_after_commit
-from . import names, rules
+from . import broadcast, names, rules
+from .entry_model import EXPECTED_VARIABLE
+from .queries import room_domain
 from .report_mail import queue_report
 
 SUBCLASS = "conference::maintenance"
@@ -64,6 +67,21 @@ class RoomCommand:
     target: str = ""
     seconds: int = 0
     group: str = ""
+
+
+@dataclass(frozen=True)
+class LegEnded:
+    """A channel the room expected hung up (CHANNEL_HANGUP_COMPLETE): if it never joined, the
+    called participant did not answer, or the caller left before entering (while saying
+    their name, say)."""
+    uuid: str
+    cause: str = ""
+
+
+def leg_ended(event: Mapping[str, str]) -> LegEnded | None:
+    if event.get(f"variable_{EXPECTED_VARIABLE}") != "true" or not event.get("Unique-ID"):
+        return None  # not a conference leg: no lookup for the other calls of the switch
+    return LegEnded(event["Unique-ID"], event.get("Hangup-Cause") or "")
 
 
 def maintenance(event: Mapping[str, str]) -> RoomEvent | None:
@@ -119,6 +137,9 @@ def _created(node: str, event: RoomEvent, now: datetime, recording_path: Callabl
     if room.record_audio:
         session.recording_path = recording_path(room, session.id)
         commands.append(RoomCommand("record", event.name, session.recording_path))
+    if broadcast.broadcasts(room):  # a second recording, the one the web broadcast streams
+        commands.append(RoomCommand("record", event.name, broadcast.live_file(event.name.partition("-")[2],
+                                                                              session.id)))
     return commands
 
 
@@ -198,6 +219,9 @@ def _ended(session: ConferenceSession, event: RoomEvent, now: datetime) -> list[
         ConferenceAttendance.joined_at.is_not(None)).values(left_at=now))
     queue_report(session, db.session.get(Conference, session.conference_id))
     _forget_names(session, event)
+    if broadcast.broadcasts(db.session.get(Conference, session.conference_id)):
+        # Listeners still streaming keep reading their open file; new ones get a 404.
+        discard_after_commit(db.session, broadcast.live_file(event.name.partition("-")[2], session.id))
     return [RoomCommand("unschedule", event.name, group=f"conf-{event.room_uid}")]
 
 
@@ -210,8 +234,26 @@ def _forget_names(session: ConferenceSession, event: RoomEvent) -> None:
             discard_after_commit(db.session, names.name_file(domain, uuid))
 
 
-def _one(node: str, event: RoomEvent, now: datetime, recording_path,
+def _never_joined(event: LegEnded, now: datetime) -> None:
+    """Close the attendance of a leg that hung up before joining (``left_at`` without
+    ``joined_at``: the widget says "no answer" for a called participant), and delete the name
+    it may have recorded -- no occurrence will ever own that file."""
+    row = db.session.scalar(sa.select(ConferenceAttendance).where(
+        ConferenceAttendance.uuid == event.uuid, ConferenceAttendance.joined_at.is_(None),
+        ConferenceAttendance.left_at.is_(None)))
+    if row is None:
+        return
+    row.left_at = now
+    domain = room_domain(db.session.get(Conference, row.conference_id))
+    if names.valid(domain, event.uuid):
+        discard_after_commit(db.session, names.name_file(domain, event.uuid))
+
+
+def _one(node: str, event: RoomEvent | LegEnded, now: datetime, recording_path,
          running: dict[str, ConferenceSession]) -> list[RoomCommand]:
+    if isinstance(event, LegEnded):
+        _never_joined(event, now)
+        return []
     if event.action == "conference-create":
         return _created(node, event, now, recording_path, running)
     session = running.get(event.room_uid)
@@ -225,19 +267,20 @@ def _one(node: str, event: RoomEvent, now: datetime, recording_path,
     if event.action == "conference-destroy":
         running.pop(event.room_uid, None)
         return _ended(session, event, now)
-    if event.action == "start-recording" and event.path:
+    if event.action == "start-recording" and event.path and not broadcast.is_live_file(event.path):
         session.recording_path = event.path[:255]
     elif event.action in _FLAGS:
         _flag(session, event)
     return []
 
 
-def apply_changes(node: str, events: Sequence[RoomEvent], recording_path: Callable[[Conference, int], str],
+def apply_changes(node: str, events: Sequence[RoomEvent | LegEnded], recording_path: Callable[[Conference, int], str],
                   now: Callable[[], datetime] = lambda: datetime.now(timezone.utc)) -> list[RoomCommand]:
     """Apply one node's room events in order and commit; returns the commands for that node."""
     commands: list[RoomCommand] = []
     try:
-        running = _open_sessions({e.room_uid for e in events if e.action != "conference-create"})
+        running = _open_sessions({e.room_uid for e in events
+                                  if isinstance(e, RoomEvent) and e.action != "conference-create"})
         for event in events:
             commands += _one(node, event, now(), recording_path, running)
             db.session.flush()

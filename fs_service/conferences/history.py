@@ -20,6 +20,7 @@ from ..db import db
 from ..errors import NotFound
 from ..models import Account, Conference, ConferenceAttendance, ConferenceSession
 from ..models._columns import as_utc
+from . import rules
 
 log = logging.getLogger("pbx.conferences")
 RECORDING_DAYS = 7
@@ -46,10 +47,15 @@ class Occurrence:
     recording_path: str | None
     recording_expires_at: datetime
     attendees: tuple[Attendee, ...]
+    timezone: str  # the room's: pages show times as the admin planned them, not in UTC
 
     @property
     def duration_seconds(self) -> int:
         return int((self.ended_at - self.started_at).total_seconds())
+
+    def local(self, value: datetime | None) -> datetime | None:
+        """``value`` (UTC) on the room's wall clock."""
+        return rules.wall_clock(value, self.timezone) if value is not None else None
 
 
 def _joined():
@@ -67,7 +73,7 @@ def _attendees(session_id: int) -> tuple[Attendee, ...]:
 def _occurrence(session: ConferenceSession, room: Conference) -> Occurrence:
     ended = as_utc(session.ended_at)
     return Occurrence(session.id, room.id, room.title, room.room_number, as_utc(session.started_at), ended,
-                      session.recording_path, ended + RECORDING_KEPT, _attendees(session.id))
+                      session.recording_path, ended + RECORDING_KEPT, _attendees(session.id), room.timezone)
 
 
 def ended(account: Account, room_id: int | None = None) -> list[Occurrence]:

@@ -63,6 +63,7 @@ class Invited:
     language: str
     invited: bool
     connected: bool
+    call: str = ""  # "" | "calling" (let in or called, not in the room yet) | "no_answer" (hung up before joining)
 
 
 @dataclass(frozen=True)
@@ -77,12 +78,24 @@ class RoomView:
         return hashlib.sha1(repr((self.members, self.invited)).encode()).hexdigest()[:16]
 
 
+def _calls(room: Conference) -> dict[int, str]:
+    """Invited participant id -> how their latest call stands when it never reached the room:
+    "calling" (ringing, or saying their name) or "no_answer" (hung up first: events.leg_ended)."""
+    latest = (sa.select(sa.func.max(ConferenceAttendance.id)).where(
+        ConferenceAttendance.conference_id == room.id, ConferenceAttendance.participant_id.is_not(None))
+        .group_by(ConferenceAttendance.participant_id))
+    rows = db.session.execute(sa.select(ConferenceAttendance.participant_id, ConferenceAttendance.left_at).where(
+        ConferenceAttendance.id.in_(latest), ConferenceAttendance.joined_at.is_(None)))
+    return {pid: "no_answer" if left_at is not None else "calling" for pid, left_at in rows}
+
+
 def room_view(room: Conference) -> RoomView:
     connected = [Connected(m.id, m.participant_id, m.name or "", m.caller_number or "", m.role, bool(m.talking),
                            bool(m.muted)) for m in members(room)]
     present = {m.participant_id for m in connected}
-    invited = [Invited(p.id, p.name, p.email, p.role, p.language, p.invited_at is not None, p.id in present)
-               for p in list_participants(room)]
+    calls = _calls(room)
+    invited = [Invited(p.id, p.name, p.email, p.role, p.language, p.invited_at is not None, p.id in present,
+                       calls.get(p.id, "")) for p in list_participants(room)]
     return RoomView(tuple(connected), tuple(invited))
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from ..voicemail.storage import FOLDER_MODE, Storage, current_storage
+from ..audio_storage import FOLDER_MODE, Storage, current_storage
 
 BOX = "conferences"
 RECORD_SECONDS = 4

@@ -6,9 +6,9 @@ from __future__ import annotations
 from email.message import EmailMessage
 
 from .. import mail, mail_queue
+from ..db import db
 from ..errors import NotFound
 from ..models import Conference, ConferenceSession, MailDelivery, User
-from ..db import db
 from . import history, rules
 from .report import LABELS, report_lines, report_pdf
 

@@ -13,6 +13,14 @@
 - :mod:`.retention` — files of old faxes deleted (``PBX_FAX_RETENTION_DAYS``), rows kept
 - :mod:`.inbound` — received faxes: row, PDF, inbox (FAX-7)
 - :mod:`.emails`, :mod:`.mailer` — confirmation, alert and received-fax emails (FAX-6, 7)
-- :mod:`.receive_plan` — ``fax_receive_steps``: how the public planner answers a fax number
-The worker process that drives the queue is fax/worker.py; files live in fax/storage.py.
+The worker process that drives the queue is esl_handlers/fax_worker.py; files live in fax/storage.py.
 """
+from fax.storage import FaxStorage
+
+from ..settings import current as current_settings
+
+
+def current_storage() -> FaxStorage:
+    """The fax folder the current settings name."""
+    return FaxStorage.from_settings(current_settings())
+

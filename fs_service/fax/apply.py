@@ -11,11 +11,9 @@ from typing import Sequence
 
 import sqlalchemy as sa
 
-from fax.storage import current_storage
-
 from ..db import db
 from ..models import FaxJob
-from . import inbound, jobs
+from . import current_storage, inbound, jobs
 from .events import RxResult, TxPage, TxResult
 
 

@@ -1,7 +1,7 @@
 """Where a fax may go: the dialing rules and the sender's toll classes, as for a call (EXT-4).
 
 The destination is read by the same North American rules as a dialed call
-(fs_service.callplan.dialing.classify, with the account's local area codes as its calls see
+(fs_service.calls.dialing.classify, with the account's local area codes as its calls see
 them: ``5145550199``, ``15145550199`` and ``+15145550199`` are one number of one class). Then:
 - **911** (emergency) and the **N11 services** (211, 311, 511, 611, 711, 811, and 411
   directory assistance) are no fax machines: refused;
@@ -22,9 +22,9 @@ import re
 
 import sqlalchemy as sa
 
-from ..callplan.context import account_local_areas
-from ..callplan.dialing import EMERGENCY, INTERNATIONAL, LONG_DISTANCE, SERVICE, Dialed, classify
-from ..callplan.outbound import toll_mode
+from ..calls.context import account_local_areas
+from ..calls.dialing import EMERGENCY, INTERNATIONAL, LONG_DISTANCE, SERVICE, Dialed, classify
+from ..calls.outbound import toll_mode
 from ..db import db
 from ..errors import ValidationFailed
 from ..models import Account, Extension, User

@@ -15,7 +15,7 @@ from datetime import datetime
 from email.message import EmailMessage
 
 from .. import mail
-from ..voicemail.email_content import local_time
+from ..mail import local_time
 
 # the mail queue's kinds (fs_service.mail_queue, built by .mailer): owed by .jobs and .inbound
 JOB_KIND = "fax_confirmation"  # the confirmation or the alert, to the user who sent the fax

@@ -1,6 +1,6 @@
 """What mod_spandsp events mean for fax jobs and received faxes, as plain data (FAX-5, FAX-7).
 
-Pure functions, like fs_service/status_events.py: event headers in, a small frozen change out
+Pure functions, like fs_service/status/events.py: event headers in, a small frozen change out
 (None = not ours). esl_handlers/handlers/fax.py maps event names to them; :mod:`.apply`
 writes the changes in a lane. Which channel is ours:
 - outbound: the originate sets ``fax_job_id`` and ``pbx_fax_attempt`` (esl_handlers/originate.py);
@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from ..event_headers import Headers, fields, has_prefix
+
 JOB_VARIABLE, ATTEMPT_VARIABLE, NUMBER_VARIABLE = "fax_job_id", "pbx_fax_attempt", "pbx_fax_number_id"
 
 

@@ -24,7 +24,7 @@ from ..db import db, utcnow
 from ..errors import NotFound, ValidationFailed
 from ..models import Account, PhoneNumber, ReceivedFax
 from ..models._columns import as_utc
-from ..numbers import nanp_e164
+from ..numbering import nanp_e164
 from . import emails
 from .events import RxResult
 from .rights import parse_recipients

@@ -29,9 +29,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
-from flask import current_app, has_app_context
 
-from .. import mail_queue
+from .. import mail_queue, settings
 from ..db import db, utcnow
 from ..models import FaxJob, PhoneNumber, User
 from ..models._columns import as_utc
@@ -98,10 +97,8 @@ def _owe_email(job_id: int) -> None:
 
 def line_retry_delays() -> tuple[timedelta, ...]:
     """The waits before each line retry, as configured (``PBX_FAX_LINE_RETRY_SECONDS``): the
-    worker and the ESL lane both decide outcomes, so both read them here, in their app context."""
-    if has_app_context():
-        return current_app.config["PBX"].fax_line_retry_delays
-    return ladder.LINE_DELAYS
+    worker and the ESL lane both decide outcomes, so both read them here."""
+    return settings.current().fax_line_retry_delays
 
 
 def apply_outcome(job_id: int, outcome: Outcome, now: datetime | None = None) -> str | None:

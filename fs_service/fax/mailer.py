@@ -63,7 +63,7 @@ def _purged(model, row_id: int) -> None:
 
 
 def mail_kinds(sender: str, storage: FaxStorage) -> mail_queue.MailKinds:
-    """The fax kinds, sent by the fax worker (fax/worker.py), which has the fax storage."""
+    """The fax kinds, sent by the fax worker (esl_handlers/fax_worker.py), which has the fax storage."""
 
     def build_job(delivery: MailDelivery) -> EmailMessage | None:
         _purged(FaxJob, delivery.source_id)

@@ -20,8 +20,8 @@ import sqlalchemy as sa
 
 from fax.storage import FaxStorage
 
-from ..callplan.context import account_local_areas
-from ..callplan.dialing import classify
+from ..calls.context import account_local_areas
+from ..calls.dialing import classify
 from ..db import db
 from ..errors import Conflict, NotFound
 from ..models import Account, FaxJob, PhoneNumber, User

@@ -16,7 +16,7 @@ from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 
-from ..callplan.context import routing_for
+from ..calls.context import routing_for
 from ..db import db, utcnow
 from ..models import Account, FaxJob, PhoneNumber
 from . import ladder

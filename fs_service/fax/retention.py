@@ -8,7 +8,7 @@ once a fax is over and older than the limit, counted from when the fax was **cre
 - received faxes: the TIFF rxfax wrote, the PDF and its preview (converted or not).
 The **rows stay** (the history: who, when, pages, result) with ``files_purged_at`` set; the
 pages can no longer be downloaded or sent again, and an email still owed is dropped (its
-attachment is gone). The fax worker runs :func:`purge_expired` every hour (fax/worker.py);
+attachment is gone). The fax worker runs :func:`purge_expired` every hour (esl_handlers/fax_worker.py);
 several workers may sweep at once: deleting a missing file and setting the mark are harmless
 twice, and the mark is set only ``WHERE files_purged_at IS NULL``.
 """

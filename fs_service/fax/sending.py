@@ -17,14 +17,14 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from fax.cover import build_cover
+from fax.cover import CoverIncomplete, build_cover
 from fax.cover_data import CoverData, total_pages
 from fax.received import received_tiff_to_pdf
 from fax.render import RenderError, render_fax_tiff
 from fax.storage import FaxStorage
 from fax.validation import PdfInfo, PdfRejected, ValidationUnavailable, validate_pdf
 
-from ..errors import PbxError
+from ..errors import PbxError, ValidationFailed
 from ..models import Account, FaxJob, User
 from . import queue, rights
 from .destinations import fax_destination
@@ -106,7 +106,7 @@ def submit(account: Account, user: User, request: FaxRequest, documents: list[Do
     dialed = fax_destination(account, user, request.destination)  # 911/N11 refused, toll classes obeyed
     infos = check_documents(documents)
     pages = total_pages([info.page_count for info in infos])
-    cover = build_cover(_cover_data(account, request, sender.e164, phone.e164, pages, now), request.language)
+    cover = _cover(_cover_data(account, request, sender.e164, phone.e164, pages, now), request.language)
     stem = storage.new_outbound(account.id)
     try:
         _render(storage, stem, [cover, *(doc.data for doc in documents)], pages)
@@ -129,6 +129,15 @@ def _render(storage: FaxStorage, stem: str, pdfs: list[bytes], pages: int) -> No
         storage.write(f"{stem}.pdf", received_tiff_to_pdf(tiff.path).pdf)
     except RenderError as exc:
         raise FaxRenderFailed(f"the documents could not be converted to a fax: {exc}") from None
+
+
+def _cover(data: CoverData, language: str) -> bytes:
+    """The cover page; an empty required field is the sender's to fill (a 400 naming it)."""
+    try:
+        return build_cover(data, language)
+    except CoverIncomplete as exc:
+        raise ValidationFailed(str(exc), {name: ["Missing data for required field."] for name in exc.missing},
+                               error_id="fax_cover_incomplete") from None
 
 
 def _cover_data(account: Account, request: FaxRequest, sender: str, phone: str, pages: int,

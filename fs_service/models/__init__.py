@@ -4,7 +4,8 @@ from .accounts import (Account, ApiToken, LoginAttempt, PasswordResetRequest, Pa
 from .audit import AuditEvent
 from .conferences import (Conference, ConferenceAttendance, ConferenceEntryFailure, ConferenceParticipant,
                           ConferenceSession)
-from .devices import AddressBook, Contact, Device, DeviceContact, DeviceLine, book_access, book_contacts
+from .books import AddressBook, Contact, book_access, book_contacts
+from .devices import Device, DeviceContact, DeviceLine, ProvisioningFailure
 from .extensions import Extension, Softphone
 from .fax import FaxJob, ReceivedFax
 from .live import ActiveChannel, NodeStatus, ParkedCall, PendingFsCommand, Registration
@@ -17,7 +18,7 @@ __all__ = [
     "Account", "ApiToken", "LoginAttempt", "PasswordResetRequest", "PasswordResetToken", "RecoveryCode", "User",
     "AuditEvent",
     "Conference", "ConferenceParticipant", "ConferenceSession", "ConferenceAttendance", "ConferenceEntryFailure",
-    "AddressBook", "Contact", "Device", "DeviceContact", "DeviceLine", "book_access", "book_contacts",
+    "AddressBook", "Contact", "Device", "DeviceContact", "DeviceLine", "ProvisioningFailure", "book_access", "book_contacts",
     "Extension", "Softphone", "FaxJob", "ReceivedFax",
     "MailDelivery", "ActiveChannel", "NodeStatus", "ParkedCall", "PendingFsCommand", "Registration",
     "BlacklistRule", "CallVersion", "Gateway", "PhoneNumber", "ScheduleException", "ScheduleRange",

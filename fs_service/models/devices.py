@@ -1,4 +1,4 @@
-"""Desk phones, their line keys and the address books they display (DEV, BOOK)."""
+"""Desk phones, their line keys and what each displays (DEV, BOOK-4)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -9,8 +9,6 @@ from sqlalchemy.orm import Mapped, mapped_column
 from ..db import db
 from ._columns import account_fk, created_at
 
-BOOK_KINDS = ("personal", "shared")
-
 
 class Device(db.Model):
     __tablename__ = "devices"
@@ -20,7 +18,15 @@ class Device(db.Model):
     name: Mapped[str] = mapped_column(sa.String(80))
     model: Mapped[str | None] = mapped_column(sa.String(40))
     timezone: Mapped[str] = mapped_column(sa.String(64), default="America/Toronto")
-    reboot_pending: Mapped[bool] = mapped_column(default=False)
+    # Set when a reboot was asked while one of the phone's extensions was in a call; the
+    # status batch that ends the call sends it (fs_service.phones.reboot). Indexed: that
+    # batch looks only at the phones waiting.
+    reboot_pending: Mapped[bool] = mapped_column(default=False, index=True)
+    # Part of the provisioning URL: knowing a MAC (printed on the box) is not enough to read the
+    # SIP passwords. Null only for rows older than 0019 until their first save.
+    secret: Mapped[str | None] = mapped_column(sa.String(43))
+    # "Configure address books on the phone" (guide 7.5): off, the phone's own directory is left alone.
+    configure_books: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     created_at: Mapped[datetime] = created_at()
 
 
@@ -31,43 +37,6 @@ class DeviceLine(db.Model):
     device_id: Mapped[int] = mapped_column(sa.ForeignKey("devices.id", ondelete="CASCADE"), index=True)
     extension_id: Mapped[int] = mapped_column(sa.ForeignKey("extensions.id", ondelete="CASCADE"), index=True)
     line_key: Mapped[int] = mapped_column(sa.SmallInteger)
-
-
-class AddressBook(db.Model):
-    """A personal book (owner set) or a shared book; the company book is derived, not stored."""
-
-    __tablename__ = "address_books"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[int] = account_fk()
-    kind: Mapped[str] = mapped_column(sa.Enum(*BOOK_KINDS, name="book_kind", native_enum=False,
-                                              create_constraint=True, length=24))
-    name: Mapped[str] = mapped_column(sa.String(80))
-    owner_user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("users.id", ondelete="CASCADE"))
-    created_at: Mapped[datetime] = created_at()
-
-
-book_access = sa.Table(
-    "address_book_access", db.Model.metadata,
-    sa.Column("book_id", sa.ForeignKey("address_books.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("user_id", sa.ForeignKey("users.id", ondelete="CASCADE"), primary_key=True),
-)
-
-book_contacts = sa.Table(
-    "address_book_contacts", db.Model.metadata,
-    sa.Column("book_id", sa.ForeignKey("address_books.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("contact_id", sa.ForeignKey("contacts.id", ondelete="CASCADE"), primary_key=True),
-)
-
-
-class Contact(db.Model):
-    __tablename__ = "contacts"
-    id: Mapped[int] = mapped_column(primary_key=True)
-    account_id: Mapped[int] = account_fk()
-    phone: Mapped[str] = mapped_column(sa.String(20))
-    first_name: Mapped[str] = mapped_column(sa.String(80), default="")
-    last_name: Mapped[str] = mapped_column(sa.String(80), default="")
-    email: Mapped[str | None] = mapped_column(sa.String(254))
-    created_at: Mapped[datetime] = created_at()
 
 
 class DeviceContact(db.Model):
@@ -82,3 +51,16 @@ class DeviceContact(db.Model):
     book_id: Mapped[int | None] = mapped_column(sa.ForeignKey("address_books.id", ondelete="CASCADE"))
     extension_id: Mapped[int | None] = mapped_column(sa.ForeignKey("extensions.id", ondelete="CASCADE"))
     favourite: Mapped[bool] = mapped_column(default=False)
+    # The company book is derived from the extensions, never stored: it has no book_id to point at.
+    company_book: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
+
+
+class ProvisioningFailure(db.Model):
+    """A provisioning request with an unknown MAC or a wrong secret. Counted per source address
+    in the database (every web worker enforces the same limit) to stop secret guessing."""
+
+    __tablename__ = "provisioning_failures"
+    __table_args__ = (sa.Index("ix_provisioning_failures_source_time", "remote_addr", "created_at"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    remote_addr: Mapped[str] = mapped_column(sa.String(45))
+    created_at: Mapped[datetime] = created_at()

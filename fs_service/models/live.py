@@ -69,7 +69,7 @@ class ParkedCall(db.Model):
 
 class LiveVersion(db.Model):
     """Renewed (new ``token``) in the same transaction as any write to the account's
-    registrations, channels or parked calls, once per applied batch (fs_service.status_versions):
+    registrations, channels or parked calls, once per applied batch (fs_service.status.store):
     an open status page reads this one row per tick and re-reads the full view only when it
     changed."""
 

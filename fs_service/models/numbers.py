@@ -14,7 +14,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..db import db
 from ._columns import LANGUAGES, account_fk, choice, created_at, updated_at
 
-TREATMENT_KINDS = ("extension", "mailbox", "voicemail_login", "menu", "message", "hangup")
+TREATMENT_KINDS = ("extension", "mailbox", "voicemail_login", "menu", "message", "hangup", "conference")
 MESSAGE_THEN = ("hangup", "continue")
 EXCEPTION_KINDS = ("all_day", "between")
 BLACKLIST_ACTIONS = ("block", "allow")

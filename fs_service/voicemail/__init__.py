@@ -13,14 +13,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..audio_storage import current_storage
 from ..models import VoicemailMessage
 from .greetings import choose_greeting, greeting_files, remove_greeting
-from .mailboxes import (DEFAULT_MAX_MESSAGES, DEFAULT_MAX_SECONDS, MAX_MESSAGES_LIMIT, MailboxUsage,
-                        create_mailbox, delete_mailbox, empty_mailbox, find_mailbox, get_mailbox,
-                        list_mailboxes, mailbox_of_extension, update_mailbox)
+from .mailboxes import (DEFAULT_MAX_MESSAGES, DEFAULT_MAX_SECONDS, MAX_MESSAGES_LIMIT, MailboxUsage, create_mailbox,
+                        delete_mailbox, empty_mailbox, find_mailbox, get_mailbox, list_mailboxes, mailbox_of_extension,
+                        update_mailbox)
 from .messages import delete_message, get_message, is_full, list_messages, move_message, stored_count
 from .mwi import MwiCounts, answer_query, message_waiting_headers, mwi_counts
-from .storage import current_storage
 
 
 def message_file(message: VoicemailMessage) -> Path | None:

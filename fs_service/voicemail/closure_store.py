@@ -20,14 +20,13 @@ from datetime import timedelta
 from typing import TypeVar
 
 import sqlalchemy as sa
-from flask import Flask
 
 from .. import numbers
 from ..audio_files import speech_seconds
-from ..db import db, utcnow
+from ..audio_storage import current_storage
+from ..db import AppScope, db, utcnow
 from ..models import Account, LoginAttempt, PhoneNumber
 from ..sound_uploads import number_owner
-from .storage import Storage
 from .store import run_committed
 
 log = logging.getLogger("pbx.voicemail.closure")
@@ -57,9 +56,10 @@ def throttle_key(account_id: int, number_id: int | None) -> str:
 
 
 class ClosureStore:
-    def __init__(self, app: Flask) -> None:
+    def __init__(self, app: AppScope) -> None:
         self.app = app
-        self.storage = Storage.from_settings(app.config["PBX"])
+        with app.app_context():
+            self.storage = current_storage()
 
     def _run(self, work: Callable[[], T]) -> T:
         return run_committed(self.app, work)

@@ -6,9 +6,8 @@ recording attached as audio/wav.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from email.message import EmailMessage
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from .. import mail
 
@@ -44,14 +43,6 @@ def duration_text(seconds: int) -> str:
     return f"{seconds // 60}:{seconds % 60:02d}"
 
 
-def local_time(moment: datetime, zone: str) -> datetime:
-    moment = moment if moment.tzinfo else moment.replace(tzinfo=timezone.utc)
-    try:
-        return moment.astimezone(ZoneInfo(zone))
-    except (ZoneInfoNotFoundError, ValueError):
-        return moment
-
-
 def caller_text(data: MessageMail, texts: dict) -> str:
     unique = list(dict.fromkeys(p for p in (data.caller_name, data.caller_number) if p))
     return " ".join(unique) if unique else texts["unknown"]
@@ -59,7 +50,7 @@ def caller_text(data: MessageMail, texts: dict) -> str:
 
 def build(sender: str, data: MessageMail, audio: bytes) -> EmailMessage:
     texts = TEXTS.get(data.language, TEXTS["fr"])
-    when = local_time(data.created_at, data.timezone)
+    when = mail.local_time(data.created_at, data.timezone)
     values = dict(caller=caller_text(data, texts), duration=duration_text(data.seconds), box=data.box,
                   name=f" ({data.box_name})" if data.box_name else "", date=when.strftime(texts["date"]))
     message = mail.build(sender, data.to, texts["subject"].format(**values), texts["body"].format(**values))

@@ -12,11 +12,11 @@ from typing import Mapping
 
 import sqlalchemy as sa
 
+from ..audio_storage import discard_after_commit
 from ..db import db
 from ..errors import ValidationFailed
 from ..models import Greeting, Mailbox
 from ..models.voicemail import GREETING_KINDS
-from .storage import discard_after_commit
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ from ..models import Account, Extension, Mailbox, Treatment
 from ..sound_files import playable_or_none
 
 STAGE_VARIABLE = "pbx_stage"
-TREATMENT_STAGE = "treatment"  # fs_service/callplan/stages.py TREATMENT
+TREATMENT_STAGE = "treatment"  # fs_service/calls/stages.py TREATMENT
 MENU_DESTINATION = "pbx-treatment"  # dialplan destination of a treatment with no number of its own
 _MAX_CHAIN = 5  # message → next treatment → …: a loop in the data must not loop the call
 

@@ -15,12 +15,12 @@ from sqlalchemy import event
 from sqlalchemy.orm import Session
 
 from .. import extensions as ext_core
+from ..audio_storage import discard_after_commit
 from ..db import db
 from ..errors import NotFound, ValidationFailed
 from ..models import Account, Extension, Greeting, Mailbox, Treatment, VoicemailMessage
 from ..numbering import extension_number_problem
 from . import greetings, messages, mwi
-from .storage import discard_after_commit
 
 DEFAULT_MAX_SECONDS = 180
 DEFAULT_MAX_MESSAGES = 100

@@ -14,14 +14,14 @@ import logging
 from datetime import datetime, timezone
 
 import sqlalchemy as sa
-from flask import Flask
 
 from .. import mail, mail_queue
-from ..db import db
+from ..audio_storage import Storage, discard_after_commit
+from ..db import AppScope, db
 from ..models import Account, Extension, Mailbox, MailDelivery, VoicemailMessage
+from ..settings import current as current_settings
 from . import email_content
 from .email_content import MessageMail
-from .storage import Storage, discard_after_commit
 
 log = logging.getLogger("pbx.voicemail.mail")
 KIND = "voicemail"
@@ -46,9 +46,10 @@ def _mail_data(message_id: int) -> MessageMail | None:
                        msg.audio_path)
 
 
-def mail_kind(app: Flask) -> mail_queue.MailKind:
+def mail_kind(app: AppScope) -> mail_queue.MailKind:
     """The ``voicemail`` kind for the sender loop of ``app``."""
-    settings = app.config["PBX"]
+    with app.app_context():
+        settings = current_settings()
     storage = Storage.from_settings(settings)
 
     def build(delivery: MailDelivery):

@@ -7,12 +7,12 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from ..audio_storage import discard_after_commit
 from ..db import db
 from ..errors import NotFound, ValidationFailed
 from ..models import Account, Mailbox, VoicemailMessage
 from ..models.voicemail import FOLDERS
 from . import mailer, mwi
-from .storage import discard_after_commit
 
 MIN_MESSAGE_SECONDS = 2  # shorter = a caller who hung up at the beep (mod_voicemail uses 3)
 

@@ -25,12 +25,11 @@ from pathlib import Path
 
 import gevent
 import sqlalchemy as sa
-from flask import Flask
 
-from ..db import db
+from ..audio_storage import Storage
+from ..db import AppScope, db
 from ..models import VoicemailMessage
 from . import messages
-from .storage import Storage
 from .store import VoicemailStore, run_committed
 
 log = logging.getLogger("pbx.voicemail.recovery")
@@ -81,7 +80,7 @@ def _file_one(store: VoicemailStore, path: Path) -> bool:
     return True
 
 
-def recover(app: Flask, store: VoicemailStore) -> RecoveryPass:
+def recover(app: AppScope, store: VoicemailStore) -> RecoveryPass:
     """One pass: file the recordings no message points at (see the module docstring)."""
     known = set(run_committed(app, lambda: set(db.session.scalars(
         sa.select(VoicemailMessage.audio_path).where(VoicemailMessage.audio_path.is_not(None))))))
@@ -90,7 +89,7 @@ def recover(app: Flask, store: VoicemailStore) -> RecoveryPass:
     return RecoveryPass(filed, waiting)
 
 
-def run_recovery(app: Flask, store: VoicemailStore, retry: float = RETRY_SECONDS) -> int:
+def run_recovery(app: AppScope, store: VoicemailStore, retry: float = RETRY_SECONDS) -> int:
     """At service start: pass after pass until no recording is still being written (a deposit
     the switch went on recording through the restart). Returns how many messages were filed."""
     filed = 0

@@ -14,12 +14,11 @@ from datetime import datetime, timedelta, timezone
 from typing import Callable, TypeVar
 
 import sqlalchemy as sa
-from flask import Flask
 
-from ..db import db
+from ..audio_storage import current_storage
+from ..db import AppScope, db
 from ..models import Account, Extension, Mailbox, VoicemailMessage
 from . import greetings, keys, messages
-from .storage import Storage
 from .views import BoxView, LoginResult, MessageView
 
 log = logging.getLogger("pbx.voicemail.store")
@@ -28,7 +27,7 @@ MAX_FAILED_LOGINS = 3
 LOCK_MINUTES = 10
 
 
-def run_committed(app: Flask, work: Callable[[], T]) -> T:
+def run_committed(app: AppScope, work: Callable[[], T]) -> T:
     """``work`` in its own app context and transaction, committed at once (rolled back on error)."""
     with app.app_context():
         try:
@@ -41,9 +40,10 @@ def run_committed(app: Flask, work: Callable[[], T]) -> T:
 
 
 class VoicemailStore:
-    def __init__(self, app: Flask) -> None:
+    def __init__(self, app: AppScope) -> None:
         self.app = app
-        self.storage = Storage.from_settings(app.config["PBX"])
+        with app.app_context():
+            self.storage = current_storage()
 
     def _run(self, work: Callable[[], T]) -> T:
         return run_committed(self.app, work)

@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 
 from flask import current_app
 
@@ -92,6 +93,10 @@ def run_migrations_online():
     connectable = get_engine()
 
     with connectable.connect() as connection:
+        if connection.dialect.name == "sqlite":
+            with sqlite_foreign_keys_off(connection):
+                _run_online(connection, conf_args)
+            return
         if connection.dialect.name == "postgresql":
             # The app's engine bounds statements (fs_service.db STATEMENT_TIMEOUT_MS) so a request
             # fails fast; a migration rewriting a large table must be allowed to take its time.
@@ -99,14 +104,50 @@ def run_migrations_online():
             # leave the migrations uncommitted.
             connection.exec_driver_sql("SET statement_timeout = 0")
             connection.commit()
-        context.configure(
-            connection=connection,
-            target_metadata=get_metadata(),
-            **conf_args
-        )
+        _run_online(connection, conf_args)
 
-        with context.begin_transaction():
-            context.run_migrations()
+
+def _run_online(connection, conf_args) -> None:
+    context.configure(
+        connection=connection,
+        target_metadata=get_metadata(),
+        **conf_args
+    )
+    with context.begin_transaction():
+        context.run_migrations()
+
+
+class ForeignKeyViolations(RuntimeError):
+    """A migration left rows whose parent is missing: stop before anyone builds on them."""
+
+
+@contextmanager
+def sqlite_foreign_keys_off(connection):
+    """Run SQLite migrations with foreign keys off, then check every key.
+
+    SQLite cannot ALTER a constraint, so alembic's batch mode rebuilds a table (copy, DROP,
+    rename). With foreign keys on -- every connection of ours turns them on (fs_service.db) --
+    that DROP runs the children's ON DELETE: CASCADE children vanish, SET NULL ones lose their
+    link. SQLite's documented recipe for such rebuilds: keys off for the connection (a no-op
+    inside a transaction, hence the commit around it), the work, then ``foreign_key_check``.
+    """
+    connection.commit()  # the PRAGMA is ignored while a transaction is open
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()
+    try:
+        yield
+        if connection.in_transaction():
+            connection.commit()
+        broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all()
+        if broken:
+            logger.error("migration left %d rows with a missing parent: %s", len(broken), broken[:20])
+            raise ForeignKeyViolations(
+                f"{len(broken)} rows point at a missing parent (table, rowid, parent, fk id): {broken[:20]}")
+    finally:
+        if connection.in_transaction():
+            connection.rollback()
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
 
 
 if context.is_offline_mode():

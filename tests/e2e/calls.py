@@ -20,7 +20,24 @@ def originate(peer: Switch, gateway: str, number: str, app: str = "&park()", *,
         values["origination_caller_id_name"] = caller_name
     braces = ",".join(f"{k}='{v}'" if " " in v else f"{k}={v}" for k, v in values.items())
     peer.api(f"bgapi originate {{{braces}}}sofia/gateway/{gateway}/{number} {app}")
+    _PLACED.append((peer, gateway, leg))
+    del _PLACED[:-4]
     return leg
+
+
+# The last calls placed: a wait that times out says what became of them (the bgapi answer is
+# lost, but the switch's log keeps each leg's story, and the gateway's state tells a refused call).
+_PLACED: list[tuple[Switch, str, str]] = []
+
+
+def _story_of_recent_calls() -> str:
+    parts = []
+    for peer, gateway, leg in _PLACED:
+        lines = [line for line in peer.log_tail(4000).splitlines() if leg in line][-12:]
+        status = peer.api(f"sofia status gateway {gateway}") if gateway != "carrier" else ""
+        state = " ".join(line.strip() for line in status.splitlines() if line.startswith(("State", "Status")))
+        parts.append(f"-- {gateway} leg {leg} ({state}):\n" + "\n".join(lines))
+    return "\n".join(parts)
 
 
 def channel(switch: Switch, **match: str) -> dict | None:
@@ -32,7 +49,10 @@ def channel(switch: Switch, **match: str) -> dict | None:
 
 
 def wait_channel(switch: Switch, timeout: float = 20.0, **match: str) -> dict:
-    return wait_for(lambda: channel(switch, **match), timeout, what=f"{switch.name} channel {match}")
+    try:
+        return wait_for(lambda: channel(switch, **match), timeout, what=f"{switch.name} channel {match}")
+    except AssertionError as exc:
+        raise AssertionError(f"{exc}\nrecent calls:\n{_story_of_recent_calls()}") from None
 
 
 def getvar(switch: Switch, leg: str, name: str) -> str:

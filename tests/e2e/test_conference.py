@@ -9,7 +9,15 @@ NOTES §9.11); the recording exists once the room has ended.
 """
 from __future__ import annotations
 
+import struct
+import time
+import urllib.error
+import urllib.request
+from datetime import datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pytest
 
 from .calls import channel, getvar, originate, wait_channel, wait_gone
 from .rig import wait_for
@@ -23,15 +31,20 @@ def _members(rig, name: str) -> dict[str, list[str]]:
     return {row[4]: row[5].split("|") for row in rows}
 
 
+def _type_room_and_code(rig, leg: str, sut: str, room: dict, code: str) -> None:
+    """The caller (peer ``leg``, switch leg ``sut``) asked for the room: room number, #, code, #."""
+    rig.peer.api(f"uuid_send_dtmf {leg} {room['room_number']}#")
+    wait_for(lambda: getvar(rig.sut, sut, "pbx_stage").startswith("conference-code")
+             and channel(rig.sut, uuid=sut, application="play_and_get_digits"), what=f"{leg} asked for a code")
+    rig.peer.api(f"uuid_send_dtmf {leg} {code}#")
+
+
 def _enter(rig, phone: str, room: dict, code: str, app: str = "&park()") -> str:
     """Dial 8300 from ``phone``, type the room number then the code (each followed by #)."""
     leg = originate(rig.peer, f"acme{phone}", "8300", app, caller_number=phone)
     name = f"sofia/internal/{phone}@{ACME}"
     sut = wait_channel(rig.sut, name=name, application="play_and_get_digits")["uuid"]
-    rig.peer.api(f"uuid_send_dtmf {leg} {room['room_number']}#")
-    wait_for(lambda: getvar(rig.sut, sut, "pbx_stage").startswith("conference-code")
-             and channel(rig.sut, uuid=sut, application="play_and_get_digits"), what=f"{phone} asked for a code")
-    rig.peer.api(f"uuid_send_dtmf {leg} {code}#")
+    _type_room_and_code(rig, leg, sut, room, code)
     return leg
 
 
@@ -117,3 +130,92 @@ def test_an_admin_adds_a_participant_and_calls_them_into_the_running_room(rig, w
     assert people[0]["role"] == "participant"
     rig.peer.api(f"uuid_kill {admin}")
     wait_gone(rig.peer, admin)
+
+
+DID_CONFERENCE = "5145550109"
+
+
+def test_a_carrier_call_to_a_number_whose_treatment_is_the_conference_entry_enters_a_room(rig, world):
+    room = rig.operator.post(f"/accounts/{world.acme.id}/conferences",
+                            {"kind": "permanent", "title": "E2E by DID", "language": "en"})
+    entry = rig.operator.post(f"/accounts/{world.acme.id}/treatments", {"kind": "conference"})["id"]
+    number = rig.operator.post(f"/accounts/{world.acme.id}/numbers",
+                               {"e164": DID_CONFERENCE, "label": "Conférences", "timezone": "America/Montreal"})
+    rig.operator.patch(f"/accounts/{world.acme.id}/numbers/{number['id']}",
+                       {"open_treatment_id": entry, "closed_treatment_id": entry})
+    leg = originate(rig.peer, "carrier", DID_CONFERENCE, caller_number="4185551234")
+    sut = wait_channel(rig.sut, direction="inbound", cid_num="4185551234", application="play_and_get_digits")
+    assert sut["context"] == ACME and sut["name"].startswith("sofia/external/")  # a guest of the account
+    assert getvar(rig.sut, sut["uuid"], "pbx_stage").startswith("conference-room")
+    _type_room_and_code(rig, leg, sut["uuid"], room, room["admin_code"])
+    name = f"{room['room_number']}-{ACME}"
+    joined = wait_for(lambda: _members(rig, name).get("4185551234"), what="the carrier caller in the room")
+    assert "moderator" in joined
+    rig.peer.api(f"uuid_kill {leg}")
+    wait_gone(rig.peer, leg)
+
+
+def test_a_caller_hanging_up_while_saying_their_name_leaves_no_name_file(rig, world):
+    room = rig.operator.post(f"/accounts/{world.acme.id}/conferences",
+                            {"kind": "permanent", "title": "E2E shy", "language": "en", "announce_members": True})
+    folder = Path(rig.root) / "cp" / "instance" / "voicemail" / ACME / "conferences"
+    before = set(folder.glob("name-*.wav"))
+    leg = _enter(rig, "101", room, room["access_code"], SPEAKING)
+    recording = wait_channel(rig.sut, name=f"sofia/internal/101@{ACME}", application="record")
+    wait_for(lambda: set(folder.glob("name-*.wav")) - before, what="the name being recorded")
+    rig.peer.api(f"uuid_kill {leg}")
+    wait_gone(rig.sut, recording["uuid"])
+    wait_for(lambda: not set(folder.glob("name-*.wav")) - before, what="the half-recorded name deleted")
+
+
+def test_end_now_hangs_up_everyone_and_the_room_goes_to_the_history(rig, world):
+    room = rig.operator.post(f"/accounts/{world.acme.id}/conferences",
+                            {"kind": "permanent", "title": "E2E end now", "language": "en"})
+    name = f"{room['room_number']}-{ACME}"
+    legs = [_enter(rig, "100", room, room["admin_code"]), _enter(rig, "101", room, room["access_code"])]
+    url = f"/accounts/{world.acme.id}/conferences/{room['id']}"
+    wait_for(lambda: len(rig.operator.get(f"{url}/members")) == 2, what="both in the room, as the control plane knows")
+    assert rig.operator.post(f"{url}/end", {})["ok"] is True
+    for leg in legs:
+        wait_gone(rig.peer, leg)
+    assert "not found" in rig.sut.api(f"conference {name} list").lower()
+    ended = wait_for(lambda: [h for h in rig.operator.get(f"/accounts/{world.acme.id}/conference-history")
+                              if h["room_id"] == room["id"]], what="the ended room in the history")
+    assert len(ended[0]["attendees"]) == 2
+
+
+def test_a_broadcast_room_streams_its_live_audio_to_the_listen_link_until_it_ends(rig, world):
+    now = datetime.now(ZoneInfo("America/Toronto")).replace(second=0, microsecond=0, tzinfo=None)
+    room = rig.operator.post(f"/accounts/{world.acme.id}/conferences",
+                            {"kind": "single_use", "title": "E2E on air", "language": "en", "web_broadcast": True,
+                             "starts_at": now.isoformat(), "duration_minutes": 60,
+                             "timezone": "America/Toronto"})
+    assert room["broadcast_path"].startswith(f"/listen/{room['id']}/")
+    with pytest.raises(urllib.error.HTTPError) as refused:  # not running yet
+        urllib.request.urlopen(rig.operator.base + room["broadcast_path"], timeout=10)
+    assert refused.value.code == 404
+    leg = _enter(rig, "100", room, room["admin_code"], SPEAKING)  # the admin "talks": a 440 Hz tone
+    name = f"{room['room_number']}-{ACME}"
+    wait_for(lambda: "100" in _members(rig, name), what="the speaker in the room")
+    stream = wait_for(lambda: _open(rig.operator.base + room["broadcast_path"]), what="the stream answering")
+    assert stream.headers["Content-Type"] == "audio/wav"
+    header = stream.read(44)
+    assert header[:4] == b"RIFF" and header[8:16] == b"WAVEfmt " and header[-8:] == b"data\xff\xff\xff\xff"
+    rate = struct.unpack("<I", header[24:28])[0]
+    audio = stream.read(rate * 2)  # one second of 16-bit mono, arriving as the room runs
+    samples = struct.unpack(f"<{len(audio) // 2}h", audio)
+    assert len(audio) == rate * 2 and max(abs(s) for s in samples) > 1000  # the tone, not silence
+    rig.peer.api(f"uuid_kill {leg}")
+    wait_gone(rig.peer, leg)
+    started = time.monotonic()
+    while stream.read(65536):  # the stream ends by itself once the room has ended
+        assert time.monotonic() - started < 30, "the stream did not end with the room"
+
+
+def _open(url: str):
+    try:
+        return urllib.request.urlopen(url, timeout=10)
+    except urllib.error.HTTPError as exc:
+        if exc.code == 404:  # the room's creation event not applied yet
+            return None
+        raise

@@ -77,7 +77,9 @@ def test_bad_rules_are_400_naming_the_field(client, site, body, field):
     error = assert_error(client.post(_url(site.account), json=body, headers=bearer(site.admin)),
                          400, "validation_error", field)
     if field == "digits" and isinstance(body.get("digits"), str) and body["digits"]:
-        assert "digits only" in error["details"]["digits"][0]
+        # Too long is "too long" (issue 20), not "digits only".
+        expected = "from 1 to 20 digits" if body["digits"].isdigit() else "digits only"
+        assert error["details"]["digits"] == [expected] or expected in error["details"]["digits"][0]
     assert count(BlacklistRule) == before
 
 

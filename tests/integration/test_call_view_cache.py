@@ -1,4 +1,4 @@
-"""Saved = live with the per-process account view (fs_service.callplan.context.AccountView):
+"""Saved = live with the per-process account view (fs_service.calls.context.AccountView):
 each call first warms the cache, then a change made outside the settings API (models the
 operator or another process edits) must show on the very next call, and live state must never
 be cached."""

@@ -12,11 +12,12 @@ import pytest
 
 from esl_handlers import calls
 from esl_handlers.originate import originate, safe_name
-from fs_service import extensions, status_store
+from fs_service import extensions
+from fs_service.status import store as status_store
 from fs_service.click_to_call import OriginateRequest, click_to_call
 from fs_service.db import db
 from fs_service.errors import Conflict, NotFound, ValidationFailed
-from fs_service.status_events import RegistrationUp
+from fs_service.status.events import RegistrationUp
 from tests.factories import make_account, make_extension, make_user
 from tests.helpers import until
 from tests.integration.test_esl_listener_support import esl, fake_fs  # noqa: F401 - fixtures

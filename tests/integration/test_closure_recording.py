@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from esl_handlers.outbound import build_voicemail_server
-from fs_service import sound_uploads
+from fs_service import menus, numbers
 from fs_service.db import db
 from fs_service.models import PhoneNumber
 from tests.fakes.fake_freeswitch import FakeFreeSwitch
@@ -115,7 +115,7 @@ def test_the_key_3_deletes_an_uploaded_message(client, acme, server, switch, tmp
     account, number, _ = acme
     source = tmp_path / "upload.wav"
     write_wav(source, 2.0)
-    sound_uploads.upload_closure_message(account, number, source.read_bytes())
+    numbers.upload_closure_message(account, number, source.read_bytes())
     db.session.commit()
     uploaded = stored_message(number)
     assert Path(uploaded).is_file()
@@ -128,8 +128,8 @@ def test_uploaded_files_are_what_freeswitch_plays(client, acme, menu, frozen, tm
     account, number, _ = acme
     source = tmp_path / "upload.wav"
     write_wav(source, 2.0)
-    sound_uploads.upload_closure_message(account, number, source.read_bytes())
-    sound_uploads.upload_menu_greeting(account, menu, source.read_bytes())
+    numbers.upload_closure_message(account, number, source.read_bytes())
+    menus.upload_menu_greeting(account, menu, source.read_bytes())
     db.session.commit()
     frozen(*CLOSED_AT)
     assert plays(call(client)) == [stored_message(number), "pbx/vm-not-available.wav"]

@@ -11,7 +11,7 @@ from fs_service.db import db
 from fs_service.models import AuditEvent, ConferenceSession
 from tests.factories import make_user
 from tests.helpers import until
-from tests.integration.test_api_support import API, bearer, fresh_request_state  # noqa: F401
+from tests.integration.test_api_support import API, assert_error, bearer, fresh_request_state  # noqa: F401
 from tests.integration.test_conference_waiting_room import WAIT_MOD, room_numbered, split_at
 from tests.integration.test_esl_listener_support import (  # noqa: F401 - fixtures
     esl, event_frames, fake_fs, tenants)
@@ -69,3 +69,19 @@ def test_turning_recording_on_and_off_while_the_room_runs_acts_at_once(client, e
     assert started.endswith(session.recording_path)
     assert client.patch(url, json={"record_audio": False}, headers=headers).status_code == 200
     assert "conference 3001-acme.test norecord all" in esl.fake.api_commands()
+
+
+def test_end_now_hangs_up_everyone_on_the_hosting_node_and_only_while_the_room_runs(client, esl, tenants):
+    acme = tenants["acme"]
+    room = room_numbered(acme, "3001")
+    headers = bearer(make_user(acme, role="admin"))
+    url = f"{API}/accounts/{acme.id}/conferences/{room.id}/end"
+    assert_error(client.post(url, headers=headers), 409, "not_running")
+    both_in, _ = split_at(event_frames(WAIT_MOD), "add-member", "moderator")
+    esl.send(both_in)
+    until(lambda: client.get(f"{API}/accounts/{acme.id}/conferences/{room.id}/members", headers=headers).get_json())
+    esl.fake.set_reply("conference 3001-acme.test hup all", "OK hup all\n")
+    response = client.post(url, headers=headers)
+    assert response.status_code == 200 and response.get_json() == {"ok": True, "reply": "OK hup all"}
+    assert "conference 3001-acme.test hup all" in esl.fake.api_commands()
+    assert client.post(url, headers=bearer(make_user(tenants["beta"], role="admin"))).status_code == 404

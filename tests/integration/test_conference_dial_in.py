@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode
 
+from fs_service import numbers, treatments
 from fs_service.conferences import rooms
 from fs_service.db import db
 from tests.helpers import xml_curl_body
@@ -31,3 +32,13 @@ def test_8300_typed_in_the_menu_transfers_to_the_entry_which_takes_the_guest_in(
     joined = post(client, as_guest_in("acme.test", pbx_stage=f"conference-code:{room.id}.1",
                                       pbx_conf_code=room.access_code)).data
     assert f'data="{room.room_number}-acme.test@en"'.encode() in joined
+
+
+def test_a_number_whose_treatment_is_the_conference_entry_sends_the_carrier_call_there(client, acme):
+    account, number, _ = acme
+    entry = treatments.create_treatment(account, kind="conference")
+    numbers.update_number(account, number, dict(open_treatment_id=entry.id, closed_treatment_id=entry.id))
+    db.session.commit()
+    assert treatments.describe_treatment(entry) == "conference"
+    assert actions(client, xml_curl_body(*DID_CALL))[-1] == ("transfer", "8300 XML acme.test")
+    assert b"pbx/conf-enter-room.wav" in post(client, as_guest_in("acme.test")).data

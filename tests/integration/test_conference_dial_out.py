@@ -17,7 +17,7 @@ from tests.integration.test_esl_listener_support import (  # noqa: F401 - fixtur
     esl, event_frames, fake_fs, tenants)
 
 ORIGINATE = re.compile(r"bgapi originate \{origination_uuid=([0-9a-f-]{36}),origination_caller_id_name=Acme,"
-                       r"origination_caller_id_number=15145550100,originate_timeout=45\}"
+                       r"origination_caller_id_number=15145550100,originate_timeout=45,pbx_conf_expected=true\}"
                        r"sofia/gateway/carrier/(\d+) &conference\(3001-acme\.test@fr(\+flags\{moderator\})?\)$")
 
 
@@ -111,3 +111,20 @@ def test_the_widget_form_calls_the_new_participant_or_says_why_not(client, esl, 
     line, = originates(esl.fake)
     assert ORIGINATE.match(line).group(2) == "15145559876"
     assert "15145559876" in client.get(url).text  # "calling … they join the room when they answer"
+
+
+def test_a_called_participant_who_does_not_answer_is_shown_so_in_the_widget(client, esl, tenants):
+    acme, room = carrier_room(tenants)
+    start(esl)
+    admin = admin_with_extension(acme)
+    person = add(client, acme, room, admin, phone="5145559876", call_now=True).get_json()
+    uuid = ORIGINATE.match(originates(esl.fake)[0])[1]
+    ui_login(client, admin.email, PASSWORD)
+    page = f"/accounts/{acme.id}/conferences/{room.id}"
+    assert 'data-call="calling">· Appel en cours…' in client.get(page).text
+    esl.inject({"Event-Name": "CHANNEL_HANGUP_COMPLETE", "Unique-ID": uuid, "Hangup-Cause": "NO_ANSWER",
+                "Answer-State": "hangup", "variable_pbx_conf_expected": "true"})
+    db.session.expire_all()
+    row = db.session.scalar(sa.select(ConferenceAttendance).where(ConferenceAttendance.uuid == uuid))
+    assert row.joined_at is None and row.left_at is not None and row.participant_id == person["id"]
+    assert 'data-call="no_answer">· Pas de réponse (raccroché avant d\'entrer)' in client.get(page).text

@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from fs_service.conferences import history, rooms
 from fs_service.db import db
 from fs_service.models import ConferenceSession
-from fs_service.voicemail.storage import Storage
+from fs_service.audio_storage import Storage
 from tests.factories import make_account, make_user
 from tests.fakes.fake_freeswitch import FakeFreeSwitch
 from tests.helpers import send_queued_emails, until

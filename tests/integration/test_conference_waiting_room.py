@@ -7,10 +7,11 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from fs_service.conferences import names, rooms
+from fs_service.conferences import names, queries, rooms
+from fs_service.conferences.entry_model import Admission
 from fs_service.db import db
 from fs_service.models import ConferenceAttendance, ConferenceSession
-from fs_service.voicemail.storage import current_storage
+from fs_service.audio_storage import current_storage
 from tests.helpers import until
 from tests.integration.test_esl_listener_support import (  # noqa: F401 - fixtures
     esl, event_frames, fake_fs, tenants)
@@ -149,3 +150,21 @@ def test_a_room_without_announcements_plays_no_name(esl, tenants):
     esl.send(event_frames(WAIT_MOD))
     until(lambda: [c for c in conference_commands(esl.fake) if c.startswith("sched_del")])
     assert not [c for c in conference_commands(esl.fake) if " play " in c and not c.startswith("sched_api")]
+
+
+def test_a_caller_hanging_up_while_saying_their_name_leaves_no_file_and_a_closed_attendance(esl, tenants):
+    room = room_numbered(tenants["acme"], "3001", announce_members=True)
+    queries.expect(room.id, ADMIN_UUID, Admission("admin"), "101")  # let in by the entry: recording the name now
+    other = ConferenceAttendance(conference_id=room.id, uuid="not-a-room-leg", caller_number="102")
+    db.session.add(other)
+    db.session.commit()
+    said, _ = recorded_names()
+    hangup = {"Event-Name": "CHANNEL_HANGUP_COMPLETE", "Unique-ID": ADMIN_UUID, "Hangup-Cause": "NORMAL_CLEARING",
+              "variable_pbx_conf_expected": "true"}
+    esl.inject({**hangup, "Unique-ID": "not-a-room-leg", "variable_pbx_conf_expected": ""})  # no mark: ignored
+    esl.inject(hangup)
+    until(lambda: not said.exists())
+    db.session.expire_all()
+    row = db.session.scalar(sa.select(ConferenceAttendance).where(ConferenceAttendance.uuid == ADMIN_UUID))
+    assert row.joined_at is None and row.left_at is not None
+    assert db.session.get(ConferenceAttendance, other.id).left_at is None

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from esl_handlers.handlers import MODULES, HandlerModule
 from esl_handlers.protocol import encode_frame
-from fs_service import status
+from fs_service.status import queries as status
 from fs_service.db import db
 from fs_service.models import NodeStatus, Registration
 from tests.fakes.fake_freeswitch import FakeFreeSwitch

@@ -13,10 +13,11 @@ import gevent
 import gevent.socket
 import pytest
 
-from esl_handlers.commands import CommandResult, xml_flush_cache
-from esl_handlers.nodes import NodeConfig
+from esl_handlers.commands import xml_flush_cache
 from esl_handlers.protocol import EslParser, encode_command
 from esl_handlers.sender import EslUnavailable, send_api_batch
+from fs_service.settings import NodeConfig
+from fs_service.switch_commands import CommandResult
 from tests.fakes.fake_freeswitch import FakeFreeSwitch, wait_for
 
 ESL = Path(__file__).resolve().parent.parent / "fixtures" / "esl"

@@ -104,7 +104,7 @@ def test_received_faxes_are_listed_with_pdf_and_thumbnail(world, client):
     db.session.add(ReceivedFax(account_id=world.account.id, number_id=world.fax_number.id, caller_number="4185559999",
                                pages=1, channel_uuid="abc", tiff_path="in/rx-1-abc.tif"))
     db.session.commit()
-    from fax.worker import FaxWorker
+    from esl_handlers.fax_worker import FaxWorker
     assert FaxWorker(world.app).convert_received() == 1
     headers = bearer(world.sender)
     [row] = client.get(f"{base(world)}/received", headers=headers).get_json()

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from fax.worker import FaxWorker
+from esl_handlers.fax_worker import FaxWorker
 from fs_service.db import db, utcnow
 from fs_service.fax import jobs, outbox, queue
 from fs_service.models import FaxJob

@@ -12,9 +12,9 @@ from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4, LETTER
 
 from fs_service import numbers
-from fs_service.callplan.steps import Plan
+from fs_service.calls.steps import Plan
 from fs_service.db import db
-from fs_service.fax.receive_plan import fax_receive_steps
+from fs_service.callplan.public import fax_receive_steps
 from fs_service.models import ReceivedFax
 from tests.integration.test_fax_worker_support import *  # noqa: F403 (fixtures)
 from tests.integration.test_fax_worker_support import FS_STORAGE, RECEIVED_UUID, frames_for, send_fax_mail

@@ -8,7 +8,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from reportlab.lib.pagesizes import LETTER
 
-from fax.worker import FaxWorker
+from esl_handlers.fax_worker import FaxWorker
 from fs_service.db import db, utcnow
 from fs_service.fax import retention
 from fs_service.models import FaxJob, ReceivedFax

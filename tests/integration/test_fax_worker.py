@@ -8,7 +8,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from fax.worker import FaxWorker
+from esl_handlers.fax_worker import FaxWorker
 from fs_service.db import db, utcnow
 from fs_service.fax import ladder
 from fs_service.models import FaxJob
@@ -182,7 +182,7 @@ def test_two_workers_never_place_the_same_try(world, running, fake_fs, fax_app):
 
 
 def test_the_started_worker_places_the_fax_and_sends_the_confirmation_on_its_own(world, running, fake_fs, fax_app):
-    from fax.worker import start_fax_worker
+    from esl_handlers.fax_worker import start_fax_worker
     from tests.helpers import until
 
     job = world.submit()

@@ -15,7 +15,7 @@ import pytest
 from reportlab.lib.pagesizes import A4, LETTER
 
 from fax.storage import FaxStorage
-from fax.worker import FaxWorker
+from esl_handlers.fax_worker import FaxWorker
 from fs_service import mail_queue, numbers
 from fs_service.db import db
 from fs_service.fax import mailer, sending

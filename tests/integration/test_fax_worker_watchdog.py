@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from fax.worker import FaxWorker
+from esl_handlers.fax_worker import FaxWorker
 from fs_service.db import db, utcnow
 from fs_service.fax import jobs, queue
 from fs_service.models import FaxJob

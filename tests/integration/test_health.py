@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from fs_service import pending, status_store
+from fs_service import pending
+from fs_service.status import store as status_store
 from fs_service.db import db, utcnow
 from fs_service.models import FaxJob
 from fs_service.outbox import FlushDirectoryUser

@@ -1,4 +1,4 @@
-"""The per-account live version (fs_service.status_versions, live_status.live_version): renewed
+"""The per-account live version (status.store.touch_domains, status.queries.live_version): renewed
 by every batch that writes the account's live rows and by what else the status page shows, and
 what lets an idle status stream cost one small query per tick."""
 from __future__ import annotations
@@ -9,12 +9,13 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from fs_service import parking_store, status_store
+from fs_service import parking_store
+from fs_service.status import store as status_store
 from fs_service.db import db, utcnow
-from fs_service.live_status import live_version
+from fs_service.status.queries import live_version
 from fs_service.models import Extension, NodeStatus
 from fs_service.parking import ParkHold, ParkLeave, ParkSnapshot
-from fs_service.status_events import (ANSWERED, BRIDGED, ChannelDown, ChannelState, ChannelUp, RegistrationDown,
+from fs_service.status.events import (ANSWERED, BRIDGED, ChannelDown, ChannelState, ChannelUp, RegistrationDown,
                                       RegistrationUp, StatusSnapshot)
 from tests.integration.test_esl_listener_support import tenants  # noqa: F401 - fixture
 from tests.integration.test_ui_status import office, url  # noqa: F401 - fixture

@@ -13,7 +13,7 @@ from fs_service import extensions, numbers, schedules, treatments
 from fs_service.callplan import clock
 from fs_service.db import db
 from fs_service.models import Gateway, Mailbox
-from fs_service.voicemail.storage import current_storage
+from fs_service.audio_storage import current_storage
 from tests.factories import make_account, make_extension, make_live_leg, make_user
 from tests.helpers import xml_curl_body
 from tests.integration.test_xml_curl_directory import post

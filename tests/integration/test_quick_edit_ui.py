@@ -10,7 +10,7 @@ from tests.integration.test_api_support import log_in
 from tests.integration.test_settings_support import CALL_101, acme, actions  # noqa: F401
 
 COLUMNS_FR = ["Numéro", "Nom", "Identification de l'appelant", "Langue", "Musique d'attente",
-              "Faire sonner pendant", "Enregistrements", "Dnd", "Boîte vocale", "Find-me / follow-me",
+              "Faire sonner pendant", "Enregistrement", "Dnd", "Boîte vocale", "Find-me / follow-me",
               "Renvoi d'appel", "Interurbain", "Internationaux", "UC"]
 
 

@@ -8,11 +8,13 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from fs_service import extensions, status, status_store
+from fs_service import extensions
+from fs_service.status import queries as status
+from fs_service.status import store as status_store
 from fs_service.db import db, utcnow
 from fs_service.errors import ValidationFailed
 from fs_service.models import ActiveChannel, NodeStatus, Registration
-from fs_service.status_events import (ANSWERED, DIALING, RINGING, ChannelDown, ChannelState, ChannelUp,
+from fs_service.status.events import (ANSWERED, DIALING, RINGING, ChannelDown, ChannelState, ChannelUp,
                                       RegistrationDown, RegistrationUp, StatusSnapshot)
 from tests.factories import make_account, make_extension, make_user
 from tests.integration.test_esl_listener_support import states, tenants  # noqa: F401 - fixture
@@ -114,3 +116,33 @@ def test_node_status_records_up_and_down_with_the_time_of_the_change(app):
     db.session.refresh(row)
     assert (row.connected, row.last_error) == (True, None) and row.last_change_at >= first_change
     assert status_store.node_states() == {"fs1": True}
+
+
+def test_the_roster_kept_between_reads_follows_every_directory_change_committed(tenants):
+    """status.roster is kept per process with the directory token: a new extension, a renamed
+    one, a softphone, a deleted extension show on the very next read."""
+    acme = tenants["acme"]
+    status_store.apply_changes("fs1", [reg("101", "desk")])
+    assert states(acme) == {"100": "disconnected", "101": "available", "102": "disconnected",
+                            "105": "disconnected"}
+    ext = {e.number: e for e in extensions.list_extensions(acme)}
+    extensions.update_extension(acme, ext["100"], {"caller_id_name": "Reception"})
+    phone = extensions.create_softphone(acme, ext["102"], "laptop")
+    extensions.delete_extension(acme, ext["105"])
+    make_extension(acme, number="106")
+    db.session.commit()
+    status_store.apply_changes("fs1", [reg(phone.sip_username, "soft")])
+    shown = {s.number: (s.name, s.state) for s in status.extension_states(acme)}
+    assert shown == {"100": ("Reception", "disconnected"), "101": ("", "available"),
+                     "102": ("", "available"), "106": ("", "disconnected")}
+
+
+def test_the_first_registration_to_expire_is_reported_from_the_same_read(tenants):
+    acme = tenants["acme"]
+    status_store.apply_changes("fs1", [reg("100", "soon", expires_in=30), reg("101", "late", expires_in=900),
+                                       reg("100", "gone", expires_in=-5), reg("999", "other", expires_in=10)])
+    people = status.roster(acme)
+    counts = status.live_counts(acme, people.owners)
+    assert (counts.registrations["100"], counts.registrations["101"]) == (1, 1)
+    # any live registration of the domain may expire first, one of no extension too (as before)
+    assert 0 < (counts.next_expiry - utcnow()).total_seconds() <= 10

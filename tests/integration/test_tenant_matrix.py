@@ -41,14 +41,17 @@ from tests.tenant_matrix_support import VOLATILE, build_world, fill, learn_bodie
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot", "auth.reset", "health.healthz",
           "api-docs.openapi_json", "api_auth.create_token", "api_auth.csrf_token", "i18n.set_language",
           "xml_curl.fetch", "auth.code",
-          "xml_cdr.receive"}  # the switch's call records: behind xml_curl's gate (tests/integration/test_fax_outcomes.py)
+          "xml_cdr.receive",  # the switch's call records: behind xml_curl's gate (tests/integration/test_fax_outcomes.py)
+          "provisioning.fetch",  # phones: the per-phone secret in the path (tests/integration/test_phones_api.py)
+          "conferences.broadcast.listen"}  # a room's web broadcast: its token in the path (test_conference_broadcast.py)
 # About the caller themselves (no tenant id in the URL): anonymous is refused, anyone logged in served.
 SELF = {"accounts.home", "api_auth.me", "api_accounts.list_accounts",
         # one's own two-factor; the audit log of one's own scope (an account's admins: theirs)
         "two_factor.page", "two_factor.qr", "two_factor.enable", "two_factor.recovery_codes", "two_factor.disable",
         "two_factor.account_rule",
         "api_two_factor.state", "api_two_factor.new_secret", "api_two_factor.enable",
-        "api_two_factor.recovery_codes", "api_two_factor.disable", "api_audit.all_events"}
+        "api_two_factor.recovery_codes", "api_two_factor.disable", "api_audit.all_events",
+        "prompt_audio.audio"}  # the shipped prompts' audio (the product's, no tenant's)
 # Operator only but not documented as such in the OpenAPI summaries (or UI routes).
 OPERATOR_ONLY = {"api_gateways.get_account_gateway", "api_gateways.set_account_gateway",
                  "numbers.create", "numbers.delete"}
@@ -59,6 +62,10 @@ USER_MAY_REACH = {
     "fax.index", "fax_inbox.inbox", "fax_outbox.outbox", "fax_outbox.status",
     "api_accounts.get_account", "api_extensions.list_extensions", "api_mailboxes.list_mailboxes",
     "api_status.get_status", "api_status.place_call",
+    # address books: everyone lists the books they see and writes their own My contacts
+    "books.index", "books.new_contact", "api_books.list_books", "api_books.create_contact",
+    # phones: everyone lists the phones of their own extensions (user_a has none)
+    "phones.index", "api_phones.list_phones",
 }
 METHODS = ("GET", "POST", "PUT", "PATCH", "DELETE")
 INCONCLUSIVE = (400, 422)

@@ -6,6 +6,7 @@ by default; admins only."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 
 import pytest
 import sqlalchemy as sa
@@ -35,6 +36,24 @@ def test_the_page_lists_rooms_codes_invited_people_and_ended_conferences(client,
     assert all(value in page for value in ("3001", room.access_code, room.admin_code, "Ann Lee (Administrateur"))
     session = db.session.scalar(sa.select(ConferenceSession))
     assert f'data-occurrence="{session.id}"' in page and f"/conference-history/{session.id}/report.pdf" in page
+
+
+def test_ended_conferences_are_listed_in_the_rooms_time_zone(client, esl, tenants):
+    acme = tenants["acme"]
+    room = room_numbered(acme, "3001")
+    room.timezone = "Europe/Paris"
+    db.session.commit()
+    esl.send(event_frames(WAIT_MOD))
+    session = until(lambda: db.session.scalar(sa.select(ConferenceSession).where(ConferenceSession.ended_at.is_not(None))))
+    session.started_at = datetime(2026, 12, 1, 23, 30, tzinfo=timezone.utc)
+    session.ended_at = datetime(2026, 12, 1, 23, 59, tzinfo=timezone.utc)
+    session.recording_path = "room-1-x.wav"
+    db.session.commit()
+    _admin(client, acme)
+    row = re.search(rf'<tr data-occurrence="{session.id}">.*?</tr>', client.get(f"/accounts/{acme.id}/conferences").text,
+                    re.S)[0]
+    assert "2026-12-02 00:30 (Europe/Paris)" in row and "UTC" not in row
+    assert "2026-12-09" in row  # the recording's expiry, a Paris date too (23:59 UTC + 7 days)
 
 
 def test_a_user_who_is_not_admin_may_not_see_it(client, app):
@@ -260,3 +279,19 @@ def test_the_widget_options_are_saved_and_recording_acts_on_the_running_room(cli
     response = client.post(f"{base}/{room.id}/options", data={"web_broadcast": "on"})  # not shown: ignored
     db.session.expire_all()
     assert response.status_code == 302 and room.web_broadcast is False and room.announce_members is False
+
+
+def test_end_now_is_offered_while_someone_is_in_and_hangs_everyone_up(client, esl, tenants):
+    acme = tenants["acme"]
+    room = room_numbered(acme, "3001")
+    _, _, base = _admin(client, acme)
+    assert 'id="end-now"' not in client.get(f"{base}/{room.id}").text  # not running
+    client.post(f"{base}/{room.id}/end")
+    assert "Cette conférence n&#39;est pas en cours." in client.get(f"{base}/{room.id}").text
+    both_in, _ = split_at(event_frames(WAIT_MOD), "add-member", "moderator")
+    esl.send(both_in)
+    assert 'id="end-now"' in until(lambda: (page := client.get(f"{base}/{room.id}").text) and 'id="end-now"' in page
+                                   and page)
+    esl.fake.set_reply("conference 3001-acme.test hup all", "+OK hup all\n")
+    assert client.post(f"{base}/{room.id}/end").status_code == 302
+    assert "conference 3001-acme.test hup all" in esl.fake.api_commands()

@@ -4,9 +4,9 @@ from __future__ import annotations
 import pytest
 
 from esl_handlers.mwi import install_mwi_sender, send_message_waiting, sendevent_headers
-from esl_handlers.nodes import NodeConfig
 from fs_service import voicemail
 from fs_service.db import db
+from fs_service.settings import NodeConfig
 from fs_service.voicemail import mwi
 from fs_service.voicemail.store import VoicemailStore
 from tests.factories import make_account, make_extension

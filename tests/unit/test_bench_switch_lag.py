@@ -1,11 +1,11 @@
-"""bench_switch.lag: which change an event makes, when the status API showed it, what was never
+"""bench.switch.lag: which change an event makes, when the status API showed it, what was never
 seen and what is wrong at the end (the figures of status_lag rest on these rules)."""
 from __future__ import annotations
 
 import math
 
-from bench_switch.lag import ANSWER, AVAILABLE, CREATE, HANGUP, IN_CALL, changes, measure
-from bench_switch.watch import Poll
+from bench.switch.lag import ANSWER, AVAILABLE, CREATE, HANGUP, IN_CALL, changes, measure
+from bench.switch.watch import Poll
 
 
 def _event(name: str, direction: str, at: float, *, caller: str = "", callee: str = "") -> dict:

@@ -9,8 +9,8 @@ from dataclasses import replace
 import pytest
 
 from fs_service.callplan.internal import plan_internal
-from fs_service.callplan.model import CallRequest, Identity
-from fs_service.callplan.steps import Answer, CollectDigits, Hangup, Play, Record, Ring, Set
+from fs_service.calls.model import CallRequest, Identity
+from fs_service.calls.steps import Answer, CollectDigits, Hangup, Play, Record, Ring, Set
 from tests.unit.test_callplan_extension import BASE, ROUTING
 from tests.unit.test_callplan_internal import Directory
 

@@ -4,8 +4,8 @@ plan is ever ignored."""
 from __future__ import annotations
 
 from fs_service.callplan.extension_call import plan_extension
-from fs_service.callplan.model import FollowMe
-from fs_service.callplan.steps import Plan, Ring
+from fs_service.calls.model import FollowMe
+from fs_service.calls.steps import Plan, Ring
 from tests.unit.test_callplan_extension import ROUTING, ext
 from tests.unit.test_dialplan_render import OPTIONS
 from xml_curl.dialplan import render

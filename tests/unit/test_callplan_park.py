@@ -4,9 +4,9 @@ from __future__ import annotations
 from dataclasses import replace
 
 from fs_service.callplan.internal import plan_internal
-from fs_service.callplan.model import CallRequest
-from fs_service.callplan.park import plan_park
-from fs_service.callplan.steps import Answer, Hangup, Park, Plan, RetrieveParked, Transfer
+from fs_service.calls.model import CallRequest
+from fs_service.calls.park import plan_park
+from fs_service.calls.steps import Answer, Hangup, Park, Plan, RetrieveParked, Transfer
 from fs_service.parking import ParkPlan
 from tests.unit.test_callplan_extension import BASE, ROUTING
 from tests.unit.test_callplan_internal import Directory

@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from fs_service.callplan import stages
-from fs_service.callplan.model import CallRequest
-from fs_service.callplan.steps import CollectDigits, Hangup, JoinConference, Play, RecordPrompt, Set, Transfer
+from fs_service.calls import stages
+from fs_service.calls.model import CallRequest
+from fs_service.calls.steps import CollectDigits, Hangup, JoinConference, Play, RecordPrompt, Set, Transfer
 from fs_service.conferences import entry, rules
 from fs_service.conferences.entry_model import Admission, RoomEntry
 
@@ -106,6 +106,8 @@ def test_a_participant_code_joins_without_moderator_and_is_remembered_by_uuid():
     plan = entry.plan_code(request("", pbx_conf_code="2222"), book, "acme.test", 2, 1, START)
     assert step(plan, JoinConference) == [JoinConference("5555-acme.test", "en", moderator=False)]
     assert book.admitted == [(2, "uuid-1", "participant", "101")]
+    # marked before anything can end the call: its hangup closes an attendance that never joined
+    assert plan.steps.index(Set("pbx_conf_expected", "true")) < plan.steps.index(step(plan, JoinConference)[0])
 
 
 def test_a_room_announcing_members_records_the_name_before_the_join():

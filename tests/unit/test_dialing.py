@@ -1,4 +1,4 @@
-"""Toll classes of dialed numbers (fs_service.callplan.dialing, EXT-4; issue 13): a number has one
+"""Toll classes of dialed numbers (fs_service.calls.dialing, EXT-4; issue 13): a number has one
 class whatever its form — ``NPANXXXXXX``, ``1NPANXXXXXX``, ``+1NPANXXXXXX``, after the optional
 ``9`` — local when its area code is local to the account (its numbers' area codes and their
 overlays), and the carrier dials the same 11 digits. Calls and faxes read it alike."""
@@ -8,10 +8,10 @@ from dataclasses import replace
 
 import pytest
 
-from fs_service.callplan.dialing import LOCAL, LONG_DISTANCE, NO_LOCAL_AREA, TOLL_FREE, classify, local_areas
-from fs_service.callplan.model import AccountRouting, Identity
-from fs_service.callplan.outbound import plan_outbound
-from fs_service.callplan.steps import Ring
+from fs_service.calls.dialing import LOCAL, LONG_DISTANCE, NO_LOCAL_AREA, TOLL_FREE, classify, local_areas
+from fs_service.calls.model import AccountRouting, Identity
+from fs_service.calls.outbound import plan_outbound
+from fs_service.calls.steps import Ring
 from tests.unit.test_callplan_extension import BASE
 
 MONTREAL = local_areas(["+15145550100"])  # an account whose number is in 514

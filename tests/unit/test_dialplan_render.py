@@ -7,8 +7,8 @@ import pytest
 from lxml import etree
 
 from fs_service.callplan.extension_call import plan_extension
-from fs_service.callplan.model import FollowMe
-from fs_service.callplan.steps import Confirm, Plan, Ring, Set, Target, Voicemail
+from fs_service.calls.model import FollowMe
+from fs_service.calls.steps import Confirm, Plan, Ring, Set, Target, Voicemail
 from tests.unit.test_callplan_extension import ROUTING, ext
 from xml_curl.dialplan import RenderOptions, render
 

@@ -4,18 +4,10 @@ from pathlib import Path
 
 import pytest
 
-from esl_handlers.commands import (
-    CommandResult,
-    command_for,
-    flush_all_directory,
-    parse_api_response,
-    sendevent,
-    sofia_check_sync,
-    sofia_profile_rescan,
-    xml_flush_cache,
-)
-from esl_handlers.nodes import NodeConfig, parse_nodes
+from esl_handlers.commands import (CommandResult, command_for, flush_all_directory, parse_api_response, sendevent,
+                                   sofia_check_sync, sofia_profile_rescan, xml_flush_cache)
 from esl_handlers.protocol import EslParser
+from fs_service.settings import NodeConfig, parse_nodes
 
 TRANSCRIPT = (Path(__file__).resolve().parent.parent / "fixtures" / "esl" / "api-transcript"
               / "api-transcript-freeswitch-to-client.esl")

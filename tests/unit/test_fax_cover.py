@@ -8,9 +8,8 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
-from fax.cover import FIELD_MAX_CHARS, build_cover
+from fax.cover import FIELD_MAX_CHARS, CoverIncomplete, build_cover
 from fax.cover_data import REQUIRED_FIELDS, field_names, missing_fields, total_pages
-from fs_service.errors import ValidationFailed
 from tests.unit.test_fax_support import sample_cover
 
 
@@ -112,10 +111,9 @@ def test_every_field_is_required():
     assert missing_fields(sample_cover()) == []
     blank = sample_cover(subject="  ", to_phone="", comments="", page_count=0, date="")
     assert missing_fields(blank) == ["subject", "date", "page_count", "to_phone", "comments"]
-    with pytest.raises(ValidationFailed) as caught:
+    with pytest.raises(CoverIncomplete) as caught:
         build_cover(blank, "fr")
-    assert set(caught.value.details) == {"subject", "date", "page_count", "to_phone", "comments"}
-    assert caught.value.error_id == "fax_cover_incomplete"
+    assert caught.value.missing == ["subject", "date", "page_count", "to_phone", "comments"]
 
 
 def test_hidden_number_is_still_required():

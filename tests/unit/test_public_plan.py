@@ -7,10 +7,10 @@ from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
 from fs_service.blacklist_match import Matcher, Rule, caller_forms
-from fs_service.callplan.model import CallRequest
+from fs_service.calls.model import CallRequest
 from fs_service.callplan.public import plan_public
 from fs_service.callplan.public_model import MenuSnapshot, NumberEntry, TreatmentSnapshot
-from fs_service.callplan.steps import (Answer, Hangup, Ivr, Play, RecordClosure, Ring, Set, Transfer, Voicemail,
+from fs_service.calls.steps import (Answer, Hangup, Ivr, Play, RecordClosure, Ring, Set, Transfer, Voicemail,
                                        VoicemailLogin)
 from fs_service.schedule_rules import NumberRules, WeeklyRange
 from tests.unit.test_callplan_extension import ROUTING, ext
@@ -194,3 +194,9 @@ def test_blind_transfer_of_an_inbound_call_stays_within_the_account():
     assert plan(w, destination="3000", **again).steps[-1] == Voicemail("3000", "acme.test")
     assert plan(w, destination="8500", **again).steps[-1] == VoicemailLogin("acme.test")
     assert plan(w, destination="5145551234", **again).steps[-1] == Hangup("CALL_REJECTED")  # no transferring phone
+
+
+def test_a_conference_treatment_sends_the_caller_to_the_room_entry_in_the_accounts_context():
+    w = world(treatments={1: TreatmentSnapshot(1, "conference"), 2: TreatmentSnapshot(2, "conference")})
+    assert plan(w).steps[-1] == Transfer("8300", "acme.test")
+    assert plan(w, at=CLOSED_AT).steps[-1] == Transfer("8300", "acme.test")

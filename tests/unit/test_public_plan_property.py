@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from fs_service.callplan.public import plan_public
 from fs_service.callplan.public_model import TreatmentSnapshot
-from fs_service.callplan.steps import Play
+from fs_service.calls.steps import Play
 from fs_service.schedule_rules import ClosureException, NumberRules, WeeklyRange, decide
 from tests.unit.test_public_plan import World, entry, request
 

@@ -6,7 +6,7 @@ from lxml import etree
 
 from fs_service.callplan.ivr_menu import ivr_menu
 from fs_service.callplan.public_model import MenuSnapshot
-from fs_service.callplan.steps import Ivr, Plan, RecordClosure
+from fs_service.calls.steps import Ivr, Plan, RecordClosure
 from xml_curl.configuration import ivr_document
 from xml_curl.dialplan import RenderOptions, render
 

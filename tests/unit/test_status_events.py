@@ -6,7 +6,8 @@ from pathlib import Path
 
 from esl_handlers.events import EventHeaders
 from esl_handlers.protocol import EslParser
-from fs_service import parking, status_events as ev, status_resync
+from fs_service import parking
+from fs_service.status import events as ev
 
 ESL = Path(__file__).resolve().parent.parent / "fixtures" / "esl"
 
@@ -114,7 +115,7 @@ def test_a_phone_blind_transferred_to_700_is_not_listed_as_its_own_parker():
 def test_show_registrations_rows_map_like_register_events_with_absolute_expiry():
     row = {"reg_user": "101", "realm": "acme.test", "token": "cid", "url": "sofia/internal/sip:x@y",
            "expires": "1795663987", "network_ip": "127.0.0.1"}
-    up = status_resync.registration_from_row(row)
+    up = ev.registration_from_row(row)
     assert (up.sip_user, up.sip_domain, up.call_id, up.expires) == ("101", "acme.test", "cid", 1795663987.0)
 
 
@@ -122,7 +123,7 @@ def test_show_channels_rows_map_owner_from_presence_and_state_from_callstate():
     rows = [{"uuid": "a", "direction": "inbound", "presence_id": "100@acme.test", "callstate": "ACTIVE"},
             {"uuid": "b", "direction": "outbound", "presence_id": "102@acme.test", "callstate": "RINGING"},
             {"uuid": "c", "direction": "inbound", "presence_id": "", "callstate": "EARLY"}]
-    snap = status_resync.channels_snapshot(rows)
+    snap = ev.channels_snapshot(rows)
     assert [(c.uuid, c.sip_user, c.state) for c in snap.channels] == [
         ("a", "100", ev.ANSWERED), ("b", "102", ev.RINGING), ("c", None, ev.DIALING)]
     assert snap.registrations is None  # a channels snapshot leaves registrations alone

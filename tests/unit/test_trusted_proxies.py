@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from pbx.config import ConfigError, load_settings, parse_networks
+from fs_service.settings import ConfigError, parse_networks
+from pbx.config import load_settings
 from pbx.proxies import TrustedProxies
 
 

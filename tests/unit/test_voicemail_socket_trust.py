@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from esl_handlers import commands
-from esl_handlers.nodes import parse_nodes
 from esl_handlers.outbound.trust import nodes_for
 from fs_service.networks import source_in
+from fs_service.settings import parse_nodes
 from pbx.config import ConfigError, load_settings
 
 

@@ -5,7 +5,7 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from fs_service.voicemail.storage import Storage
+from fs_service.audio_storage import Storage
 
 
 def storage(tmp_path: Path) -> Storage:

@@ -10,18 +10,17 @@ from typing import Any, Callable
 from flask import Flask, jsonify
 from flask_smorest import Api
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from fs_service.errors import PbxError
-from pbx.extensions import csrf
 from schema.api_errors import ApiErrorSchema
+from schema.common import MAX_ID
 from web.errors import is_api_request
 
-from . import accounts, auth, extension_settings, extensions, softphones
-from . import blacklist, menus, numbers, numbers_schedules, status, voicemail, voicemail_messages
-from . import fax, fax_received, gateways
-from . import audit, two_factor
-from . import mail
-from . import conferences, conferences_history
+from ..extensions import csrf
+from . import (accounts, audit, auth, blacklist, books, conferences, conferences_history, extension_settings,
+               extensions, fax, fax_received, gateways, mail, menus, numbers, numbers_schedules, phones, softphones,
+               status, two_factor, voicemail, voicemail_messages)
 from .base import PREFIX
 
 BLUEPRINTS = (auth.bp, accounts.bp, extensions.bp, extension_settings.bp, softphones.bp, voicemail.bp,
@@ -31,7 +30,18 @@ BLUEPRINTS += (gateways.bp,)
 BLUEPRINTS += (two_factor.bp, audit.bp)
 BLUEPRINTS += (mail.bp,)
 BLUEPRINTS += (conferences.bp, conferences_history.bp)
+BLUEPRINTS += (phones.bp,)
+BLUEPRINTS += (books.bp,)
 SECURITY = [{"bearerAuth": []}, {"sessionCookie": []}]
+
+
+class IdConverter(IntegerConverter):
+    """``<int:…_id>`` in API paths: 0 to MAX_ID. A larger id cannot exist; unbounded, it would
+    reach the database (SQLite overflows: a 500) instead of being a plain 404."""
+
+    def __init__(self, map: Any, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("max", MAX_ID)
+        super().__init__(map, *args, **kwargs)
 
 
 class PbxApi(Api):
@@ -63,7 +73,9 @@ def init_api(app: Flask) -> None:
     _configure(app)
     api = PbxApi()
     api.previous_handler = app.error_handler_spec[None][None].get(HTTPException)
+    app.url_map.converters["int"] = IdConverter  # the rules registered below (the API's)
     api.init_app(app)
+    api.register_converter(IdConverter, lambda _: {"type": "integer", "minimum": 0, "maximum": MAX_ID})
     api.spec.components.security_scheme("bearerAuth", {"type": "http", "scheme": "bearer"})
     api.spec.components.security_scheme(
         "sessionCookie", {"type": "apiKey", "in": "cookie", "name": app.config.get("SESSION_COOKIE_NAME", "session")})

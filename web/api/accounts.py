@@ -4,7 +4,7 @@ from __future__ import annotations
 from fs_service import accounts as core
 from fs_service.access import account_for, is_operator, require_admin, require_operator
 from fs_service.models import Account, User
-from schema.accounts import AccountCreateSchema, AccountCreatedSchema, AccountSchema, UserSchema
+from schema.accounts import AccountCreatedSchema, AccountCreateSchema, AccountSchema, UserSchema
 
 from .base import PREFIX, ApiBlueprint, actor, commit, welcome
 

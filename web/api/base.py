@@ -20,10 +20,12 @@ from fs_service.access import account_for, require_admin
 from fs_service.db import db
 from fs_service.errors import PbxError
 from fs_service.models import Account, User
-from pbx.config import Settings
-from pbx.extensions import csrf
+from fs_service.settings import Settings
 from web.actor import bearer_token, require_actor
+from web.emails import send_welcome
 from web.errors import validation_error
+
+from ..extensions import csrf
 
 log = logging.getLogger("pbx.api")
 PREFIX = "/api/v1"
@@ -110,8 +112,6 @@ def welcome(user: User | None) -> None:
     if user is None:
         return
     try:
-        from web.emails import send_welcome
-
         send_welcome(user)
     except Exception:
         log.exception("welcome email failed user_id=%s", user.id)

@@ -11,7 +11,6 @@ from marshmallow import fields
 from fs_service import blacklist as core
 from fs_service.models import BlacklistRule
 from schema.blacklist import DeleteAllRulesSchema, RuleCreateSchema, RuleSchema, RuleSearchSchema, RuleUpdateSchema
-
 from schema.common import StrictSchema
 
 from .base import PREFIX, ApiBlueprint, commit, scoped

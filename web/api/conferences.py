@@ -4,16 +4,13 @@ emailed, resendable), and the live control of a running room (who is in, mute / 
 Admin-only; other tenants 404."""
 from __future__ import annotations
 
-from flask import current_app
-
-from esl_handlers.conference_control import call_into_room, control, knows_node, set_recording
 from fs_service import extensions
-from fs_service.conferences import dialout, invitations, live
-from fs_service.conferences import rooms as core
+from fs_service.conferences import dialout, invitations, live, rooms as core
 from fs_service.errors import Conflict, PbxError
 from fs_service.models import Conference, ConferenceParticipant
-from schema.conferences import MemberActionResultSchema, MemberActionSchema, MemberSchema, ParticipantCreateSchema, \
-    ParticipantSchema, RoomCreateSchema, RoomSchema, RoomUpdateSchema
+from schema.conferences import (MemberActionResultSchema, MemberActionSchema, MemberSchema, ParticipantCreateSchema,
+                                ParticipantSchema, RoomCreateSchema, RoomSchema, RoomUpdateSchema)
+from web.switch import switch
 
 from .base import PREFIX, ApiBlueprint, actor, commit, scoped
 
@@ -68,7 +65,7 @@ def update_room(changes: dict, account_id: int, room_id: int) -> Conference:
     core.update_room(room, changes)
     commit()
     if room.record_audio != was_recording:
-        set_recording(current_app._get_current_object(), room, room.record_audio)
+        switch().set_recording(room, room.record_audio)
     return room
 
 
@@ -99,13 +96,13 @@ def add_participant(data: dict, account_id: int, room_id: int) -> ConferencePart
     participant = core.add_participant(room, data)
     own = next(iter(extensions.list_extensions(account, actor())), None)
     call = dialout.dial_out(room, participant, phone, own) if call_now else None
-    if call is not None and not knows_node(current_app._get_current_object(), call.node):
+    if call is not None and not switch().knows_node(call.node):
         raise Conflict("the FreeSWITCH hosting this conference is not configured here", error_id="node_not_configured")
     if invite:
         invitations.invite(participant)
     commit()
     if call is not None:
-        _sent(call_into_room(current_app._get_current_object(), call))
+        _sent(switch().call_into_room(call))
     return participant
 
 
@@ -144,9 +141,27 @@ def control_member(data: dict, account_id: int, room_id: int, member_id: int) ->
     """Mute, unmute or kick one connected person, on the FreeSWITCH hosting the room. 404: not
     connected; 503: the switch did not accept it."""
     request = live.member_command(_room(account_id, room_id), member_id, data["action"])
-    if not knows_node(current_app._get_current_object(), request.node):
+    if not switch().knows_node(request.node):
         raise Conflict("the FreeSWITCH hosting this conference is not configured here",
                        error_id="node_not_configured")
-    result = control(current_app._get_current_object(), request)
+    result = switch().control(request)
+    _sent(result)
+    return {"ok": True, "reply": result.body}
+
+
+@bp.route(f"{ONE}/end", methods=["POST"])
+@bp.response(200, MemberActionResultSchema)
+def end_room(account_id: int, room_id: int) -> dict:
+    """End the running occurrence now: everyone is hung up on the FreeSWITCH hosting the room
+    (it goes to the history like any ended one). 409: not running; 503: the switch did not
+    accept it."""
+    room = _room(account_id, room_id)
+    where = live.running(room)
+    if where is not None and not switch().knows_node(where.node):
+        raise Conflict("the FreeSWITCH hosting this conference is not configured here",
+                       error_id="node_not_configured")
+    result = switch().end_room(room) if where is not None else None
+    if result is None:
+        raise Conflict("this conference is not running", error_id="not_running")
     _sent(result)
     return {"ok": True, "reply": result.body}

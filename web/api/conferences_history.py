@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from flask import Response, current_app, send_file
 
+from fs_service.audio_storage import Storage
 from fs_service.conferences import history, rules
 from fs_service.conferences.report import report_pdf
 from fs_service.conferences.rooms import get_room
-from fs_service.voicemail.storage import Storage
 from schema.conferences import HistoryQuerySchema, OccurrenceSchema
 
 from .base import PREFIX, ApiBlueprint, scoped

@@ -8,8 +8,8 @@ from __future__ import annotations
 from fs_service import extensions as core
 from fs_service.access import extension_for, is_admin_of
 from fs_service.models import Account, Extension
-from schema.extensions import (ExtensionCreateSchema, ExtensionSchema, ExtensionUpdateSchema,
-                               SipCredentialsSchema, SuggestionQuerySchema, SuggestionsSchema)
+from schema.extensions import (ExtensionCreateSchema, ExtensionSchema, ExtensionUpdateSchema, SipCredentialsSchema,
+                               SuggestionQuerySchema, SuggestionsSchema)
 
 from .base import PREFIX, ApiBlueprint, commit, scoped, settings, welcome
 

@@ -21,8 +21,11 @@ from .base import PREFIX, ApiBlueprint, actor, commit, scoped
 bp = ApiBlueprint("api_fax_received", __name__, url_prefix=f"{PREFIX}/accounts/<int:account_id>/fax",
                   description="Faxes: received faxes, fax numbers and fax rights")
 ONE = "/received/<int:received_id>"
-PDF = {200: {"content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}
-PNG = {200: {"content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}}}
+# OpenAPI 3.0.3 requires a description on every response, binary ones included.
+PDF = {200: {"description": "The received pages as PDF",
+             "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}}}}
+PNG = {200: {"description": "The first page as a PNG preview",
+             "content": {"image/png": {"schema": {"type": "string", "format": "binary"}}}}}
 
 
 def _inbox(account_id: int):

@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from flask import Response
 
-from fs_service import menus as core
-from fs_service import sound_uploads
+from fs_service import menus as core, sound_uploads
 from fs_service.models import WelcomeMenu
 from schema.menus import MenuCreateSchema, MenuKeysSchema, MenuSchema, MenuUpdateSchema
 from schema.sound_uploads import SoundUploadSchema
@@ -93,7 +92,7 @@ def upload_greeting(data: dict, account_id: int, menu_id: int) -> WelcomeMenu:
     PCM at 8 or 16 kHz; stereo and 8-bit are converted to 16-bit mono). Live on the next call;
     the previous uploaded file is deleted. 400 ``invalid_audio`` naming ``file`` otherwise."""
     account, menu = _menu(account_id, menu_id)
-    sound_uploads.upload_menu_greeting(account, menu, data["data"])
+    core.upload_menu_greeting(account, menu, data["data"])
     commit()
     return menu
 

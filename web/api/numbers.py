@@ -8,11 +8,10 @@ from __future__ import annotations
 
 from flask import Response
 
-from fs_service import access, schedules, sound_uploads, treatments
-from fs_service import numbers as core
+from fs_service import access, numbers as core, schedules, sound_uploads, treatments
 from fs_service.models import PhoneNumber, Treatment
-from schema.numbers import (ClosureMessageSchema, DecisionSchema, NumberCreateSchema, NumberSchema,
-                            NumberUpdateSchema, PreviewQuerySchema, TreatmentSchema)
+from schema.numbers import (ClosureMessageSchema, DecisionSchema, NumberCreateSchema, NumberSchema, NumberUpdateSchema,
+                            PreviewQuerySchema, TreatmentSchema)
 from schema.sound_uploads import SoundUploadSchema
 from web.sound_access import AUDIO_DOC, sound_response
 
@@ -112,7 +111,7 @@ def upload_closure_message(data: dict, account_id: int, number_id: int) -> Phone
     from the next closed call; the previous uploaded or recorded file is deleted. 400
     ``invalid_audio`` naming ``file`` otherwise."""
     account, number = _number(account_id, number_id)
-    sound_uploads.upload_closure_message(account, number, data["data"])
+    core.upload_closure_message(account, number, data["data"])
     commit()
     return number
 

@@ -3,7 +3,7 @@ UI's editor does: a weekday with no range is closed all day; several ranges make
 closure; overlapping ranges are refused. Admin-only; other tenants 404."""
 from __future__ import annotations
 
-from fs_service import schedules as core
+from fs_service import numbers, schedules as core
 from fs_service.models import ScheduleException
 from schema.schedules import ExceptionCreateSchema, ExceptionSchema, ExceptionUpdateSchema, WeekSchema
 
@@ -15,8 +15,6 @@ ONE = "/exceptions/<int:exception_id>"
 
 
 def _number(account_id: int, number_id: int):
-    from fs_service import numbers
-
     _, account = scoped(account_id, admin=True)
     return account, numbers.get_number(account, number_id)
 

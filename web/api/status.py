@@ -7,7 +7,7 @@ user's phone then rings and, once answered, the target is called.
 from __future__ import annotations
 
 from fs_service.errors import PbxError
-from fs_service.live_status import LiveStatus
+from fs_service.status.queries import LiveStatus
 from schema.status import CallCreateSchema, CallPlacedSchema, LiveStatusSchema, StatusQuerySchema
 from web.live import account_status, call_extension
 

@@ -3,9 +3,9 @@ codes, turning it off; an admin's reset of a user who lost their phone; the acco
 from __future__ import annotations
 
 from fs_service import two_factor
-from fs_service.models import Account, User
 from fs_service.db import db
 from fs_service.errors import NotFound
+from fs_service.models import Account, User
 from schema.accounts import AccountSchema
 from schema.two_factor import (AccountSecuritySchema, CodeSchema, RecoveryCodesSchema, TwoFactorEnableSchema,
                                TwoFactorSecretSchema, TwoFactorStateSchema)

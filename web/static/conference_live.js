@@ -4,8 +4,13 @@
 (function () {
   "use strict";
   var page = document.getElementById("conference-page");
-  if (!page || !window.EventSource) { return; }
+  if (!page) { return; }
   var live = document.getElementById("conference-live");
+  live.addEventListener("submit", function (event) {  // "end now" asks first (the fragment is replaced: delegate)
+    var question = event.target.dataset.confirm;
+    if (question && !window.confirm(question)) { event.preventDefault(); }
+  });
+  if (!window.EventSource) { return; }
   var source = new EventSource(page.dataset.stream);
   source.addEventListener("status", function (event) {
     live.innerHTML = event.data;

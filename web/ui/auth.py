@@ -1,13 +1,12 @@
 """Logging in and out, the one-time code step of two-factor logins, and the password links (ACC-2)."""
 from __future__ import annotations
 
+import time
+
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
-from flask_babel import refresh
+from flask_babel import gettext as _, refresh
 from flask_login import login_user, logout_user
 from marshmallow import ValidationError
-
-import time
 
 from fs_service import auth, password_reset, two_factor
 from fs_service.db import db
@@ -16,8 +15,8 @@ from fs_service.models import User
 from schema.auth import LoginSchema, ResetRequestSchema, ResetSchema
 from web.actor import audit_as, current_actor
 
+from ..messages import translate
 from .common import FORM_LEVEL, discard_changes, error_map, safe_next, text
-from .messages import translate
 
 bp = Blueprint("auth", __name__)
 

@@ -7,12 +7,10 @@ never silently cleaned, so what is stored is exactly what the admin sees.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import gettext as _, ngettext
 from marshmallow import ValidationError
 
-from fs_service import access
-from fs_service import blacklist as core
+from fs_service import access, blacklist as core
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
 from schema.blacklist import RuleCreateSchema, RuleSearchSchema

@@ -15,7 +15,7 @@ from fs_service.models import Account, Extension, User
 from web.actor import current_actor, require_actor
 from web.errors import validation_error
 
-from .messages import translate
+from ..messages import translate
 
 FORM_LEVEL = "_form"
 

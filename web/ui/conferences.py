@@ -11,12 +11,13 @@ from fs_service import access
 from fs_service.conferences import history, rooms
 from fs_service.numbering import CONFERENCE_ACCESS
 
-from . import conferences_room, conferences_wizard
+from . import conferences_broadcast, conferences_room, conferences_wizard
 from .common import account_context, login_required
 
 bp = Blueprint("conferences", __name__)
 bp.register_blueprint(conferences_wizard.bp)
 bp.register_blueprint(conferences_room.bp)
+bp.register_blueprint(conferences_broadcast.bp)
 
 
 @bp.get("/accounts/<int:account_id>/conferences")

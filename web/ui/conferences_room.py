@@ -11,21 +11,19 @@ current state.
 """
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, stream_with_context, \
-    url_for
+from flask import Blueprint, Response, flash, redirect, render_template, request, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
 
-from esl_handlers.commands import CommandResult
-from esl_handlers.conference_control import call_into_room, control, knows_node
 from fs_service import access, extensions
-from fs_service.conferences import dialout, invitations, live, rules
-from fs_service.conferences import rooms as core
+from fs_service.conferences import broadcast, dialout, invitations, live, rooms as core, rules
 from fs_service.db import db
 from fs_service.errors import Conflict, PbxError, ValidationFailed
 from fs_service.models import Account, Conference
+from fs_service.switch_commands import CommandResult
 from schema.conferences import MemberActionSchema, RoomUpdateSchema
+from web.switch import switch
 
 from .common import FORM_LEVEL, account_context, actor, discard_changes, error_map, login_required, text
 from .conferences_wizard import OPTIONS, PARTICIPANT_FIELDS, check_participant, form_labels, save_room
@@ -53,8 +51,10 @@ def _fragment(account_id: int, room_id: int, view: live.RoomView, csrf_value: st
 def _page(account: Account, room: Conference, values: dict, errors: dict, status: int = 200):
     context = _fragment(account.id, room.id, live.room_view(room), generate_csrf())
     start = rules.wall_clock(room.starts_at, room.timezone) if room.starts_at else None
+    listen = url_for("conferences.broadcast.listen", room_id=room.id, token=broadcast.token(room), _external=True) \
+        if broadcast.broadcasts(room) else None
     return render_template("conferences/room.html", account=account, room=room, values=values, errors=errors,
-                           start=start, **context), status
+                           start=start, listen=listen, **context), status
 
 
 def _flash_errors(exc: ValidationError | PbxError) -> None:
@@ -112,7 +112,6 @@ def add_participant(account_id: int, room_id: int):
     kept, when the room is not running or the number may not be called)."""
     account, room = _room(account_id, room_id)
     typed = {name: text(request.form, name) for name in (*PARTICIPANT_FIELDS, *DIAL_OUT_FIELDS)}
-    app = current_app._get_current_object()
     try:
         values = check_participant(typed)
         phone, call_now = values.pop("phone", None), values.pop("call_now", False)
@@ -120,7 +119,7 @@ def add_participant(account_id: int, room_id: int):
         participant = core.add_participant(room, values)
         own = next(iter(extensions.list_extensions(account, actor())), None) if call_now else None
         call = dialout.dial_out(room, participant, phone, own) if call_now else None
-        if call is not None and not knows_node(app, call.node):
+        if call is not None and not switch().knows_node(call.node):
             raise Conflict(_("The FreeSWITCH hosting this conference is not configured here."))
     except (ValidationError, PbxError) as exc:
         discard_changes()
@@ -129,7 +128,7 @@ def add_participant(account_id: int, room_id: int):
     db.session.commit()
     flash(_("Invitation sent to %(email)s.", email=values["email"]), "success")
     if call is not None:
-        _flash_result(call_into_room(app, call),
+        _flash_result(switch().call_into_room(call),
                       _("Calling %(number)s: they join the room when they answer.", number=call.number))
     return _back(account, room)
 
@@ -157,11 +156,28 @@ def control_member(account_id: int, room_id: int, member_id: int):
     except (ValidationError, PbxError) as exc:
         _flash_errors(exc)
         return _back(account, room)
-    app = current_app._get_current_object()
-    if not knows_node(app, command.node):
+    if not switch().knows_node(command.node):
         flash(_("The FreeSWITCH hosting this conference is not configured here."), "error")
     else:
-        _flash_result(control(app, command), _("Done: the list follows in a moment."))
+        _flash_result(switch().control(command), _("Done: the list follows in a moment."))
+    return _back(account, room)
+
+
+@bp.post("/end")
+@login_required
+def end(account_id: int, room_id: int):
+    """"End now": everyone in the running room is hung up; the widget empties when the switch's
+    events come back."""
+    account, room = _room(account_id, room_id)
+    where = live.running(room)
+    if where is not None and not switch().knows_node(where.node):
+        flash(_("The FreeSWITCH hosting this conference is not configured here."), "error")
+        return _back(account, room)
+    result = switch().end_room(room) if where is not None else None
+    if result is None:
+        flash(_("This conference is not running."), "error")
+    else:
+        _flash_result(result, _("Ending the conference: everyone is being hung up."))
     return _back(account, room)
 
 

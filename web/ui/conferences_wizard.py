@@ -9,18 +9,17 @@ room, its participants and their invitations are written together on "Create the
 """
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from esl_handlers.conference_control import set_recording
 from fs_service import access
-from fs_service.conferences import invitations, rules
-from fs_service.conferences import rooms as core
+from fs_service.conferences import invitations, rooms as core, rules
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
 from fs_service.models import Account, Conference
 from schema.conferences import ParticipantCreateSchema, RoomCreateSchema
+from web.switch import switch
 
 from .common import FORM_LEVEL, account_context, discard_changes, error_map, login_required, non_empty, text
 
@@ -274,7 +273,7 @@ def save_room(room: Conference, changes: dict) -> None:
     core.update_room(room, changes)
     db.session.commit()
     if room.record_audio != was_recording:
-        set_recording(current_app._get_current_object(), room, room.record_audio)
+        switch().set_recording(room, room.record_audio)
 
 
 @bp.route("/<int:room_id>/edit", methods=["GET", "POST"])

@@ -8,16 +8,18 @@ Anything else is *not found*, as for every object of another tenant.
 """
 from __future__ import annotations
 
-from flask import Response, send_file
+from flask import Response, request, send_file
 from flask_babel import gettext
 
-from fax.storage import FaxStorage, current_storage
+from fax.received import first_page_thumbnail
+from fax.storage import FaxStorage
 from fs_service import access
 from fs_service.errors import NotFound
-from fs_service.fax import retention, rights
+from fs_service.fax import current_storage, retention, rights
 from fs_service.models import Account, User
+from web.actor import current_actor
 
-from .messages import N_, translate
+from ..messages import N_, translate
 
 #: The fax core's English messages (fs_service/fax, schema/fax.py) → catalog entries.
 MESSAGES = {
@@ -110,10 +112,6 @@ def require_inbox(user: User, account: Account) -> None:
 
 def tab_context() -> dict:
     """What the fax pages' own menu (templates/fax/_tabs.html) may offer the visitor."""
-    from flask import request
-
-    from web.actor import current_actor
-
     user, account_id = current_actor(), (request.view_args or {}).get("account_id")
     if user is None or account_id is None or (user.account_id != account_id and not access.is_operator(user)):
         return {"fax_can_send": False, "fax_is_admin": False}
@@ -150,6 +148,5 @@ def thumbnail_response(pdf_relative: str | None, name: str) -> Response:
     store = storage()
     relative = store.thumbnail_of(pdf_relative)
     if store.read(relative) is None and store.read(pdf_relative) is not None:
-        from fax.received import first_page_thumbnail
         store.write(relative, first_page_thumbnail(store.local(pdf_relative)))
     return file_response(relative, name, "image/png", download=False)

@@ -12,8 +12,7 @@ from flask_babel import gettext as _
 
 from fs_service.db import db
 from fs_service.errors import Conflict, ValidationFailed
-from fs_service.fax import outbox as core
-from fs_service.fax import rights
+from fs_service.fax import outbox as core, rights
 from fs_service.fax.retention import FilesPurged
 from fs_service.models._columns import as_utc
 

@@ -10,14 +10,13 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from fs_service import access, accounts
-from fs_service import gateways as core
+from fs_service import access, accounts, gateways as core
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
 from fs_service.models import Gateway
 from schema.gateways import AccountGatewaySchema, GatewayCreateSchema, GatewayUpdateSchema
 
-from .common import actor, discard_changes, error_map, login_required, text
+from .common import actor, discard_changes, error_map, login_required, safe_next, text
 
 bp = Blueprint("gateways", __name__, url_prefix="/operator")
 
@@ -100,6 +99,7 @@ def account_gateway(account_id: int):
     access.require_operator(user)
     account = access.account_for(user, account_id)
     choice = text(request.form, "gateway_id")
+    back = safe_next(request.form.get("next"), url_for("gateways.gateways_page"))  # the account's own page
     try:
         data = AccountGatewaySchema().load({"gateway_id": int(choice) if choice.isdigit() else None})
         core.set_account_gateway(account, data["gateway_id"])
@@ -108,7 +108,7 @@ def account_gateway(account_id: int):
         for messages in error_map(exc).values():
             for message in messages:
                 flash(message, "error")
-        return redirect(url_for("gateways.gateways_page"))
+        return redirect(back)
     db.session.commit()
     flash(_("Gateway of %(name)s saved.", name=account.name), "success")
-    return redirect(url_for("gateways.gateways_page"))
+    return redirect(back)

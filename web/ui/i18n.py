@@ -15,10 +15,10 @@ from babel.messages.pofile import read_po
 from flask import Blueprint, redirect, request, session
 from flask_babel import refresh
 
-from web import LANGUAGES
-
 from .common import safe_next
 
+#: The UI's languages (web.select_locale picks among them).
+LANGUAGES = ("fr", "en")
 log = logging.getLogger("pbx.web.i18n")
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "translations"
 

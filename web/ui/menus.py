@@ -12,15 +12,14 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from fs_service import access, sound_uploads
-from fs_service import menus as core
+from fs_service import access, menus as core, sound_uploads
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
 from schema.menus import MenuCreateSchema, MenuKeysSchema
 from web.sound_access import sound_response, uploaded_bytes
 
+from ..messages import translate
 from .common import account_context, discard_changes, error_map, login_required, text
-from .messages import translate
 from .numbers_form import treatment_options
 from .sound_forms import upload_errors, upload_hint
 
@@ -139,7 +138,7 @@ def upload_greeting(account_id: int, menu_id: int):
     account = _admin_account(account_id)
     menu = core.get_menu(account, menu_id)
     try:
-        sound_uploads.upload_menu_greeting(account, menu, uploaded_bytes(request.files))
+        core.upload_menu_greeting(account, menu, uploaded_bytes(request.files))
     except (ValidationError, ValidationFailed) as exc:
         discard_changes()
         menu = core.get_menu(account, menu_id)

@@ -12,8 +12,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from fs_service import access, schedules, sound_uploads
-from fs_service import numbers as core
+from fs_service import access, numbers as core, schedules, sound_uploads
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
 from schema.numbers import NumberCreateSchema, NumberUpdateSchema
@@ -138,7 +137,7 @@ def upload_closure(account_id: int, number_id: int):
     account = admin_account(account_id)
     number = core.get_number(account, number_id)
     try:
-        sound_uploads.upload_closure_message(account, number, uploaded_bytes(request.files))
+        core.upload_closure_message(account, number, uploaded_bytes(request.files))
     except (ValidationError, ValidationFailed) as exc:
         discard_changes()
         return number_page(account, core.get_number(account, number_id), errors=upload_errors(exc, "closure_file"),

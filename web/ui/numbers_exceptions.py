@@ -9,8 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from fs_service import schedules, treatments
-from fs_service import numbers as core
+from fs_service import numbers as core, schedules, treatments
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
 from schema.numbers import TreatmentSchema

@@ -11,12 +11,14 @@ from __future__ import annotations
 from datetime import date, datetime, time
 from typing import Any
 
-from flask_babel import gettext as _
+from flask import url_for
+from flask_babel import get_locale, gettext as _
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from fs_service import extensions, menus, voicemail
+from fs_service import extensions, menus, treatments, voicemail
 from fs_service.models import Account
+from fs_service.prompts import LANGUAGES
 from schema.schedules import RangeSchema
 
 from .common import text
@@ -80,8 +82,6 @@ def week_payload(form: MultiDict) -> tuple[list[dict[str, Any]], dict[str, list[
 
 def treatment_options(account: Account, default: str) -> list[tuple[str, str]]:
     """The account's treatments after a first "default" choice (empty value = None)."""
-    from fs_service import treatments
-
     rows = treatments.list_treatments(account)
     label = _treatment_labeller(account) if rows else None
     return [("", default)] + ([(str(row.id), label(row)) for row in rows] if label else [])
@@ -91,12 +91,40 @@ def treatment_targets(account: Account) -> dict[str, list[tuple[str, str]]]:
     """Choices of the "create a treatment" form."""
     return {"kind": [("extension", _("Ring an extension")), ("mailbox", _("Leave a voicemail message")),
                      ("voicemail_login", _("Voicemail access")), ("menu", _("Welcome menu")),
-                     ("message", _("Recorded message")), ("hangup", _("Hang up"))],
+                     ("message", _("Recorded message")), ("conference", _("Conference entry (room number, then code)")),
+                     ("hangup", _("Hang up"))],
             "extension_id": [("", "—")] + [(str(e.id), e.number) for e in extensions.list_extensions(account)],
             "mailbox_id": [("", "—")] + [(str(u.mailbox.id), u.mailbox.number)
                                          for u in voicemail.list_mailboxes(account)],
             "menu_id": [("", "—")] + [(str(m.id), m.name) for m in menus.list_menus(account)],
-            "message_then": [("hangup", _("then hang up")), ("continue", _("then continue to"))]}
+            "message_then": [("hangup", _("then hang up")), ("continue", _("then continue to"))],
+            "message_path": sound_options(account)}
+
+
+# Which inputs each kind uses: the page shows only those (numbers_treatment.js), and only those are sent.
+KIND_FIELDS = {"extension": ("extension_id",), "mailbox": ("mailbox_id",), "menu": ("menu_id",),
+               "message": ("message_path", "message_then", "next_treatment_id")}
+
+
+def sound_options(account: Account) -> list[dict[str, str]]:
+    """The "recorded message" select: the account's own sounds then the shipped prompts (in the
+    page's language), each with the URL its play button loads."""
+    language = str(get_locale() or "fr")[:2]
+    language = language if language in LANGUAGES else "fr"
+    options = []
+    for choice in treatments.sound_choices(account, language):
+        if choice.source == "closure":
+            label = _("Closure message of %(number)s", number=choice.label)
+            audio = url_for("numbers.closure_audio", account_id=account.id, number_id=choice.owner_id)
+        elif choice.source == "greeting":
+            label = _("Greeting of the menu %(name)s", name=choice.label)
+            audio = url_for("menus.greeting_audio", account_id=account.id, menu_id=choice.owner_id)
+        else:
+            label = choice.label
+            audio = url_for("prompt_audio.audio", language=language, prompt_id=choice.path[4:-4])
+        options.append({"value": choice.path, "label": label, "audio": audio,
+                        "group": "prompt" if choice.source == "prompt" else "own"})
+    return options
 
 
 TREATMENT_FIELDS = ("kind", "extension_id", "mailbox_id", "menu_id", "message_path", "message_then",
@@ -108,9 +136,7 @@ def treatment_payload(form: MultiDict) -> dict[str, Any]:
     needs is sent: the other selects keep their values but are ignored."""
     kind = text(form, "t_kind")
     payload: dict[str, Any] = {"kind": kind}
-    wanted = {"extension": ("extension_id",), "mailbox": ("mailbox_id",), "menu": ("menu_id",),
-              "message": ("message_path", "message_then", "next_treatment_id")}.get(kind, ())
-    for name in wanted:
+    for name in KIND_FIELDS.get(kind, ()):
         payload[name] = text(form, f"t_{name}") or None
     if payload.get("message_then") is None and kind == "message":
         payload["message_then"] = "hangup"

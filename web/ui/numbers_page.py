@@ -7,8 +7,7 @@ from flask_babel import gettext as _
 from fs_service import access, schedules, sound_uploads, treatments
 
 from .common import actor
-from .numbers_form import (timezone_options, treatment_options, treatment_targets, week_rows,
-                           weekday_names)
+from .numbers_form import timezone_options, treatment_options, treatment_targets, week_rows, weekday_names
 from .sound_forms import upload_hint
 
 

@@ -5,7 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from fs_service import access, accounts
+from fs_service import access, accounts, gateways
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
 from schema.accounts import AccountCreateSchema
@@ -43,3 +43,15 @@ def accounts_page():
     flash(_("Account %(name)s created. A welcome email was sent to %(email)s.",
             name=account.name, email=admin.email), "success")
     return redirect(url_for("operator.accounts_page"))
+
+
+@bp.get("/accounts/<int:account_id>/gateway")
+@login_required
+def account_gateway(account_id: int):
+    """The "Gateway" entry of the operator's menu inside an account; saving goes through the
+    gateways page's form handler and comes back here."""
+    user = actor()
+    access.require_operator(user)
+    account = access.account_for(user, account_id)
+    return render_template("operator/account_gateway.html", account=account,
+                           gateways=gateways.usable_gateways(account))

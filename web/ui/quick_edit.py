@@ -8,19 +8,17 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import gettext as _, ngettext
 from marshmallow import ValidationError
 
-from fs_service import access, extensions
-from fs_service import extension_settings as core
+from fs_service import access, extension_settings as core, extensions
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
 from fs_service.models import Account
 from schema.extension_settings import QuickEditSchema
 
+from ..messages import translate
 from .common import account_context, discard_changes, error_map, login_required
-from .messages import translate
 from .settings import moh_choices, number_options
 from .settings_form import quick_edit_rows
 

@@ -12,16 +12,15 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from fs_service import extension_settings as core
-from fs_service import extensions
+from fs_service import extension_settings as core, extensions
 from fs_service.db import db
 from fs_service.errors import Forbidden, ValidationFailed
-from fs_service.extension_settings_rules import WARNING_FIELDS
+from fs_service.extension_settings_rules import FMFM_UNUSED_WARNING, WARNING_FIELDS
 from fs_service.models import Account, Extension
 from schema.extension_settings import AdminSettingsSchema, UserSettingsSchema
 
+from ..messages import translate
 from .common import account_context, discard_changes, error_map, login_required, usable_extension
-from .messages import translate
 from .settings_form import form_values, posted_admin_fields, retyped_values, settings_payload
 
 bp = Blueprint("extension_settings", __name__,
@@ -41,7 +40,8 @@ def _page(account: Account, ext: Extension, is_admin: bool, values: dict[str, An
                            values=values, errors=errors, other_extensions=others,
                            moh_options=[(m, m) for m in moh_choices(ext.music_on_hold)],
                            number_options=number_options(account) if is_admin else [],
-                           warnings=field_warnings(values.get("warnings", []))), status
+                           warnings=field_warnings(values.get("warnings", [])),
+                           fmfm_unused=translate(FMFM_UNUSED_WARNING)), status
 
 
 def number_options(account: Account) -> list[tuple[str, str]]:
@@ -88,8 +88,6 @@ def save(account_id: int, extension_id: int):
         return _page(account, ext, is_admin, retyped_values(request.form, payload), error_map(exc), 400)
     db.session.commit()
     flash(_("Settings of extension %(number)s saved.", number=ext.number), "success")
-    shown_on_page = core.read_settings(ext, as_admin=is_admin)["warnings"]
-    for warning in warnings:
-        if warning not in shown_on_page:
-            flash(translate(warning), "warning")
+    for warning in warnings:  # at the top, where "saved" is read, not only beside its field far below
+        flash(translate(warning), "warning")
     return redirect(url_for("extension_settings.page", account_id=account.id, extension_id=ext.id))

@@ -8,8 +8,8 @@ from marshmallow import ValidationError
 from fs_service.audio_files import MAX_SECONDS, MAX_UPLOAD_BYTES
 from fs_service.errors import PbxError
 
+from ..messages import N_
 from .common import error_map
-from .messages import N_
 
 MEGABYTES = MAX_UPLOAD_BYTES // (1024 * 1024)
 MESSAGES = {

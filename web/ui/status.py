@@ -8,12 +8,12 @@ from flask_wtf.csrf import generate_csrf
 
 from fs_service.db import db, utcnow
 from fs_service.errors import PbxError
-from fs_service.live_status import LiveStatus
 from fs_service.models import Account
+from fs_service.status.queries import LiveStatus
 from web.live import account_status, account_version, call_extension, lenient_filters
 
+from ..messages import N_, translate
 from .common import account_context, login_required, text
-from .messages import N_, translate
 from .status_stream import StatusStream
 
 bp = Blueprint("status", __name__, url_prefix="/accounts/<int:account_id>/status")

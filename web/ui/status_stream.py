@@ -2,7 +2,7 @@
 
 One stream per open page: a greenlet under gevent (``pbx run``, gunicorn -k gevent), a thread
 under a threaded server. Every POLL_SECONDS it reads the account's live *version* (one small
-query: fs_service.live_status.live_version) and only when that changed -- or when the first
+query: fs_service.status.queries.live_version) and only when that changed -- or when the first
 registration shown passes its expiry, the one change that needs no write -- reads the live
 view (about eight queries), compares its fingerprint with the last one sent and, only on a
 change, renders the page's live fragment and sends it: an event reaches the browser within
@@ -19,7 +19,7 @@ import time
 from typing import Callable, Hashable, Iterator
 
 from fs_service.db import unavailable, utcnow
-from fs_service.live_status import LiveStatus
+from fs_service.status.queries import LiveStatus
 
 ACTIVE: set["StatusStream"] = set()  # open streams (tests, health)
 

@@ -24,7 +24,7 @@ OPEN_ENDPOINTS = {"auth.logout", "i18n.set_language", "static", "health.healthz"
                   "api_auth.me"}
 SET_UP = {"two_factor", "api_two_factor"}
 # FreeSWITCH's doors never carry a person's session: not even looked at (a hot path).
-MACHINE_BLUEPRINTS = {"xml_curl", "xml_cdr", "health"}
+MACHINE_BLUEPRINTS = {"xml_curl", "xml_cdr", "health", "provisioning"}
 
 
 def _pending_secret() -> str:

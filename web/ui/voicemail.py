@@ -9,8 +9,7 @@ again as typed, each message beside its field, with a 400 and nothing stored.
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
-from flask_babel import ngettext
+from flask_babel import gettext as _, ngettext
 from marshmallow import ValidationError
 
 from fs_service import access, extensions, voicemail

@@ -81,5 +81,5 @@ def _treatment_labeller(account: Account):
         if row.kind == "menu":
             return _("Welcome menu %(name)s", name=menu_names.get(row.menu_id, "?"))
         return {"voicemail_login": _("Voicemail access"), "message": _("Recorded message"),
-                "hangup": _("Hang up")}.get(row.kind, row.kind)
+                "conference": _("Conference entry"), "hangup": _("Hang up")}.get(row.kind, row.kind)
     return label

@@ -7,9 +7,9 @@ Channel variables set by the dialplan (xml_curl/dialplan.py, steps.Voicemail):
 """
 from __future__ import annotations
 
-from ...callplan.public_model import NUMBER_VARIABLE, PUBLIC_CONTEXT
 from ...ivr import Answer, CallEnded, Hangup, Play, Say, SetVar, Transfer
 from ...ivr.steps import play
+from ...numbering import NUMBER_VARIABLE, PUBLIC_CONTEXT
 from ..greetings import choose_greeting
 from ..keys import STAGE_VARIABLE, KeyAction
 from ..messages import MIN_MESSAGE_SECONDS

@@ -10,7 +10,7 @@ they are deleted, and the next resync of each node writes its parked calls again
 names follow fs_service.db.NAMING, so SQLite's batch copy and PostgreSQL's ALTER agree.
 
 ``live_versions`` holds one token per account, renewed whenever its live state changes: the
-status page's push stream reads it instead of the whole view (fs_service.status_versions).
+status page's push stream reads it instead of the whole view (fs_service.status.store).
 """
 from alembic import op
 import sqlalchemy as sa

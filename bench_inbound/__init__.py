@@ -1,1 +1,0 @@
-"""``python -m bench_inbound``: inbound (public) dialplan fetches against the fixed-document ceiling."""
