@@ -113,6 +113,17 @@ class AppScope(Protocol):
     def app_context(self) -> AbstractContextManager[Any]: ...
 
 
+# Ids are 32-bit integers on PostgreSQL: a larger one can name no row, and asking for it is a
+# database error there (SQLite takes it), so every id from outside is checked against this.
+MAX_ID = 2**31 - 1
+
+
+def row_id(value: object) -> int | None:
+    """``value`` (an int or its digits) as an id that can exist, or None."""
+    text = str(value)
+    return int(text) if text.isdigit() and 1 <= int(text) <= MAX_ID else None
+
+
 def utcnow() -> datetime:
     """Timezone-aware UTC now; stored naive-UTC-compatible by SQLAlchemy's DateTime(timezone=True)."""
     return datetime.now(timezone.utc)

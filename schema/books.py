@@ -15,11 +15,18 @@ from fs_service.books.csv_io import MAX_BYTES
 from fs_service.books.queries import BOOK_KINDS
 from fs_service.books.rules import NAME_MAX as BOOK_NAME_MAX
 from fs_service.books.text import PHONE, PHONE_ERROR
+from fs_service.db import MAX_ID, row_id
 
 from .common import StrictSchema, name_field
 
 PHONE_RULE = validate.Regexp(PHONE, error=PHONE_ERROR)
-BOOK_REF = validate.Regexp(r"^(mine|[0-9]{1,10})$", error='"mine" or the id of a shared address book')
+BOOK_REF_ERROR = f'"mine" or the id (1 to {MAX_ID}) of a shared address book'
+
+
+def book_ref(ref: str) -> None:
+    """``"mine"`` or an id that can exist (a larger one is refused here, not looked up)."""
+    if ref != "mine" and row_id(ref) is None:
+        raise ValidationError(BOOK_REF_ERROR)
 PAGE_MAX = 500
 
 
@@ -76,7 +83,8 @@ class ContactCreateSchema(ContactUpdateSchema):
     phone = fields.String(required=True, validate=PHONE_RULE, metadata={"description": "digits only, 2 to 20"})
     first_name = name_field(NAME_MAX, load_default="")
     last_name = name_field(NAME_MAX, load_default="")
-    books = fields.List(fields.String(validate=BOOK_REF), required=True,
+    books = fields.List(fields.String(validate=book_ref, metadata={"pattern": r"^(mine|[0-9]{1,10})$",
+                                                                  "description": BOOK_REF_ERROR}), required=True,
                         validate=validate.Length(min=1, max=100, error="choose at least one address book"),
                         metadata={"description": '"mine" and/or ids of shared books (admins): added to all at once'})
 

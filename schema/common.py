@@ -6,6 +6,7 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from fs_service.db import MAX_ID  # PostgreSQL's integer: a larger id is refused as input
 from fs_service.models._columns import as_utc
 
 LANGUAGE = validate.OneOf(("fr", "en"), error="must be one of: fr, en")
@@ -30,9 +31,6 @@ PRINTABLE = FullMatch(r"^([^\x00-\x1f\x7f$]|\$+[^\x00-\x1f\x7f${])*\$*$",
                       error="must not contain control characters or '${{'")
 # "HH:MM" (seconds allowed) wall-clock times, as the schedules and exceptions take them.
 TIME_PATTERN = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$"
-# PostgreSQL's integer: no row can have a larger id, and SQLite cannot even compare a larger
-# number (OverflowError), so a reference beyond it is refused as input, not looked up.
-MAX_ID = 2**31 - 1
 
 
 def name_field(max_length: int, required: bool = False, **kwargs) -> fields.String:

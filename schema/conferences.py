@@ -31,7 +31,8 @@ class RoomUpdateSchema(StrictSchema):
 
 
 class RoomCreateSchema(RoomUpdateSchema):
-    kind = fields.String(required=True, validate=KIND)
+    kind = fields.String(required=True, validate=KIND, metadata={
+        "description": "A single_use room needs starts_at (wall-clock time in its timezone)."})
     title = name_field(120, required=True, validate=validate.Length(min=1))
     language = fields.String(load_default="fr", validate=LANGUAGE)
     duration_minutes = fields.Integer(load_default=60, validate=DURATION)

@@ -71,7 +71,9 @@ class NumberSchema(StrictSchema):
 class TreatmentSchema(StrictSchema):
     """Input (create) and output of a treatment; the target field depends on ``kind``."""
     id = fields.Integer(dump_only=True)
-    kind = fields.String(required=True, validate=one_of(TREATMENT_KINDS))
+    kind = fields.String(required=True, validate=one_of(TREATMENT_KINDS), metadata={"description": (
+        "Each kind needs its target: " + ", ".join(f"{kind} needs {field}" for kind, field in TARGETS.items())
+        + "; a message with message_then=continue needs next_treatment_id.")})
     extension_id = id_field(load_default=None, allow_none=True)
     mailbox_id = id_field(load_default=None, allow_none=True)
     menu_id = id_field(load_default=None, allow_none=True)

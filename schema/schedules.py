@@ -15,6 +15,7 @@ from .common import StrictSchema, id_field, name_field, time_field
 WEEKDAY = validate.Range(min=0, max=6, error="must be 0 (Monday) to 6 (Sunday)")
 KINDS = ("all_day", "between")
 KIND = validate.OneOf(KINDS, error="must be one of: all_day, between")
+KIND_RULE = {"description": "between needs both closed_from and closed_until; end_date is not before start_date."}
 
 
 class RangeSchema(StrictSchema):
@@ -38,7 +39,7 @@ class ExceptionUpdateSchema(StrictSchema):
     label = name_field(80)
     start_date = fields.Date()
     end_date = fields.Date(allow_none=True)
-    kind = fields.String(validate=KIND)
+    kind = fields.String(validate=KIND, metadata=KIND_RULE)
     closed_from = time_field(allow_none=True)
     closed_until = time_field(allow_none=True)
     repeat_yearly = fields.Boolean()
@@ -59,7 +60,7 @@ class ExceptionCreateSchema(ExceptionUpdateSchema):
     label = name_field(80, load_default="")
     start_date = fields.Date(required=True)
     end_date = fields.Date(load_default=None, allow_none=True)  # none: a single day
-    kind = fields.String(load_default="all_day", validate=KIND)
+    kind = fields.String(load_default="all_day", validate=KIND, metadata=KIND_RULE)
     repeat_yearly = fields.Boolean(load_default=False)
     treatment_id = id_field(load_default=None, allow_none=True)
 

@@ -18,6 +18,9 @@ MAX_SECONDS = validate.Range(min=10, max=MAX_SECONDS_LIMIT)
 MAX_MESSAGES = validate.Range(min=1, max=MAX_MESSAGES_LIMIT)
 
 
+EMAIL_ONLY_RULE = {"description": "true needs an email address (messages then leave by email only)."}
+
+
 class MailboxUpdateSchema(StrictSchema):
     """Every field optional; number and extension cannot change."""
     name = name_field(80)
@@ -25,7 +28,7 @@ class MailboxUpdateSchema(StrictSchema):
     max_message_seconds = fields.Integer(validate=MAX_SECONDS)
     max_messages = fields.Integer(validate=MAX_MESSAGES)
     email = fields.Email(allow_none=True)
-    email_only = fields.Boolean()
+    email_only = fields.Boolean(metadata=EMAIL_ONLY_RULE)
     key0_treatment_id = id_field(allow_none=True)  # none = the account's reception
     star_treatment_id = id_field(allow_none=True)  # none = voicemail access
 
@@ -45,7 +48,7 @@ class MailboxCreateSchema(MailboxUpdateSchema):
     max_message_seconds = fields.Integer(load_default=DEFAULT_MAX_SECONDS, validate=MAX_SECONDS)
     max_messages = fields.Integer(load_default=DEFAULT_MAX_MESSAGES, validate=MAX_MESSAGES)
     name = name_field(80, load_default="")
-    email_only = fields.Boolean(load_default=False)
+    email_only = fields.Boolean(load_default=False, metadata=EMAIL_ONLY_RULE)
 
     @validates_schema
     def _email_only_needs_email(self, data: dict, **kwargs) -> None:

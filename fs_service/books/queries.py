@@ -23,7 +23,7 @@ from typing import Iterable
 import sqlalchemy as sa
 
 from ..access import is_admin_of
-from ..db import db
+from ..db import db, row_id
 from ..errors import NotFound
 from ..models import Account, AddressBook, Contact, Extension, User, book_access, book_contacts as book_rows
 
@@ -160,10 +160,11 @@ def book_contacts(account_id: int, book_ref: BookRef) -> list[ContactView]:
     contacts come by last name, first name; a book of another account gives ``[]``."""
     if str(book_ref) == COMPANY:
         return _company_contacts(account_id)
-    if not str(book_ref).isdigit():
+    book_id = row_id(book_ref)
+    if book_id is None:
         raise NotFound("address book not found")
     query = (sa.select(Contact).join(book_rows, book_rows.c.contact_id == Contact.id)
-             .where(book_rows.c.book_id == int(book_ref), Contact.account_id == account_id))
+             .where(book_rows.c.book_id == book_id, Contact.account_id == account_id))
     return contact_views(db.session.scalars(query.order_by(Contact.last_name, Contact.first_name, Contact.id)))
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from ..access import require_admin
-from ..db import db
+from ..db import db, row_id
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..models import Account, AddressBook, Contact, User
 from ..models.books import BookAccess, BookEntry
@@ -39,7 +39,8 @@ def writable_book(actor: User, account: Account, ref: int | str) -> AddressBook:
     for an admin, a shared book. All contacts and the company book are read-only."""
     if str(ref) == MINE:
         return ensure_personal_book(actor, account)
-    book = db.session.get(AddressBook, int(ref)) if str(ref).isdigit() else None
+    book_id = row_id(ref)
+    book = db.session.get(AddressBook, book_id) if book_id is not None else None
     if book is None or book.account_id != account.id:
         raise NotFound("address book not found")
     if book.kind == "personal":
