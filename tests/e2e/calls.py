@@ -19,10 +19,23 @@ def originate(peer: Switch, gateway: str, number: str, app: str = "&park()", *,
     if caller_name:
         values["origination_caller_id_name"] = caller_name
     braces = ",".join(f"{k}='{v}'" if " " in v else f"{k}={v}" for k, v in values.items())
+    if gateway != "carrier":
+        wait_registered(peer, gateway)
     peer.api(f"bgapi originate {{{braces}}}sofia/gateway/{gateway}/{number} {app}")
     _PLACED.append((peer, gateway, leg))
     del _PLACED[:-4]
     return leg
+
+
+def wait_registered(peer: Switch, gateway: str, timeout: float = 45.0) -> None:
+    """A phone calls once it is registered: after a switch restart, a phone whose refresh met
+    the restart's 503 waits its retry (30 s) with its gateway DOWN, and sofia refuses to place a
+    call through a DOWN gateway (GATEWAY_DOWN) — seen in CI as a call that never showed."""
+    def up() -> bool:
+        status = peer.api(f"sofia status gateway {gateway}")
+        lines = {line.split(None, 1)[0]: line.split(None, 1)[-1].strip() for line in status.splitlines() if line.strip()}
+        return lines.get("State") == "REGED" and lines.get("Status") == "UP"
+    wait_for(up, timeout, what=f"phone {gateway} registered and up")
 
 
 # The last calls placed: a wait that times out says what became of them (the bgapi answer is
