@@ -18,14 +18,13 @@ from __future__ import annotations
 import argparse
 import base64
 import random
-import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 from bench.directory import phases
-from bench.directory.runner import Server, cpus, post, print_caches
+from bench.directory.runner import Server, cpus, finish, post
 from bench.directory.seed import bench_settings
 
 from . import bodies
@@ -169,13 +168,7 @@ def main(argv=None) -> int:
             _profile(args, servers["real"], seeded, settings, client_cpu, workdir)
         return status
     finally:
-        for server in servers.values():
-            server.stop()
-        print_caches(workdir)
-        if args.keep:
-            print(f"# kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        finish(servers, workdir, args.keep)
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 import http.client
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -118,6 +119,17 @@ def print_caches(workdir: Path, name: str = "real") -> None:
     path = workdir / f"server-{name}.caches"
     if path.exists():
         print(path.read_text(), end="", flush=True)
+
+
+def finish(servers: dict[str, Server], workdir: Path, keep: bool) -> None:
+    """Stop every server, print the warm one's cache counters, keep or remove the work folder."""
+    for server in servers.values():
+        server.stop()
+    print_caches(workdir)
+    if keep:
+        print(f"# kept {workdir}")
+    else:
+        shutil.rmtree(workdir, ignore_errors=True)
 
 
 def post(port: int, body: bytes, *, path: str, auth: str) -> tuple[int, bytes]:

@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import argparse
 import base64
-import shutil
 import sys
 import tempfile
 from pathlib import Path
 
 from bench.directory import phases
-from bench.directory.runner import Server, cpus, post, print_caches
+from bench.directory.runner import Server, cpus, finish, post
 from bench.directory.seed import bench_settings
 
 from . import bodies
@@ -122,13 +121,7 @@ def main(argv=None) -> int:
                 status = 1
         return status
     finally:
-        for server in servers.values():
-            server.stop()
-        print_caches(workdir)
-        if args.keep:
-            print(f"# kept {workdir}")
-        else:
-            shutil.rmtree(workdir, ignore_errors=True)
+        finish(servers, workdir, args.keep)
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fs_service.books import rules
 from fs_service.db import db
-from tests.browser.test_ui_browser import browser, serving  # noqa: F401
+from tests.browser.test_ui_browser import browser, log_in, serving  # noqa: F401
 from tests.factories import PASSWORD, make_account
 
 SCREENSHOT = "/tmp/books.png"
@@ -20,11 +20,7 @@ def test_admin_adds_one_contact_to_two_books_at_once(make_app, browser):
     with serving(app) as base:
         page = browser.new_page(viewport={"width": 1200, "height": 900})
         page.set_default_timeout(10_000)
-        page.goto(f"{base}/")
-        page.fill("#f-email", email)
-        page.fill("#f-password", PASSWORD)
-        page.click("button[type=submit].primary")
-        page.wait_for_url("**/accounts/*/")
+        log_in(page, base, email, PASSWORD)
 
         page.click("nav >> text=Carnets d'adresses")
         page.click("#add-contact")

@@ -7,7 +7,7 @@ from urllib.request import urlopen
 
 from fs_service.db import db
 from fs_service.phones import rules
-from tests.browser.test_ui_browser import browser, serving  # noqa: F401 (fixture)
+from tests.browser.test_ui_browser import browser, log_in, serving  # noqa: F401 (fixture)
 from tests.factories import PASSWORD, make_account, make_extension
 from tests.unit.test_provisioning_render import key_values
 
@@ -25,11 +25,7 @@ def test_admin_orders_a_phones_favourites_and_the_phone_gets_them_in_order(make_
     with serving(app) as base:
         page = browser.new_page(viewport={"width": 1400, "height": 1000})
         page.set_default_timeout(10_000)
-        page.goto(f"{base}/")
-        page.fill("#f-email", email)
-        page.fill("#f-password", PASSWORD)
-        page.click("button[type=submit].primary")
-        page.wait_for_url("**/accounts/*/")
+        log_in(page, base, email, PASSWORD)
         page.click("nav >> text=Téléphones")
         page.click("text=Carnets d'adresses sur le téléphone")
         page.click("#books li[data-book='company'] a")

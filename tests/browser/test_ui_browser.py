@@ -33,6 +33,15 @@ def serving(app):
         thread.join(timeout=5)
 
 
+def log_in(page, base: str, email: str, password: str) -> None:
+    """Through the login form, as a person would; waits for the account's home page."""
+    page.goto(f"{base}/")
+    page.fill("#f-email", email)
+    page.fill("#f-password", password)
+    page.click("button[type=submit].primary")
+    page.wait_for_url("**/accounts/*/")
+
+
 @pytest.fixture
 def browser():
     from playwright.sync_api import sync_playwright
