@@ -37,7 +37,7 @@ def _log_outcome(job: Job, conn: EslConnection | None) -> None:
 
 
 def place_call(app: Flask, request) -> CommandResult:
-    """Start ``request`` (fs_service.click_to_call.OriginateRequest); returns at once with
+    """Start ``request`` (fs_service.status.click_to_call.OriginateRequest); returns at once with
     ok=True and the job id once FreeSWITCH accepted it, or ok=False with the reason. The
     audit log gets the command and that answer, in the name of the person asking."""
     result = _place(app, request)

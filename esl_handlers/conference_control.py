@@ -16,6 +16,7 @@ import gevent
 from flask import Flask, has_app_context
 
 from fs_service import audit
+from fs_service.audio_storage import Storage
 from fs_service.conferences import live
 from fs_service.conferences.dialout import DialOut
 from fs_service.conferences.entry_model import EXPECTED_VARIABLE
@@ -25,7 +26,6 @@ from fs_service.conferences.queries import room_domain
 from fs_service.db import db
 from fs_service.models import Conference
 from fs_service.switch_commands import CommandResult
-from fs_service.audio_storage import Storage
 
 from . import commands, registry
 from .commands import _CONFERENCE_RE, _DIGITS_RE, _GATEWAY_RE, _PROFILE_RE, _UUID_RE, _checked

@@ -18,9 +18,9 @@ import time
 import gevent
 from flask import Flask
 
-from fs_service.status import store as status_store
 from fs_service.db import unavailable
 from fs_service.settings import NodeConfig
+from fs_service.status import store as status_store
 
 from . import registry
 from .connection import EslConnection

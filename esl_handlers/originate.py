@@ -18,7 +18,7 @@ _VAR_NAME = re.compile(r"[a-z_]{1,64}")
 
 
 class OriginateLike(Protocol):
-    """fs_service.click_to_call.OriginateRequest (kept structural: no core import here)."""
+    """fs_service.status.click_to_call.OriginateRequest (kept structural: no core import here)."""
 
     domain: str
     ring_users: tuple[str, ...]

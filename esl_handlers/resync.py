@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import logging
 
-from fs_service import parking
+from fs_service.park import lot as parking
 from fs_service.status import events as status_events
 
 from .facade import EslFacade

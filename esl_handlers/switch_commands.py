@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from fs_service.click_to_call import OriginateRequest
 from fs_service.conferences.dialout import DialOut
 from fs_service.conferences.live import MemberCommand
 from fs_service.models import Conference
+from fs_service.status.click_to_call import OriginateRequest
 from fs_service.switch_commands import CommandResult
 
 from . import calls, conference_control

@@ -19,7 +19,6 @@ from reportlab.lib.styles import ParagraphStyle
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import Flowable, Frame, HRFlowable, Paragraph, Spacer, Table, TableStyle
 
-
 from . import fonts
 from .cover_data import CoverData, missing_fields
 from .cover_labels import LABELS, Labels

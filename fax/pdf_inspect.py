@@ -113,13 +113,16 @@ def _open_reader(filename: str, data: bytes, PdfReader: Any) -> Any:
 
 def _page_geometries(filename: str, reader: Any, max_pages: int) -> list[dict[str, Any]]:
     _check_declared_count(filename, reader, max_pages)
-    count = _count_pages(reader)
+    leaves = _count_leaves(reader)
+    if leaves > max_pages:
+        raise PdfRejected(filename, "too_many_pages", count=leaves, limit=max_pages)
+    pages = reader.pages
+    count = len(pages)
     if count == 0:
         raise PdfRejected(filename, "no_pages")
     if count > max_pages:
         raise PdfRejected(filename, "too_many_pages", count=count, limit=max_pages)
-    pages = reader.pages
-    return [_raw_geometry(pages[i], i + 1) for i in range(len(pages))]
+    return [_raw_geometry(pages[i], i + 1) for i in range(count)]
 
 
 def _check_declared_count(filename: str, reader: Any, max_pages: int) -> None:
@@ -131,28 +134,27 @@ def _check_declared_count(filename: str, reader: Any, max_pages: int) -> None:
         raise PdfRejected(filename, "too_many_pages", count=int(count), limit=max_pages)
 
 
-def _count_pages(reader: Any) -> int:
-    """The real page count, read from the /Kids arrays without building a page object per leaf.
+def _count_leaves(reader: Any) -> int:
+    """How many pages the /Kids arrays name, counted without building a page object per leaf.
 
-    pypdf's own flattening copies every inherited entry onto each leaf: a /Kids array naming one
-    page 100,000 times took it most of a second, so the count is taken here first and a
-    document over the limit never reaches it. A node met twice on one path is a cycle.
+    pypdf's flattening copies every inherited entry onto each leaf: a /Kids array naming one
+    page 100,000 times took it most of a second, so this bound is checked first and a document
+    over the limit never reaches it. pypdf then reads the pages it accepts (its count is the
+    one that matters for the rest). A node met twice on one path is a cycle.
     """
     count = 0
     stack: list[tuple[Any, frozenset[object]]] = [(reader.trailer["/Root"]["/Pages"], frozenset())]
     while stack:
         node, above = stack.pop()
-        kids = node.get("/Kids")
-        if kids is None:
-            count += 1
-            continue
         ref = getattr(node, "indirect_reference", None)  # only an indirect node can recur
         marker = (ref.idnum, ref.generation) if ref is not None else id(node)
         if marker in above:
             raise ValueError("the page tree contains itself")
-        for kid in kids.get_object():
+        kids = node.get("/Kids")
+        kids = kids.get_object() if kids is not None else None
+        for kid in kids if isinstance(kids, list) else ():
             child = kid.get_object()
-            if "/Kids" in child:
+            if isinstance(child, dict) and "/Kids" in child:
                 stack.append((child, above | {marker}))
             else:
                 count += 1

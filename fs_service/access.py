@@ -47,9 +47,7 @@ def can_use_extension(actor: User, extension: Extension) -> bool:
 def extension_for(actor: User, account: Account, extension_id: int) -> Extension:
     """An extension of ``account`` the actor may use. A colleague's extension is reported as
     *not found* too: a user learns nothing about extensions they cannot open."""
-    from .extensions import get_extension  # imported here: extensions may import access one day
-
-    ext = get_extension(account, extension_id)
-    if not can_use_extension(actor, ext):
+    ext = db.session.get(Extension, extension_id)
+    if ext is None or ext.account_id != account.id or not can_use_extension(actor, ext):
         raise NotFound("extension not found")
     return ext

@@ -16,8 +16,8 @@ import sqlalchemy as sa
 
 from .db import db, utcnow
 from .fax.queue import DUE_STATES
-from .status.queries import NodeHealth, node_health
 from .models import FaxJob, PendingFsCommand
+from .status.queries import NodeHealth, node_health
 
 # A fax due this long ago and still waiting means no fax worker is taking jobs (it claims due
 # jobs every few seconds; a try itself lasts minutes but is then "sending", not due).

@@ -8,7 +8,7 @@ and other file-format prefixes. So a path is playable only when it is exactly on
 
 - a **shipped prompt**: ``pbx/<id>.wav`` for an id of :data:`fs_service.prompts.PROMPTS`
   (relative to the channel's ``sound_prefix``, i.e. its language);
-- one of **this account's own sounds** in the shared storage folder (fs_service.sound_uploads):
+- one of **this account's own sounds** in the shared storage folder (fs_service.numbers.sound_uploads):
   ``<fs root>/<account's SIP domain>/number-<id>/closure-<hex>.wav`` or ``…/menu-<id>/greeting-<hex>.wav``,
   i.e. an upload, or a closure message recorded by phone (8400). Voicemail messages and
   greetings (``<domain>/<box digits>/…``), other tenants' folders and every other file are refused.

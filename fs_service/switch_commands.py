@@ -11,10 +11,10 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:  # the port names the core's own request types; nothing is imported at run time
-    from .click_to_call import OriginateRequest
     from .conferences.dialout import DialOut
     from .conferences.live import MemberCommand
     from .models import Conference
+    from .status.click_to_call import OriginateRequest
 
 
 @dataclass(frozen=True)

@@ -43,6 +43,16 @@ def run(host: str | None, port: int | None) -> None:
 
 
 @main.command()
+@click.option("--host", default=None, help="Listen address (default PBX_HOST).")
+@click.option("--port", default=None, type=int, help="Listen port (default PBX_PORT).")
+def web(host: str | None, port: int | None) -> None:
+    """Serve the web UI, the REST API and xml_curl only (production layout, behind a balancer)."""
+    from .server import serve_web  # lazy: `pbx --help` stays fast
+    app = _app()
+    serve_web(app, host or app.config["PBX"].host, port or app.config["PBX"].port)
+
+
+@main.command()
 @click.option("--node", required=True, help="Name of the FreeSWITCH node (from PBX_FREESWITCH_NODES).")
 def esl(node: str) -> None:
     """Run the ESL side for one FreeSWITCH node only (production layout)."""
@@ -88,7 +98,7 @@ def upgrade() -> None:
 @click.password_option(help="At least 10 characters (prompted when omitted).")
 def create_operator(email: str, first_name: str, last_name: str, password: str) -> None:
     """Create an operator (super-admin) login."""
-    from fs_service import accounts  # lazy: `pbx --help` stays fast
+    from fs_service.accounts import rules as accounts  # lazy: `pbx --help` stays fast
     from fs_service.db import db as database  # lazy: `pbx --help` stays fast
     app = _app()
     with app.app_context():
@@ -109,7 +119,8 @@ def create_api_token(email: str, name: str) -> None:
     to this host, which already reaches past any password or second factor."""
     import sqlalchemy as sa
 
-    from fs_service import audit, auth  # lazy: `pbx --help` stays fast
+    from fs_service import audit  # lazy: `pbx --help` stays fast
+    from fs_service.accounts import login as auth  # lazy: `pbx --help` stays fast
     from fs_service.db import db as database  # lazy: `pbx --help` stays fast
     from fs_service.models import User  # lazy: `pbx --help` stays fast
     app = _app()
@@ -130,7 +141,8 @@ def reset_two_factor(email: str) -> None:
     login. The way back in for an operator, whom no web page can reset."""
     import sqlalchemy as sa
 
-    from fs_service import audit, auth, two_factor  # lazy: `pbx --help` stays fast
+    from fs_service import audit  # lazy: `pbx --help` stays fast
+    from fs_service.accounts import login as auth, two_factor  # lazy: `pbx --help` stays fast
     from fs_service.db import db as database  # lazy: `pbx --help` stays fast
     from fs_service.models import User  # lazy: `pbx --help` stays fast
     app = _app()

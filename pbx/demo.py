@@ -20,16 +20,18 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from fs_service import accounts, blacklist, extensions, menus, numbers, schedules, treatments
-from fs_service.auth import hash_password
-from fs_service.db import db
-from fs_service.extensions import Assignment
+from fs_service.accounts import rules as accounts
+from fs_service.accounts.login import hash_password
+from fs_service.audio_storage import Storage
+from fs_service.blacklist import rules as blacklist
 from fs_service.conferences import rooms as conference_rooms
+from fs_service.db import db
+from fs_service.extensions import rules as extensions
+from fs_service.extensions.rules import Assignment
 from fs_service.fax import rights as fax_rights
 from fs_service.models import Account, Conference, Extension, PhoneNumber, User, VoicemailMessage, WelcomeMenu
-from fs_service.voicemail import mailboxes
-from fs_service.voicemail import messages as voicemail_messages
-from fs_service.audio_storage import Storage
+from fs_service.numbers import menus, rules as numbers, schedules, treatments
+from fs_service.voicemail import mailboxes, messages as voicemail_messages
 
 DOMAIN = "acme.test"
 PEOPLE = (("100", "Alice", "Tremblay", "alice@acme.test"), ("101", "Bruno", "Gagnon", "bruno@acme.test"),

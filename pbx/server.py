@@ -1,4 +1,4 @@
-"""Process layouts: everything in one gevent process (``pbx run``) or the ESL side alone."""
+"""Process layouts: everything in one gevent process (``pbx run``), or each side alone (production)."""
 from __future__ import annotations
 
 import gc
@@ -90,6 +90,7 @@ def freeze_startup_objects() -> None:
 
 
 def serve(app: Flask, host: str, port: int) -> None:
+    """``pbx run``: everything in this one process."""
     freeze_startup_objects()
     start_esl_side(app)
     start_voicemail_server(app)
@@ -97,6 +98,18 @@ def serve(app: Flask, host: str, port: int) -> None:
     start_mail_sender(app)
     start_audit_purge(app)
     start_conference_retention(app)
+    _serve_http(app, host, port)
+
+
+def serve_web(app: Flask, host: str, port: int) -> None:
+    """Production layout: the web UI, the REST API and xml_curl only. Stateless, so run as many
+    as the load asks for behind a balancer; FreeSWITCH's fetches then never wait behind the
+    events the ESL side is reading on its own loop (``pbx esl``)."""
+    freeze_startup_objects()
+    _serve_http(app, host, port)
+
+
+def _serve_http(app: Flask, host: str, port: int) -> None:
     server = NoDelayWSGIServer((host, port), app, log=None, error_log=log)
     server.init_socket()
     url = f"http://{host}:{server.server_port}/"

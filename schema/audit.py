@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from fs_service.models.audit import AUDIT_ACTIONS
+
 from .common import StrictSchema, Timestamp, id_field
 
 

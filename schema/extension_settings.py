@@ -1,7 +1,7 @@
 """Extension settings inputs and outputs (EXT-3, EXT-4, EXT-5, FWD, FMFM).
 
 Shapes only; the rules that need the account (forward destinations, the account's numbers,
-access codes, the configured music on hold) are fs_service.extension_settings'. Every field is
+access codes, the configured music on hold) are fs_service.extensions.settings'. Every field is
 optional on input (PATCH); PUT's "all of them" depends on the caller's role, so the core checks it.
 """
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 
 from marshmallow import ValidationError, fields, post_load, pre_load, validate
 
-from fs_service.models.extensions import BUSY_BEHAVIOURS, DND_MODES, FORWARD_MODES, RECORDING_MODES
 from fs_service.models._columns import TOLL_MODES
+from fs_service.models.extensions import BUSY_BEHAVIOURS, DND_MODES, FORWARD_MODES, RECORDING_MODES
 
 from .common import LANGUAGE, StrictSchema, id_field, name_field
 
@@ -107,11 +107,22 @@ class QuickEditRowSchema(AdminSettingsSchema):
     id = id_field(required=True, strict=True)
 
 
+class _RowAsGiven(fields.Nested):
+    """Documented as a QuickEditRow, loaded as given: :meth:`QuickEditSchema._rows` checks each
+    row so that its errors are keyed by the extension id (``"12.ring_seconds"``), like the cells
+    of the quick edit table, not by the row's position in the list."""
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> Any:
+        if not isinstance(value, dict):
+            raise ValidationError("Not a valid mapping type.")
+        return value
+
+
 class QuickEditSchema(StrictSchema):
     """EXT-5: ``{"extensions": [{"id": 12, "ring_seconds": 30, ...}, ...]}``, loaded as
     ``{12: {"ring_seconds": 30, ...}}``; errors are keyed ``"<id>.<field>"`` like the cells."""
 
-    extensions = fields.List(fields.Dict(), required=True,
+    extensions = fields.List(_RowAsGiven(QuickEditRowSchema), required=True,
                              validate=validate.Length(min=1, max=MAX_QUICK_EDIT_ROWS),
                              metadata={"description": "One object per extension: its ``id`` and any field of "
                                                       "AdminSettings to change."})

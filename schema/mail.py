@@ -4,6 +4,7 @@ from __future__ import annotations
 from marshmallow import fields, validate
 
 from fs_service.models.mail import MAIL_STATES
+
 from .common import StrictSchema, Timestamp, id_field
 
 KINDS = ("voicemail", "invitation", "password_reset", "fax_confirmation", "fax_received")

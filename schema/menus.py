@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from marshmallow import fields, validate
 
-from fs_service.menus import DIGITS, REPEAT_RANGE, TIMEOUT_RANGE
+from fs_service.numbers.menus import DIGITS, REPEAT_RANGE, TIMEOUT_RANGE
 
 from .common import LANGUAGE, StrictSchema, id_field, name_field
 from .numbers import SOUND_PATH

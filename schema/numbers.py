@@ -1,6 +1,6 @@
 """Company numbers, treatments and the schedule preview: inputs and outputs (HRS, guide 4, 5).
 
-Shapes only; the core (fs_service.numbers, .treatments) checks what needs the database:
+Shapes only; the core (fs_service.numbers.rules, .treatments) checks what needs the database:
 a free number, a known time zone, treatments and targets of the same account, loops.
 """
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 Times are "HH:MM" wall-clock times in the number's zone; an end of 00:00 (or 23:59) means
 midnight at the end of the day, an end before the start runs past midnight (rules:
-fs_service.schedule_rules). The core refuses overlapping ranges and checks treatments.
+fs_service.numbers.schedule_rules). The core refuses overlapping ranges and checks treatments.
 """
 from __future__ import annotations
 

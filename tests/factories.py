@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import itertools
 
-from fs_service import accounts, extensions
+from fs_service.accounts import rules as accounts
 from fs_service.db import db, utcnow
-from fs_service.extensions import Assignment
+from fs_service.extensions import rules as extensions
+from fs_service.extensions.rules import Assignment
 from fs_service.models import Account, ActiveChannel, Extension, User
 
 _seq = itertools.count(1)
@@ -47,7 +48,7 @@ def make_user(account: Account, role: str = "user", **overrides) -> User:
     return _make_login(account, role, "user", "Uma", "User", overrides)
 
 
-# Operators always log in with two-factor (fs_service.two_factor): test operators have it set up
+# Operators always log in with two-factor (fs_service.accounts.two_factor): test operators have it set up
 # with this key, so tests log in the way a real one does (tests.helpers.ui_login / totp_code).
 OPERATOR_TOTP_SECRET = "JBSWY3DPEHPK3PXPJBSWY3DPEHPK3PXP"
 

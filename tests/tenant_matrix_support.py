@@ -20,15 +20,17 @@ import sqlalchemy as sa
 from reportlab.lib.pagesizes import LETTER
 
 from fax.storage import FaxStorage
-from fs_service import blacklist, extensions, mail_catcher, menus, numbers, schedules, treatments, voicemail
-from fs_service.books import contacts as book_contacts
-from fs_service.books import rules as book_rules
+from fs_service import mail_catcher, voicemail
+from fs_service.audio_storage import current_storage
+from fs_service.blacklist import rules as blacklist
+from fs_service.books import contacts as book_contacts, rules as book_rules
 from fs_service.conferences import rooms as conference_rooms
-from fs_service.phones import rules as phone_rules
 from fs_service.db import db
+from fs_service.extensions import rules as extensions
 from fs_service.models import (ConferenceAttendance, ConferenceSession, FaxJob, Gateway, ReceivedFax, User,
                                VoicemailMessage)
-from fs_service.audio_storage import current_storage
+from fs_service.numbers import menus, rules as numbers, schedules, treatments
+from fs_service.phones import rules as phone_rules
 from tests.factories import make_account, make_extension, make_operator, make_user
 from tests.fakes.fake_outbound_apps import write_wav
 from tests.unit.test_fax_support import make_pdf

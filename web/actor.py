@@ -7,7 +7,8 @@ from __future__ import annotations
 from flask import g, request
 from flask_login import current_user
 
-from fs_service import audit, auth
+from fs_service import audit
+from fs_service.accounts import login as auth
 from fs_service.db import db
 from fs_service.errors import Unauthorized
 from fs_service.models import User

@@ -17,7 +17,8 @@ from email.message import EmailMessage
 from flask import Flask, current_app
 from flask_babel import force_locale, format_timedelta, gettext
 
-from fs_service import auth, mail, mail_queue, password_reset
+from fs_service import mail, mail_queue
+from fs_service.accounts import login as auth, password_reset
 from fs_service.conferences import invitations as conference_invitations, report_mail as conference_reports
 from fs_service.db import db
 from fs_service.models import MailDelivery, User
@@ -59,7 +60,7 @@ def _invitation(delivery: MailDelivery) -> EmailMessage | None:
 
 
 def reset_message(user: User, token: str, ttl_seconds: int) -> EmailMessage:
-    """The reset email (fs_service.password_reset.MessageBuilder), built in an app context."""
+    """The reset email (fs_service.accounts.password_reset.MessageBuilder), built in an app context."""
     return _link_message(user, "emails/reset.txt", RESET_SUBJECT, token, ttl_seconds)
 
 

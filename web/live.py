@@ -2,17 +2,17 @@
 account's live view read with this process's settings, and click-to-call.
 
 Click-to-call calls from the actor's own extension (the lowest-numbered one assigned to them);
-the core decides and checks (fs_service.click_to_call), the switch port places it on the
+the core decides and checks (fs_service.status.click_to_call), the switch port places it on the
 node where that phone is registered and returns as soon as FreeSWITCH accepted the job.
 """
 from __future__ import annotations
 
 from flask import current_app
 
-from fs_service import extensions
-from fs_service.click_to_call import OriginateRequest, click_to_call
+from fs_service.extensions import rules as extensions
 from fs_service.models import Account, User
 from fs_service.settings import parse_nodes
+from fs_service.status.click_to_call import OriginateRequest, click_to_call
 from fs_service.status.queries import SORTS, STATES, LiveStatus, live_status, live_version
 from fs_service.switch_commands import CommandResult
 

@@ -46,7 +46,7 @@ EXACT = {
     "no such user in this account": N_("No such user in this account."),
     "this link is invalid, already used or expired": N_("This link is invalid, already used or expired."),
     "too many failed logins; try again later": N_("Too many failed login attempts. Try again later."),
-    # fs_service.two_factor
+    # fs_service.accounts.two_factor
     "the code does not match (check that the phone's clock is right)":
         N_("This code does not match. Check that the phone's clock is right."),
     "two-factor authentication is already on": N_("Two-factor authentication is already on."),

@@ -1,16 +1,16 @@
 """How an uploaded or phone-recorded sound (closure message, menu greeting) reaches a browser
 and how an upload is read: shared by the UI and the API so both doors answer the same way.
 
-Only the account's own files in the storage folder are served (fs_service.sound_uploads); a
+Only the account's own files in the storage folder are served (fs_service.numbers.sound_uploads); a
 path set to a shared sound, a missing file or another tenant's file is 404.
 """
 from __future__ import annotations
 
 from flask import Response, send_file
 
-from fs_service import sound_uploads
 from fs_service.errors import NotFound
 from fs_service.models import Account
+from fs_service.numbers import sound_uploads
 from schema.sound_uploads import SoundUploadSchema
 
 MIMETYPES = {".wav": "audio/wav"}  # browsers want audio/wav (RFC 2361), not x-wav

@@ -14,8 +14,9 @@ from collections.abc import Iterable
 
 from flask import Response, send_file
 
-from fs_service import access, extensions, voicemail
+from fs_service import access, voicemail
 from fs_service.errors import Forbidden, NotFound
+from fs_service.extensions import rules as extensions
 from fs_service.models import Account, Mailbox, User, VoicemailMessage
 
 USER_FIELDS = ("pin", "email", "email_only")

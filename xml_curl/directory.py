@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from fs_service import directory as core
-from fs_service.directory import SipUser
+from fs_service.extensions import directory as core
+from fs_service.extensions.directory import SipUser
 
 from .documents import NOT_FOUND, Trusted, add_params, attribute, document, fs_safe, params_text, to_bytes
 from .request import FsRequest

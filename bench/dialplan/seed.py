@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from fs_service.accounts import create_account
+from fs_service.accounts.rules import create_account
 from fs_service.callplan import plan_call
 from fs_service.calls.model import CallRequest
 from fs_service.db import db

@@ -2,7 +2,7 @@
 
 Accounts go through the core (``create_account``: domain rules, first administrator). The
 10,000 extensions, their users, mailboxes and a few softphones are bulk-inserted with
-SQLAlchemy core, setting exactly the columns ``fs_service.extensions.create_extension`` sets
+SQLAlchemy core, setting exactly the columns ``fs_service.extensions.rules.create_extension`` sets
 (everything else takes the models' defaults); ``check_seed`` then asks the real directory
 lookup for a sample and compares the a1-hash with the seeded password, so a drift between the
 bulk rows and the core shows up as an error, not as a fast wrong benchmark.
@@ -18,9 +18,9 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from fs_service.accounts import create_account
+from fs_service.accounts.rules import create_account
 from fs_service.db import db
-from fs_service.directory import find_sip_user
+from fs_service.extensions.directory import find_sip_user
 from fs_service.models import Extension, Mailbox, PhoneNumber, Softphone, User
 from pbx.app import MIGRATIONS, create_app
 from pbx.config import load_settings

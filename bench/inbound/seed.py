@@ -18,14 +18,15 @@ from datetime import date, datetime, time, timedelta, timezone
 
 import sqlalchemy as sa
 
-from fs_service import blacklist, menus, numbers, schedules, treatments
-from fs_service.accounts import create_account
+from fs_service.accounts.rules import create_account
+from fs_service.blacklist import rules as blacklist
 from fs_service.callplan.public_context import DbPublicWorld
 from fs_service.db import db
-from fs_service.extensions import create_extension
+from fs_service.extensions.rules import create_extension
 from fs_service.models import BlacklistRule, CallVersion, PhoneNumber, ScheduleException, ScheduleRange
-from fs_service.schedule_rules import ClosureException
-from fs_service.schedules import rules_for
+from fs_service.numbers import menus, rules as numbers, schedules, treatments
+from fs_service.numbers.schedule_rules import ClosureException
+from fs_service.numbers.schedules import rules_for
 from pbx.app import MIGRATIONS, create_app
 
 ACCOUNTS = 20

@@ -20,7 +20,7 @@ from pathlib import Path
 from tests.e2e.switch import find_freeswitch
 
 from . import register_storm, status_lag
-from .site import PRIORITY, prioritise
+from .site import LAYOUTS, PRIORITY, prioritise
 
 BENCHES = ("register_storm", "status_lag")
 
@@ -40,6 +40,8 @@ def _args(argv):
     lag.add_argument("--hold", type=float, default=1.0, help="seconds each call stays answered")
     lag.add_argument("--poll-interval", type=float, default=0.05, help="seconds between status API polls")
     lag.add_argument("--pairs", type=int, default=80, help="caller/callee extension pairs the calls rotate over")
+    parser.add_argument("--layout", choices=LAYOUTS, default="production",
+                        help="the control plane as production runs it (pbx web + pbx esl), or one pbx run")
     parser.add_argument("--keep", action="store_true", help="keep the run folder (logs, switch folders)")
     args = parser.parse_args(argv)
     unknown = [name for name in args.benches if name not in BENCHES]

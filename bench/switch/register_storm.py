@@ -135,7 +135,7 @@ def run(command: list[str], workdir: Path, args) -> int:
         print("SUMMARY FAIL: register_storm needs SIPp: install Debian's sip-tester (make system-deps)", flush=True)
         return 1
     with ExitStack() as stack:
-        site = Site(workdir, command, stack)
+        site = Site(workdir, command, stack, layout=args.layout)
         all_users = numbers(args.users * args.rounds)
         site.tenant = site.start_control_plane(lambda settings: seed_account(settings, all_users))
         started = time.perf_counter()

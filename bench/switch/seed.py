@@ -1,7 +1,7 @@
 """One account with many extensions, written straight into the control plane's database.
 
 The account goes through the core (``create_account``); the extensions and their mailboxes are
-bulk-inserted with exactly the columns ``fs_service.extensions.create_extension`` sets
+bulk-inserted with exactly the columns ``fs_service.extensions.rules.create_extension`` sets
 (bench.directory.seed's row builder), and the account's directory token is renewed as the core requires
 of bulk SQL (fs_service.directory_versions). ``bench.directory.seed.check_seed`` then asks the real
 directory lookup for a sample: a drift between these rows and the core is an error, not a fast
@@ -16,11 +16,11 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from bench.directory.seed import Seeded, _ext_row, check_seed
-from fs_service.accounts import create_account
-from fs_service.auth import create_api_token
+from fs_service.accounts.login import create_api_token
+from fs_service.accounts.rules import create_account
 from fs_service.db import db
 from fs_service.directory_versions import touch
-from fs_service.extensions import new_sip_password
+from fs_service.extensions.rules import new_sip_password
 from fs_service.models import Extension, Mailbox
 from pbx.app import create_app
 

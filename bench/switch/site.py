@@ -1,4 +1,5 @@
-"""The site a benchmark runs: ``pbx run`` (timed, production mode, SQLite) and switches laid out
+"""The site a benchmark runs: the control plane (timed, production mode, SQLite) in the production
+layout (``pbx web`` + ``pbx esl --node``) or as one ``pbx run`` (``--layout run``), and switches laid out
 from the project's ``freeswitch-conf/`` by the real-switch tier's own rig (tests/e2e), used
 read-only.
 
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Callable
 
 from pbx.config import load_settings
-from tests.e2e.control_plane import ControlPlane
+from tests.e2e.control_plane import PBX, ControlPlane
 from tests.e2e.layout import SutPorts, lay_out_sut, new_secret, prepare_sounds
 from tests.e2e.ports import free_port, rtp_range
 from tests.e2e.rig import wait_for
@@ -31,24 +32,49 @@ from tests.e2e.switch import Switch
 NODE = "fs1"
 
 
+LAYOUTS = ("production", "run")
+
+
 class TimedControlPlane(ControlPlane):
-    """``pbx run`` as bench.switch.timed_server serves it (the same app, its xml_curl fetches
-    timed in memory); everything else (``pbx db upgrade``…) as the rig does it."""
+    """The control plane as bench.switch.timed_server serves it (the same app, its xml_curl
+    fetches timed in memory): ``pbx web`` beside a ``pbx esl --node`` process in the production
+    layout, or everything in one ``pbx run``; the rest (``pbx db upgrade``…) as the rig does it."""
+
+    layout: str = "production"
+    esl: subprocess.Popen | None = None
 
     @property
     def timings_file(self) -> Path:
         return self.root / "fetch-ms.txt"
 
+    def pids(self) -> dict[str, int]:
+        """The measured processes, by the name the benchmarks print."""
+        found = {"pbx web" if self.esl else "pbx run": self.process.pid}
+        if self.esl:
+            found["pbx esl"] = self.esl.pid
+        return found
+
     def start(self, timeout: float = 60) -> None:
         self._log = open(self.log_file, "ab")
-        self.process = subprocess.Popen([sys.executable, "-m", "bench.switch.timed_server", str(self.timings_file)],
-                                        env=self._environ(), stdout=self._log, stderr=subprocess.STDOUT,
+        web_only = ["--web-only"] if self.layout == "production" else []
+        self.process = subprocess.Popen([sys.executable, "-m", "bench.switch.timed_server", str(self.timings_file),
+                                         *web_only], env=self._environ(), stdout=self._log, stderr=subprocess.STDOUT,
                                         start_new_session=True, cwd=Path(__file__).resolve().parents[2])
-        wait_for(self._answers, timeout, what=f"pbx run on {self.url} (log {self.log_file})")
+        if web_only:
+            self.esl = subprocess.Popen([str(PBX), "esl", "--node", NODE], env=self._environ(), stdout=self._log,
+                                        stderr=subprocess.STDOUT, start_new_session=True)
+        wait_for(self._answers, timeout, what=f"the control plane on {self.url} (log {self.log_file})")
+
+    def stop(self) -> None:
+        if self.esl and self.esl.poll() is None:
+            os.killpg(self.esl.pid, signal.SIGTERM)
+            self.esl.wait(10)
+        super().stop()
 
     def _answers(self) -> bool:
-        if self.process.poll() is not None:
-            raise RuntimeError(f"pbx run exited {self.process.returncode}; see {self.log_file}")
+        for process in filter(None, (self.process, self.esl)):
+            if process.poll() is not None:
+                raise RuntimeError(f"{process.args[:4]} exited {process.returncode}; see {self.log_file}")
         try:
             with urllib.request.urlopen(self.url + "/healthz", timeout=2):
                 return True
@@ -79,13 +105,14 @@ class Site:
                                                              esl=free_port(), rtp=rtp_range()))
     xml_password: str = field(default_factory=new_secret)
     esl_password: str = field(default_factory=new_secret)
+    layout: str = "production"
     cp: TimedControlPlane | None = None
     sounds: Path | None = None
     tenant: object = None  # what the benchmark seeded (bench.switch.seed.Tenant)
 
     def start_control_plane(self, seed: Callable | None = None):
         """Migrated database, ``seed(settings)`` when given (its result is returned),
-        then ``pbx run`` in production mode at INFO."""
+        then the control plane in production mode at INFO, in the site's layout."""
         env = {
             "PBX_ENV": "production", "PBX_INSTANCE_PATH": str(self.root / "cp" / "instance"),
             "PBX_HOST": "127.0.0.1", "PBX_PORT": str(free_port()), "PBX_SECRET_KEY": new_secret(),
@@ -98,11 +125,13 @@ class Site:
         }
         (self.root / "cp").mkdir(parents=True, exist_ok=True)
         self.cp = TimedControlPlane(self.root / "cp", int(env["PBX_PORT"]), env)
+        self.cp.layout = self.layout
         self.cp.pbx("db", "upgrade")
         seeded = seed(self.app_settings()) if seed else None
         self.stack.callback(self.cp.stop)
         self.cp.start()
-        prioritise(self.cp.process.pid)
+        for pid in self.cp.pids().values():
+            prioritise(pid)
         return seeded
 
     def app_settings(self):

@@ -40,7 +40,7 @@ def _burst(site: Site, sut, peer, poller: StatusPoller, plan, args) -> tuple[lis
     recorder = EventRecorder(sut)
     recorder.start()
     poller.start()
-    cpu = CpuShares({"pbx": site.cp.process.pid, "switch": sut.pid(), "peer": peer.pid()})
+    cpu = CpuShares({**site.cp.pids(), "switch": sut.pid(), "peer": peer.pid()})
     try:
         time.sleep(0.5)  # a few polls before the first call
         late = place_calls(peer, plan, args.call_rate, args.hold)
@@ -61,7 +61,7 @@ def _keep(workdir: Path, events: list[dict], polls) -> None:
 
 def run(command: list[str], workdir: Path, args) -> int:
     with ExitStack() as stack:
-        site = Site(workdir, command, stack)
+        site = Site(workdir, command, stack, layout=args.layout)
         all_numbers = numbers(2 * args.pairs)
         callers, callees = all_numbers[:args.pairs], all_numbers[args.pairs:]
         site.tenant = site.start_control_plane(lambda settings: seed_account(settings, all_numbers, DOMAIN))

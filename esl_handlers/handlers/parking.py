@@ -1,5 +1,5 @@
-"""Parked calls (PARK-2) from mod_valet_parking events, applied by fs_service.parking_store."""
-from fs_service import parking, parking_store
+"""Parked calls (PARK-2) from mod_valet_parking events, applied by fs_service.park.events."""
+from fs_service.park import events as parking_store, lot as parking
 
 from .base import HandlerModule
 

@@ -1,6 +1,5 @@
 """Live extension status (STAT-1): registrations and calls, applied by fs_service.status.store."""
-from fs_service.status import events as ev
-from fs_service.status import store as status_store
+from fs_service.status import events as ev, store as status_store
 
 from .base import HandlerModule
 

@@ -15,8 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Mapping
 
-from fs_service.ivr import commands as c
-from fs_service.ivr import events as e
+from fs_service.ivr import commands as c, events as e
 
 NO_KEYS = "none"
 LONG_PROMPT_SECONDS = 600.0  # a prompt's length is unknown here; a stalled switch still ends

@@ -1,7 +1,7 @@
 """8400 from a phone of the account: record a number's exceptional closure message (HRS-4).
 
 The recording service (the outbound-socket IVR engine) asks for the number's access code and
-password, records, and calls fs_service.numbers.record_closure_message. The same service is
+password, records, and calls fs_service.numbers.rules.record_closure_message. The same service is
 reached from a number's welcome menu (8400 during the greeting), then for that number only.
 """
 from __future__ import annotations

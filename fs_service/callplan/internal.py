@@ -31,7 +31,7 @@ from ..calls.park import REFER_TO, transferor
 from ..calls.steps import CALL_REJECTED, UNALLOCATED_NUMBER, Hangup, Intercept, Plan, Voicemail, VoicemailLogin
 from ..conferences.dialin import plan_conference_stage, plan_conference_start
 from ..numbering import CONFERENCE_ACCESS, PARK, PARK_SLOTS, VOICEMAIL_ACCESS
-from ..parking import blind_transferred_to
+from ..park.lot import blind_transferred_to
 from .extension_call import plan_extension, plan_forward_confirmed
 from .internal_treatment import plan_treatment_stage
 

@@ -3,7 +3,7 @@
 First request (Caller-Destination-Number = the DID as the carrier sends it): find the
 number (unknown → ``UNALLOCATED_NUMBER``, SIP 404), screen the caller against the account's
 blacklist (refused → ``CALL_REJECTED``, SIP 603), decide open / closed / exception with
-:func:`fs_service.schedule_rules.decide` at the clock's now — the very function the schedule
+:func:`fs_service.numbers.schedule_rules.decide` at the clock's now — the very function the schedule
 preview calls — and plan that treatment; the closure message (HRS-4) plays first when the
 call follows the number's usual closed behaviour.
 
@@ -27,7 +27,7 @@ from ..calls.steps import (CALL_REJECTED, UNALLOCATED_NUMBER, Answer, Hangup, Pl
                            Voicemail, VoicemailLogin)
 from ..fax import current_storage
 from ..numbering import NUMBER_VARIABLE, VOICEMAIL_ACCESS, nanp_e164
-from ..schedule_rules import decide
+from ..numbers.schedule_rules import decide
 from .extension_call import plan_forward_confirmed
 from .internal import guest_outbound
 from .public_model import MENU_FAILURES_VARIABLE, NumberEntry, PublicWorld

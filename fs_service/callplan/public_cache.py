@@ -7,7 +7,7 @@
 
 Both tokens come with the dialed number in the request's single query, so a copy is used only
 while it is current: a change committed by any process is live on the next call everywhere.
-Extensions and mailboxes (callplan.context.AccountView) and the blacklist (fs_service.blacklist,
+Extensions and mailboxes (callplan.context.AccountView) and the blacklist (fs_service.blacklist.rules,
 its own matcher cache) are kept elsewhere. An empty or missing token is never cached.
 """
 from __future__ import annotations
@@ -24,8 +24,8 @@ from .. import fastread
 from ..caches import TokenCache
 from ..db import db
 from ..models import Account, PhoneNumber, ScheduleException, ScheduleRange, Treatment, WelcomeMenu, WelcomeMenuKey
-from ..schedule_rules import NumberRules, WeeklyRange
-from ..schedules import exception_rule
+from ..numbers.schedule_rules import NumberRules, WeeklyRange
+from ..numbers.schedules import exception_rule
 from ..sound_files import playable_or_none
 from .public_model import MenuSnapshot, TreatmentSnapshot
 

@@ -2,7 +2,7 @@
 
 One query per call finds the dialed number with its account and its four tokens; the
 number's rules, the account's routing (public_cache), its blacklist matcher
-(fs_service.blacklist) and its extensions and mailboxes (context.AccountView) come from
+(fs_service.blacklist.rules) and its extensions and mailboxes (context.AccountView) come from
 per-process copies that those tokens keep current. So 200 exceptions, thousands of blacklist
 rules and a welcome menu cost no further query; only the live busy state of a callee whose
 busy behaviour needs it is read for the call itself.
@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
-from .. import blacklist, fastread
+from .. import fastread
+from ..blacklist import rules as blacklist
 from ..calls.context import AccountView, DbDirectory, account_view
 from ..calls.model import AccountRouting, CallRequest
 from ..calls.steps import Plan

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Mapping, Protocol
 
-from ..blacklist_match import Screening
+from ..blacklist.match import Screening
 from ..calls.model import AccountDirectory, AccountRouting
-from ..schedule_rules import NumberRules
+from ..numbers.schedule_rules import NumberRules
 
 MENU_FAILURES_VARIABLE = "pbx_menu_failures"
 

@@ -18,7 +18,7 @@ from .. import fastread, settings
 from ..caches import TokenCache
 from ..db import db
 from ..models import Account, ActiveChannel, CallVersion, Extension, Gateway, Mailbox, PhoneNumber, User
-from ..parking import park_plan_parameters
+from ..park.lot import park_plan_parameters
 from .dialing import local_areas
 from .model import AccountRouting, ExtensionSnapshot, FollowMe, Forward, Identity
 from .park import plan_park

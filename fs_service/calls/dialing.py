@@ -16,7 +16,7 @@ Other forms:
 Anything else is not a valid external number. What goes to the carrier: NANP numbers as
 11 digits (``1NXXNXXXXXX``) whatever the form dialed, international as ``011`` + the number,
 services as dialed. Calls (calls.outbound, with ``AccountRouting.local_areas``), forward
-and follow-me targets (extension_settings_rules) and faxes (fax.destinations) all classify here.
+and follow-me targets (extensions.settings_rules) and faxes (fax.destinations) all classify here.
 
 Local is decided per area code, not per exchange: a neighbouring area code that is a local call
 from some exchanges (``450`` around Montréal) counts as long distance.

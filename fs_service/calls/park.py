@@ -23,7 +23,7 @@ LAST_BRIDGE_TO = "last_bridge_to"  # set by FreeSWITCH's core on each bridged le
 DEFAULT_MUSIC = "default"
 
 if TYPE_CHECKING:
-    from ..parking import ParkPlan
+    from ..park.lot import ParkPlan
 
 
 class LegOwners(Protocol):

@@ -10,7 +10,7 @@ Objects of another account are "not found", as everywhere (fs_service.access).
 
 :func:`update_fax_number` is the **one** rule for the three fax fields of a number, whichever
 door is used: the fax settings (web/ui/fax_admin.py, ``PATCH …/fax/numbers/<id>``) and the
-numbers API (``PATCH …/numbers/<id>``, through fs_service.numbers.update_number) both call
+numbers API (``PATCH …/numbers/<id>``, through fs_service.numbers.rules.update_number) both call
 it, so an admin is refused ``is_fax`` / ``fax_confirmation_email`` the same way (403 naming
 the field) and the recipients are checked the same way everywhere.
 """

@@ -54,7 +54,7 @@ class User(db.Model):
     fax_hide_recipient_phone: Mapped[bool] = mapped_column(default=False)
     fax_hide_sender_phone: Mapped[bool] = mapped_column(default=False)
     fax_hide_sender_fax: Mapped[bool] = mapped_column(default=False)
-    # 0011_two_factor (fs_service/two_factor.py): the TOTP secret once confirmed, and the last
+    # 0011_two_factor (fs_service/accounts/two_factor.py): the TOTP secret once confirmed, and the last
     # 30-second step accepted, so one code opens one login only.
     totp_secret: Mapped[str | None] = mapped_column(sa.String(64))
     totp_enabled_at: Mapped[datetime | None] = mapped_column(sa.DateTime(timezone=True))

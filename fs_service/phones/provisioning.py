@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from ..auth import count_recent
+from ..accounts.login import count_recent
 from ..books.queries import COMPANY, ContactView, book_contacts, contacts_by_ids
 from ..db import db, utcnow
 from ..errors import NotFound, TooManyAttempts

@@ -16,7 +16,7 @@ import sqlalchemy as sa
 
 from ..db import db
 from ..errors import NotFound, ValidationFailed
-from ..extensions import get_extension
+from ..extensions.rules import get_extension
 from ..models import Account, Device, DeviceLine
 from .models import MODELS, model_of
 

@@ -19,7 +19,6 @@ from typing import Iterable, Mapping, NamedTuple
 
 from ..event_headers import Headers, fields
 
-
 # A phone that refreshes a little late must not flicker to "disconnected": keep a registration
 # this long past its Expires (FreeSWITCH itself keeps sofia registrations past the phone's value).
 EXPIRY_GRACE_SECONDS = 60

@@ -42,9 +42,8 @@ from ..errors import ValidationFailed
 from ..models import Account, ActiveChannel, CallVersion, Extension, NodeStatus, Registration, Softphone, User
 from ..models._columns import as_utc
 from ..models.live import LiveVersion
-from ..parking import ParkedCallView, parked_calls
+from ..park.lot import ParkedCallView, parked_calls
 from .events import BUSY_STATES
-
 
 AVAILABLE, IN_CALL, DISCONNECTED = "available", "in_call", "disconnected"
 STATES = (AVAILABLE, IN_CALL, DISCONNECTED)

@@ -8,21 +8,11 @@ costs a few statements per batch, not one transaction per event. Every write is 
 listener resync) converges to the same state.
 
 Every account whose rows a batch wrote gets its live version renewed once, at the end of the
-batch and in the same transaction (touch_domains): its domain is known from the change for
+batch and in the same transaction (:func:`fs_service.live_versions.touch_domains`): its domain is known from the change for
 an upsert, and comes back from the row (RETURNING) for a delete or a state update, which are
 keyed by call-id / uuid only. Channel states are therefore updated with one statement per
 state value (two at most), not one per channel.
 
-The per-account live version (:func:`touch_domains`) is a token renewed whenever the account's
-live state changes. The status stores (this one, fs_service/parking_store.py) apply batches of
-thousands of events; at the end of each batch, in the same transaction, they renew the token of
-every account whose registrations, channels or parked calls the batch wrote, with one statement
-for the whole batch. An open status page then reads one small row per tick (queries.live_version)
-and re-reads the full view only when it changed: an idle page costs one indexed query per tick.
-
-Accounts are found by SIP domain, the key every live row carries (a lot is the domain too).
-The upsert takes the rows in account order, so two listeners renewing overlapping accounts on
-PostgreSQL lock them in the same order and cannot deadlock.
 """
 from __future__ import annotations
 
@@ -33,12 +23,10 @@ import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
 from ..db import db, utcnow
-from ..models import Account, ActiveChannel, NodeStatus, Registration
-from ..models.live import LiveVersion
-from ..models.numbers import new_token
+from ..live_versions import touch_domains
+from ..models import ActiveChannel, NodeStatus, Registration
 from ..phones.reboot import release_after_calls
 from .events import ChannelDown, ChannelState, ChannelUp, RegistrationDown, RegistrationUp, StatusSnapshot
-
 
 _REG = Registration.__table__
 _CHAN = ActiveChannel.__table__
@@ -223,28 +211,3 @@ def node_states(names: Iterable[str] | None = None) -> dict[str, bool]:
     if names is not None:
         query = query.where(NodeStatus.name.in_(list(names)))
     return dict(db.session.execute(query).all())
-
-
-_TOUCH_STATEMENTS: dict[str, object] = {}
-
-
-def _touch_statement():
-    name = db.session.get_bind().dialect.name
-    found = _TOUCH_STATEMENTS.get(name)
-    if found is None:
-        dialect = postgresql if name == "postgresql" else sqlite
-        accounts = (sa.select(Account.id, sa.bindparam("token", type_=sa.String))
-                    .where(Account.sip_domain.in_(sa.bindparam("domains", expanding=True)))
-                    .order_by(Account.id))
-        stmt = dialect.insert(LiveVersion.__table__).from_select(["account_id", "token"], accounts)
-        found = _TOUCH_STATEMENTS[name] = stmt.on_conflict_do_update(index_elements=["account_id"],
-                                                               set_={"token": stmt.excluded.token})
-    return found
-
-
-def touch_domains(domains: Iterable[str | None]) -> None:
-    """Renew the live token of the accounts with these SIP domains (in the caller's
-    transaction); unknown domains and None (a leg mapped to no account) are ignored."""
-    found = sorted({d for d in domains if d})
-    if found:
-        db.session.execute(_touch_statement(), {"token": new_token(), "domains": found})

@@ -21,12 +21,12 @@ from typing import TypeVar
 
 import sqlalchemy as sa
 
-from .. import numbers
 from ..audio_files import speech_seconds
 from ..audio_storage import current_storage
 from ..db import AppScope, db, utcnow
 from ..models import Account, LoginAttempt, PhoneNumber
-from ..sound_uploads import number_owner
+from ..numbers import rules as numbers
+from ..numbers.sound_uploads import number_owner
 from .store import run_committed
 
 log = logging.getLogger("pbx.voicemail.closure")

@@ -14,10 +14,10 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .. import extensions as ext_core
 from ..audio_storage import discard_after_commit
 from ..db import db
 from ..errors import NotFound, ValidationFailed
+from ..extensions import rules as ext_core
 from ..models import Account, Extension, Greeting, Mailbox, Treatment, VoicemailMessage
 from ..numbering import extension_number_problem
 from . import greetings, messages, mwi

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pyotp
 
-from fs_service import numbers
 from fs_service.db import db
+from fs_service.numbers import rules as numbers
 from tests.browser.test_ui_browser import browser, serving  # noqa: F401
 from tests.factories import OPERATOR_TOTP_SECRET, PASSWORD, make_account, make_extension, make_operator
 

@@ -1,8 +1,8 @@
 """The weekly editor, an exception and the preview, in a real Chromium (guide 5.1–5.2, HRS-7)."""
 from __future__ import annotations
 
-from fs_service import numbers
 from fs_service.db import db
+from fs_service.numbers import rules as numbers
 from tests.browser.test_ui_browser import browser, serving  # noqa: F401
 from tests.factories import PASSWORD, make_account
 

@@ -20,8 +20,8 @@ from tests.factories import PASSWORD, make_account, make_extension
 from tests.fakes.fake_freeswitch import FakeFreeSwitch
 from tests.helpers import until
 from tests.integration.test_esl_listener import hangups_for
-from tests.integration.test_esl_listener_support import PASSWORD as ESL_PASSWORD
-from tests.integration.test_esl_listener_support import Esl, event_frames, script_state, start_listener
+from tests.integration.test_esl_listener_support import (PASSWORD as ESL_PASSWORD, Esl, event_frames, script_state,
+                                                         start_listener)
 from tests.integration.test_parking import split_after_hold
 from web.ui.status_stream import StatusStream
 

@@ -2,8 +2,8 @@
 kind's fields show, the message is chosen in a list and its play button plays it."""
 from __future__ import annotations
 
-from fs_service import numbers
 from fs_service.db import db
+from fs_service.numbers import rules as numbers
 from tests.browser.test_fax_browser import logged_in_page
 from tests.browser.test_ui_browser import browser, serving  # noqa: F401
 from tests.factories import make_account, make_extension

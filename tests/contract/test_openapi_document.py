@@ -9,8 +9,8 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from openapi_spec_validator import validate
 
-from fs_service import numbers
 from fs_service.db import db
+from fs_service.numbers import rules as numbers
 from schema.common import Timestamp
 from schema.numbers import PREVIEW_YEARS
 from tests.factories import make_account
@@ -90,3 +90,13 @@ def test_an_id_too_large_to_exist_is_a_404_not_a_database_overflow(app, client) 
     body = {"gateway_id": huge}
     assert_error(client.put(f"{API}/accounts/{account.id}/gateway", json=body, headers=bearer(admin)),
                  400, "validation_error", "gateway_id")
+
+
+def test_quick_edit_rows_are_documented_with_every_setting_and_the_id(client) -> None:
+    document = client.get(f"{API}/openapi.json").get_json()
+    body = document["paths"][f"{API}/accounts/{{account_id}}/extensions"]["patch"]["requestBody"]
+    request = body["content"]["application/json"]["schema"]["$ref"].rsplit("/", 1)[1]
+    rows = document["components"]["schemas"][request]["properties"]["extensions"]["items"]["$ref"].rsplit("/", 1)[1]
+    row = document["components"]["schemas"][rows]
+    assert "id" in row["required"]
+    assert {"ring_seconds", "forward_mode", "fmfm_number", "long_distance"} <= set(row["properties"])

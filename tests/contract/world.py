@@ -10,13 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import timedelta
 
-from fs_service import auth, blacklist, menus, numbers, schedules, treatments
+from fs_service.accounts import login as auth
+from fs_service.blacklist import rules as blacklist
 from fs_service.conferences.rooms import add_participant, create_room
 from fs_service.db import db, utcnow
-from fs_service.extensions import create_softphone
+from fs_service.extensions.rules import create_softphone
 from fs_service.gateways import create_gateway
-from fs_service.models import (AuditEvent, ConferenceAttendance, ConferenceSession, FaxJob, MailDelivery,
-                               ReceivedFax, VoicemailMessage)
+from fs_service.models import (AuditEvent, ConferenceAttendance, ConferenceSession, FaxJob, MailDelivery, ReceivedFax,
+                               VoicemailMessage)
+from fs_service.numbers import menus, rules as numbers, schedules, treatments
 from fs_service.voicemail.mailboxes import create_mailbox
 from tests.factories import make_account, make_extension, make_operator, make_user
 

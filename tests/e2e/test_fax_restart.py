@@ -25,8 +25,8 @@ from . import fax_documents as docs
 from .calls import wait_channel
 from .rig import wait_for
 from .switch import ROOT
-from .test_fax import (ALICE, FAX_MACHINE, PAGE_SECONDS, VOICE_LINE, _text, alice, fax_line,  # noqa: F401
-                       job_of, send_fax, wait_finished)
+from .test_fax import (ALICE, FAX_MACHINE, PAGE_SECONDS, VOICE_LINE, _text, alice, fax_line, job_of,  # noqa: F401
+                       send_fax, wait_finished)
 
 REPLAY = ROOT / "freeswitch-conf" / "replay-xml-cdr.sh"
 CDR_POST_SECONDS = 4 * 10 + 20  # mod_xml_cdr: 1 + 3 retries, 10 s apart (xml_cdr.conf.xml), with margin

@@ -13,6 +13,7 @@ import re
 
 from .rig import wait_for
 
+
 def _check_syncs(rig, since: int) -> list[str]:
     """The gateways (phones) that received a check-sync NOTIFY after log offset ``since``."""
     with open(rig.peer.log_file, "rb") as log:

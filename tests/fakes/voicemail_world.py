@@ -10,10 +10,10 @@ from dataclasses import dataclass
 import pytest
 import sqlalchemy as sa
 
+from fs_service.audio_storage import Storage
 from fs_service.db import db
 from fs_service.models import Account, Greeting, Mailbox, MailDelivery, Treatment, VoicemailMessage
 from fs_service.voicemail.dialogues import voicemail_script
-from fs_service.audio_storage import Storage
 from fs_service.voicemail.store import VoicemailStore
 from tests.factories import make_account, make_extension
 from tests.fakes.fake_outbound_apps import write_wav

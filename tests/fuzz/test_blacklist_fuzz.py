@@ -1,14 +1,13 @@
-"""The blacklist evaluator (fs_service/blacklist_match.py) against random rules and random
+"""The blacklist evaluator (fs_service/blacklist/match.py) against random rules and random
 caller numbers and privacy headers: the verdict the written rules give, never a crash, and
 screening time that does not grow with the number of rules."""
 from __future__ import annotations
 
 import time
 
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
-from fs_service.blacklist_match import MAX_CALLER_DIGITS, Matcher, Rule, caller_forms
+from fs_service.blacklist.match import MAX_CALLER_DIGITS, Matcher, Rule, caller_forms
 from tests.fuzz import FUZZ
 
 KINDS = ("equals", "starts_with", "ends_with", "contains")

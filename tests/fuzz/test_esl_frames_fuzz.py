@@ -6,20 +6,11 @@ from __future__ import annotations
 import time
 
 import pytest
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
 from esl_handlers.events import EventHeaders
-from esl_handlers.protocol import (
-    MAX_HEAD_BYTES,
-    CommandParser,
-    EslParser,
-    EslProtocolError,
-    encode_command,
-    encode_event_plain,
-    encode_frame,
-    parse_event_plain,
-)
+from esl_handlers.protocol import (MAX_HEAD_BYTES, CommandParser, EslParser, EslProtocolError, encode_command,
+                                   encode_event_plain, encode_frame, parse_event_plain)
 from tests.fuzz import FUZZ
 
 NAMES = st.from_regex(r"\A[A-Za-z][A-Za-z0-9_-]{0,30}\Z")

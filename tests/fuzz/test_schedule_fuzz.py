@@ -1,26 +1,15 @@
-"""The business-hours evaluator (fs_service/schedule_rules.py) against random weeks, random
-exceptions (shaped as fs_service.schedules accepts them) and random instants anywhere in any
+"""The business-hours evaluator (fs_service/numbers/schedule_rules.py) against random weeks, random
+exceptions (shaped as fs_service.numbers.schedules accepts them) and random instants anywhere in any
 zone: a decision every time, the one the written rules give, never a crash or a hang."""
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo, available_timezones
 
-from hypothesis import given
-from hypothesis import strategies as st
+from hypothesis import given, strategies as st
 
-from fs_service.schedule_rules import (
-    CLOSED,
-    EXCEPTION,
-    OPEN,
-    ClosureException,
-    NumberRules,
-    WeeklyRange,
-    decide,
-    end_seconds,
-    in_year,
-    seconds,
-)
+from fs_service.numbers.schedule_rules import (CLOSED, EXCEPTION, OPEN, ClosureException, NumberRules, WeeklyRange,
+                                               decide, end_seconds, in_year, seconds)
 from tests.fuzz import FUZZ
 
 ZONES = st.sampled_from(sorted(z for z in available_timezones() if "/" in z and not z.startswith("Etc/")))

@@ -5,7 +5,7 @@ from datetime import date, datetime, timezone
 
 import pytest
 
-from fs_service.schedule_rules import CLOSED, EXCEPTION, ClosureException, NumberRules, decide
+from fs_service.numbers.schedule_rules import CLOSED, EXCEPTION, ClosureException, NumberRules, decide
 from tests.integration.test_api_numbers import _url
 from tests.integration.test_api_support import bearer
 from tests.integration.test_ui_numbers import site  # noqa: F401

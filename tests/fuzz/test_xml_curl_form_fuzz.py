@@ -8,8 +8,7 @@ from pathlib import Path
 from urllib.parse import parse_qsl, quote_plus
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 from lxml import etree
 
 from tests.factories import make_account, make_extension, make_user

@@ -6,7 +6,7 @@ import pytest
 from fs_service.models import Account, User
 from tests.factories import make_account, make_operator, make_user
 from tests.helpers import send_queued_emails
-from tests.integration.test_api_support import API, assert_error, bearer, count, fresh_request_state  # noqa: F401
+from tests.integration.test_api_support import API, assert_error, bearer, count
 
 NEW_ACCOUNT = {"name": "Acme", "sip_domain": "acme.example.com", "language": "en",
                "admin_email": "boss@acme.example.com", "admin_first_name": "Bea",

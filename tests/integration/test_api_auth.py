@@ -5,7 +5,7 @@ import pytest
 
 from fs_service.models import ApiToken, Extension
 from tests.factories import PASSWORD, make_account, make_user
-from tests.integration.test_api_support import API, assert_error, bearer, count, fresh_request_state, log_in  # noqa: F401
+from tests.integration.test_api_support import API, assert_error, bearer, count, log_in
 
 
 def test_token_for_good_credentials_authenticates_the_user(client):

@@ -6,7 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from fs_service import blacklist
+from fs_service.blacklist import rules as blacklist
 from fs_service.db import db
 from fs_service.models import BlacklistRule
 from tests.factories import make_account, make_user

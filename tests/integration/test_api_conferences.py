@@ -6,7 +6,7 @@ import pytest
 
 from fs_service.models import Conference, ConferenceParticipant
 from tests.factories import make_account
-from tests.integration.test_api_support import API, assert_error, bearer, count, fresh_request_state  # noqa: F401
+from tests.integration.test_api_support import API, assert_error, bearer, count
 
 SINGLE = {"kind": "single_use", "title": "Ventes Q3", "language": "en", "starts_at": "2026-12-10T14:00:00",
           "duration_minutes": 90, "timezone": "America/Toronto"}

@@ -11,7 +11,7 @@ import pytest
 from fs_service.db import db
 from fs_service.models import Extension
 from tests.factories import make_account, make_extension, make_operator, make_user
-from tests.integration.test_api_support import API, assert_error, bearer, count, fresh_request_state  # noqa: F401
+from tests.integration.test_api_support import API, assert_error, bearer, count
 
 # (method, path suffix after the extension, JSON body)
 EXTENSION_CALLS = [

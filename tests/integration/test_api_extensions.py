@@ -7,7 +7,7 @@ from fs_service.db import db
 from fs_service.models import Extension, Mailbox, User
 from tests.factories import make_account, make_extension, make_user
 from tests.helpers import send_queued_emails
-from tests.integration.test_api_support import API, assert_error, bearer, count, fresh_request_state  # noqa: F401
+from tests.integration.test_api_support import API, assert_error, bearer, count
 
 
 def _base(account) -> str:

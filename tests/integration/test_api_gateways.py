@@ -7,7 +7,7 @@ import pytest
 from fs_service.db import db
 from fs_service.models import Account, Gateway
 from tests.factories import make_account, make_operator
-from tests.integration.test_api_support import API, assert_error, bearer, count, fresh_request_state  # noqa: F401
+from tests.integration.test_api_support import API, assert_error, bearer, count
 
 SECRET = "s3cret-trunk-pw"
 NEW = {"name": "carrier-a", "proxy": "sip.carrier.example:5060", "username": "acme",

@@ -7,9 +7,9 @@ from datetime import date
 
 import pytest
 
-from fs_service import schedules
 from fs_service.db import db
 from fs_service.models import PhoneNumber, ScheduleException, ScheduleRange, Treatment
+from fs_service.numbers import schedules
 from tests.factories import make_operator
 from tests.integration.test_api_support import API, assert_error, bearer, count
 from tests.integration.test_ui_numbers import site  # noqa: F401

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from fs_service import extensions
 from fs_service.db import db
+from fs_service.extensions import rules as extensions
 from fs_service.models import Softphone
 from tests.factories import make_account, make_extension, make_user
-from tests.integration.test_api_support import API, assert_error, bearer, count, fresh_request_state  # noqa: F401
+from tests.integration.test_api_support import API, assert_error, bearer, count
 
 
 def _base(ext) -> str:

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import time
 
-from fs_service import parking_store
+from fs_service.park import events as parking_store
+from fs_service.park.lot import ParkHold
 from fs_service.status import store as status_store
-from fs_service.parking import ParkHold
 from tests.factories import make_account
 from tests.integration.test_api_support import assert_error, bearer
 from tests.integration.test_ui_status import office, register  # noqa: F401 - fixture

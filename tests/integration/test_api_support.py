@@ -1,34 +1,18 @@
 """Helpers shared by the API tests (no tests here; named test_api_* to live beside them).
 
-The ``app`` fixture keeps one app context pushed for the whole test, and Flask reuses it for
-every test-client request, so ``g`` (our cached actor, Flask-Login's user) would leak from one
-request to the next. ``fresh_request_state`` makes each request find out who is calling anew,
+Each test-client request finds out who is calling anew (tests/conftest.py FreshRequestClient),
 as it does in production where every request has its own context.
 """
 from __future__ import annotations
 
-import pytest
 import sqlalchemy as sa
-from flask import Flask, g
 from flask.testing import FlaskClient
 
-from fs_service import auth
+from fs_service.accounts import login as auth
 from fs_service.db import db
 from fs_service.models import User
 
 API = "/api/v1"
-
-
-@pytest.fixture(autouse=True)
-def fresh_request_state(request: pytest.FixtureRequest) -> None:
-    if "app" not in request.fixturenames:
-        return
-    app: Flask = request.getfixturevalue("app")
-
-    @app.before_request
-    def _forget_previous_caller() -> None:
-        for name in ("pbx_actor", "_login_user"):
-            g.pop(name, None)
 
 
 def bearer(user: User) -> dict[str, str]:

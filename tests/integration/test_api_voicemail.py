@@ -6,7 +6,7 @@ import pytest
 from fs_service import voicemail
 from fs_service.db import db
 from fs_service.models import Extension, Mailbox, Treatment
-from tests.integration.test_api_support import API, assert_error, bearer, count, fresh_request_state  # noqa: F401
+from tests.integration.test_api_support import API, assert_error, bearer, count
 from tests.integration.test_api_voicemail_support import (add_greeting, add_message, app, box_numbers,  # noqa: F401
                                                           box_state, file_of, greetings_of, lamps, messages_of, site)
 

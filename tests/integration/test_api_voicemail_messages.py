@@ -5,9 +5,9 @@ import pytest
 
 from fs_service.db import db
 from fs_service.models import VoicemailMessage
-from tests.integration.test_api_support import API, assert_error, bearer, count, fresh_request_state  # noqa: F401
-from tests.integration.test_api_voicemail_support import (add_message, app, file_of, lamps,  # noqa: F401
-                                                          messages_of, site)
+from tests.integration.test_api_support import API, assert_error, bearer, count
+from tests.integration.test_api_voicemail_support import (add_message, app, file_of, lamps, messages_of,  # noqa: F401
+                                                          site)
 
 
 def _messages(site, box) -> str:

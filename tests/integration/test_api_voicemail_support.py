@@ -13,10 +13,10 @@ import pytest
 import sqlalchemy as sa
 
 from fs_service import voicemail
+from fs_service.audio_storage import current_storage
 from fs_service.db import db
 from fs_service.models import Account, Greeting, Mailbox, User, VoicemailMessage
 from fs_service.voicemail import mwi
-from fs_service.audio_storage import current_storage
 from tests.factories import make_account, make_extension, make_user
 from tests.fakes.fake_outbound_apps import write_wav
 

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fs_service.books import contacts as contact_rules
-from fs_service.books import csv_io, queries, rules
-from fs_service.books import search as book_search
+from fs_service.books import contacts as contact_rules, csv_io, queries, rules, search as book_search
 from fs_service.db import db
 from fs_service.errors import Forbidden, NotFound, ValidationFailed
 from tests.factories import make_account, make_extension, make_user

@@ -9,8 +9,7 @@ import time
 import pytest
 import sqlalchemy as sa
 
-from fs_service.books import queries, rules
-from fs_service.books import search as book_search
+from fs_service.books import queries, rules, search as book_search
 from fs_service.books.text import search_text
 from fs_service.db import db, utcnow
 from fs_service.models import Contact

@@ -8,8 +8,7 @@ import sqlalchemy as sa
 
 from fs_service.db import db
 from fs_service.models import ActiveChannel, Extension, Gateway, Mailbox
-from tests.integration.test_settings_support import (CALL_101, CALL_OUT, acme, actions,  # noqa: F401
-                                                     body, bridges, save)
+from tests.integration.test_settings_support import CALL_101, CALL_OUT, acme, actions, body, bridges, save  # noqa: F401
 from tests.integration.test_xml_curl_directory import post
 
 ACME_ID = "{origination_caller_id_name=Acme,origination_caller_id_number=15145550100}"

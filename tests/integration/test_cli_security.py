@@ -9,7 +9,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
-from fs_service import two_factor
+from fs_service.accounts import two_factor
 from fs_service.db import db
 from fs_service.models import AuditEvent, User
 from tests.factories import make_operator

@@ -12,11 +12,11 @@ import pytest
 
 from esl_handlers import calls
 from esl_handlers.originate import originate, safe_name
-from fs_service import extensions
-from fs_service.status import store as status_store
-from fs_service.click_to_call import OriginateRequest, click_to_call
 from fs_service.db import db
 from fs_service.errors import Conflict, NotFound, ValidationFailed
+from fs_service.extensions import rules as extensions
+from fs_service.status import store as status_store
+from fs_service.status.click_to_call import OriginateRequest, click_to_call
 from fs_service.status.events import RegistrationUp
 from tests.factories import make_account, make_extension, make_user
 from tests.helpers import until

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from esl_handlers.outbound import build_voicemail_server
-from fs_service import menus, numbers
 from fs_service.db import db
 from fs_service.models import PhoneNumber
+from fs_service.numbers import menus, rules as numbers
 from tests.fakes.fake_freeswitch import FakeFreeSwitch
 from tests.fakes.fake_outbound import FakeOutboundCall, Listen, Press, Speak
 from tests.fakes.fake_outbound_apps import write_wav

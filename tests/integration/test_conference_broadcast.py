@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import sqlalchemy as sa
 
+from fs_service.audio_storage import current_storage
 from fs_service.conferences import broadcast
 from fs_service.db import db
 from fs_service.models import ConferenceSession
-from fs_service.audio_storage import current_storage
 from tests.helpers import until
 from tests.integration.test_conference_waiting_room import WAIT_MOD, conference_commands, room_numbered, split_at
-from tests.integration.test_esl_listener_support import (  # noqa: F401 - fixtures
-    esl, event_frames, fake_fs, tenants)
+from tests.integration.test_esl_listener_support import esl, event_frames, fake_fs, tenants  # noqa: F401 - fixtures
 from tests.unit.test_broadcast_stream import header
 
 

@@ -11,10 +11,9 @@ from fs_service.db import db
 from fs_service.models import AuditEvent, ConferenceSession
 from tests.factories import make_user
 from tests.helpers import until
-from tests.integration.test_api_support import API, assert_error, bearer, fresh_request_state  # noqa: F401
+from tests.integration.test_api_support import API, assert_error, bearer
 from tests.integration.test_conference_waiting_room import WAIT_MOD, room_numbered, split_at
-from tests.integration.test_esl_listener_support import (  # noqa: F401 - fixtures
-    esl, event_frames, fake_fs, tenants)
+from tests.integration.test_esl_listener_support import esl, event_frames, fake_fs, tenants  # noqa: F401 - fixtures
 
 
 def test_the_widget_lists_connected_people_and_mutes_one_on_the_hosting_node(client, esl, tenants):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from urllib.parse import parse_qsl, urlencode
 
-from fs_service import numbers, treatments
 from fs_service.conferences import rooms
 from fs_service.db import db
+from fs_service.numbers import rules as numbers, treatments
 from tests.helpers import xml_curl_body
 from tests.integration.test_public_calls import DID_CALL, acme, actions  # noqa: F401
 from tests.integration.test_public_menu import in_menu, menu  # noqa: F401

@@ -11,10 +11,9 @@ from fs_service.db import db
 from fs_service.models import AuditEvent, ConferenceAttendance, ConferenceParticipant, Gateway, PhoneNumber
 from tests.factories import PASSWORD, make_extension, make_user
 from tests.helpers import ui_login, until
-from tests.integration.test_api_support import API, bearer, fresh_request_state  # noqa: F401
+from tests.integration.test_api_support import API, bearer
 from tests.integration.test_conference_waiting_room import WAIT_MOD, room_numbered, split_at
-from tests.integration.test_esl_listener_support import (  # noqa: F401 - fixtures
-    esl, event_frames, fake_fs, tenants)
+from tests.integration.test_esl_listener_support import esl, event_frames, fake_fs, tenants  # noqa: F401 - fixtures
 
 ORIGINATE = re.compile(r"bgapi originate \{origination_uuid=([0-9a-f-]{36}),origination_caller_id_name=Acme,"
                        r"origination_caller_id_number=15145550100,originate_timeout=45,pbx_conf_expected=true\}"

@@ -10,17 +10,17 @@ from io import BytesIO
 import pypdf
 import sqlalchemy as sa
 
+from fs_service.audio_storage import Storage
 from fs_service.conferences import history, rooms
 from fs_service.db import db
 from fs_service.models import ConferenceSession
-from fs_service.audio_storage import Storage
 from tests.factories import make_account, make_user
 from tests.fakes.fake_freeswitch import FakeFreeSwitch
 from tests.helpers import send_queued_emails, until
-from tests.integration.test_api_support import API, bearer, fresh_request_state  # noqa: F401
+from tests.integration.test_api_support import API, bearer
 from tests.integration.test_conference_waiting_room import WAIT_MOD, room_numbered
-from tests.integration.test_esl_listener_support import (  # noqa: F401 - fixtures
-    PASSWORD, Esl, esl, event_frames, fake_fs, script_state, start_listener, tenants)
+from tests.integration.test_esl_listener_support import (PASSWORD, Esl, esl, event_frames,  # noqa: F401 - fixtures
+                                                         fake_fs, script_state, start_listener, tenants)
 
 
 def admin_headers(account):

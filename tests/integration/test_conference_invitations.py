@@ -7,7 +7,7 @@ import pytest
 
 from tests.factories import make_account
 from tests.helpers import send_queued_emails
-from tests.integration.test_api_support import API, bearer, fresh_request_state  # noqa: F401
+from tests.integration.test_api_support import API, bearer
 
 SINGLE = {"kind": "single_use", "title": "Budget, 2027", "language": "fr", "starts_at": "2026-12-10T14:00:00",
           "duration_minutes": 90, "timezone": "America/Toronto"}

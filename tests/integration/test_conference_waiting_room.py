@@ -7,14 +7,13 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from fs_service.audio_storage import current_storage
 from fs_service.conferences import names, queries, rooms
 from fs_service.conferences.entry_model import Admission
 from fs_service.db import db
 from fs_service.models import ConferenceAttendance, ConferenceSession
-from fs_service.audio_storage import current_storage
 from tests.helpers import until
-from tests.integration.test_esl_listener_support import (  # noqa: F401 - fixtures
-    esl, event_frames, fake_fs, tenants)
+from tests.integration.test_esl_listener_support import esl, event_frames, fake_fs, tenants  # noqa: F401 - fixtures
 
 WAIT_MOD = "conference-wait-mod-hold"  # 100 joins 3001-acme.test, 101 moderator joins and leaves
 

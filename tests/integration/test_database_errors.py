@@ -29,6 +29,14 @@ def test_outages_are_told_from_bugs(error, expected):
 
 
 @pytest.fixture
+def app(make_app):
+    """An app of its own: the tests add views to it, which Flask refuses on one that has served."""
+    app = make_app(fresh=True)
+    with app.app_context():
+        yield app
+
+
+@pytest.fixture
 def failing_view(app):
     raised = {"error": outage()}
 

@@ -34,8 +34,8 @@ from tests.conftest import POSTGRES_ADMIN_URL, FreshRequestClient
 from tests.factories import make_account, make_extension
 from tests.helpers import until, xml_curl_body
 from tests.integration.test_api_support import bearer, log_in
-from tests.integration.test_esl_listener_support import (  # noqa: F401 - fixtures
-    event_frames, fake_fs, raw, start_listener, states)
+from tests.integration.test_esl_listener_support import (event_frames, fake_fs, raw,  # noqa: F401 - fixtures
+                                                         start_listener, states)
 from tests.throwaway_postgres import ThrowawayPostgres, postgres_bin
 
 XML_CURL = {"Authorization": "Basic ZnJlZXN3aXRjaDp4bWwtc2VjcmV0",  # freeswitch:xml-secret

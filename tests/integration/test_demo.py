@@ -8,11 +8,12 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from fs_service import blacklist, menus, numbers, schedules
-from fs_service.db import db
-from fs_service.models import (Account, BlacklistRule, Conference, Extension, PhoneNumber, ScheduleException, ScheduleRange,
-                               Treatment, User, VoicemailMessage, WelcomeMenu, WelcomeMenuKey)
 from fs_service.audio_storage import Storage
+from fs_service.blacklist import rules as blacklist
+from fs_service.db import db
+from fs_service.models import (Account, BlacklistRule, Conference, Extension, PhoneNumber, ScheduleException,
+                               ScheduleRange, Treatment, User, VoicemailMessage, WelcomeMenu, WelcomeMenuKey)
+from fs_service.numbers import menus, rules as numbers, schedules
 from pbx import demo
 
 COUNTED = (Account, User, Extension, PhoneNumber, ScheduleRange, ScheduleException, Treatment, WelcomeMenu,

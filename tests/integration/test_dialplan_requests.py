@@ -4,8 +4,8 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from fs_service import extensions
 from fs_service.db import db
+from fs_service.extensions import rules as extensions
 from fs_service.models import ActiveChannel, Gateway, PhoneNumber
 from tests.factories import make_account, make_extension, make_user
 from tests.helpers import xml_curl_body

@@ -9,13 +9,14 @@ import sqlalchemy as sa
 
 from esl_handlers.handlers import MODULES, HandlerModule
 from esl_handlers.protocol import encode_frame
-from fs_service.status import queries as status
 from fs_service.db import db
 from fs_service.models import NodeStatus, Registration
+from fs_service.status import queries as status
 from tests.fakes.fake_freeswitch import FakeFreeSwitch
 from tests.helpers import until
-from tests.integration.test_esl_listener_support import (  # noqa: F401 - fixtures
-    PASSWORD, Esl, esl, event_frames, fake_fs, reg_row, script_state, start_listener, states, tenants)
+from tests.integration.test_esl_listener_support import (PASSWORD, Esl, esl, event_frames,  # noqa: F401 - fixtures
+                                                         fake_fs, reg_row, script_state, start_listener, states,
+                                                         tenants)
 
 ACME_ALL_UP = {"100": "available", "101": "available", "102": "available", "105": "available"}
 

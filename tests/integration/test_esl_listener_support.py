@@ -17,9 +17,9 @@ from esl_handlers.handlers import MODULES
 from esl_handlers.lanes import Lanes
 from esl_handlers.listener import NodeListener
 from esl_handlers.protocol import EslParser, encode_frame
-from fs_service.status import queries as status
 from fs_service.models import Account
 from fs_service.settings import NodeConfig
+from fs_service.status import queries as status
 from tests.factories import make_account, make_extension
 from tests.fakes.fake_freeswitch import FakeFreeSwitch
 from tests.helpers import FIXTURES, until

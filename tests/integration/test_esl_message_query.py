@@ -8,8 +8,7 @@ from esl_handlers.mwi import install_mwi_sender
 from fs_service.db import db
 from fs_service.models import Mailbox, VoicemailMessage
 from tests.helpers import until
-from tests.integration.test_esl_listener_support import (  # noqa: F401 - fixtures
-    Esl, esl, fake_fs, tenants)
+from tests.integration.test_esl_listener_support import Esl, esl, fake_fs, tenants  # noqa: F401 - fixtures
 
 
 def sendevents(fake) -> list[str]:

@@ -8,9 +8,10 @@ from datetime import date, time
 import pytest
 import sqlalchemy as sa
 
-from fs_service import fastread, numbers, schedules
+from fs_service import fastread
 from fs_service.db import db
 from fs_service.models import Account, ScheduleException
+from fs_service.numbers import rules as numbers, schedules
 from tests.factories import make_account
 
 BY_DOMAIN = sa.select(Account.id, Account.name).where(Account.sip_domain == sa.bindparam("domain"))

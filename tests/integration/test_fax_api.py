@@ -8,7 +8,7 @@ import pytest
 import sqlalchemy as sa
 from reportlab.lib.pagesizes import A4, LETTER, landscape
 
-from fs_service import auth
+from fs_service.accounts import login as auth
 from fs_service.db import db
 from fs_service.models import FaxJob, ReceivedFax
 from tests.factories import make_account, make_operator, make_user

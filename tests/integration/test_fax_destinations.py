@@ -9,11 +9,11 @@ import pytest
 import sqlalchemy as sa
 from reportlab.lib.pagesizes import LETTER
 
-from fs_service import numbers
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
 from fs_service.fax.destinations import fax_destination
 from fs_service.models import FaxJob
+from fs_service.numbers import rules as numbers
 from tests.factories import make_extension
 from tests.integration.test_fax_api import base, bearer, send
 from tests.integration.test_fax_worker_support import *  # noqa: F403 (fixtures)

@@ -16,7 +16,7 @@ from fs_service.fax import emails, mailer, retention
 from fs_service.models import FaxJob, MailDelivery, ReceivedFax
 from fs_service.models._columns import as_utc
 from tests.factories import PASSWORD
-from tests.integration.test_api_support import API, bearer, fresh_request_state  # noqa: F401
+from tests.integration.test_api_support import API, bearer
 from tests.integration.test_fax_receive import fax_line, receive  # noqa: F401 (fixture)
 from tests.integration.test_fax_worker_support import *  # noqa: F403 (fixtures)
 from tests.integration.test_fax_worker_support import SUCCESS_UUID, frames_for, send_fax_mail

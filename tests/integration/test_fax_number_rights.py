@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from fs_service import numbers
 from fs_service.db import db
 from fs_service.errors import Forbidden
 from fs_service.fax import rights
+from fs_service.numbers import rules as numbers
 from tests.factories import make_operator
 from tests.integration.test_fax_api import bearer
 from tests.integration.test_fax_ui import login

@@ -19,8 +19,8 @@ from esl_handlers.fax_worker import FaxWorker
 from fs_service.db import db, utcnow
 from fs_service.fax import jobs, outbox, queue
 from fs_service.models import FaxJob
-from tests.integration.test_fax_worker_support import *  # noqa: F403 (fixtures)
 from tests.integration.test_fax_ui import login
+from tests.integration.test_fax_worker_support import *  # noqa: F403 (fixtures)
 from tests.integration.test_fax_worker_support import SUCCESS_UUID, send_fax_mail
 
 RECORDS = Path(__file__).resolve().parents[1] / "fixtures" / "xml_cdr"

@@ -11,11 +11,11 @@ from lxml import etree
 from pypdf import PdfReader
 from reportlab.lib.pagesizes import A4, LETTER
 
-from fs_service import numbers
+from fs_service.callplan.public import fax_receive_steps
 from fs_service.calls.steps import Plan
 from fs_service.db import db
-from fs_service.callplan.public import fax_receive_steps
 from fs_service.models import ReceivedFax
+from fs_service.numbers import rules as numbers
 from tests.integration.test_fax_worker_support import *  # noqa: F403 (fixtures)
 from tests.integration.test_fax_worker_support import FS_STORAGE, RECEIVED_UUID, frames_for, send_fax_mail
 from tests.unit.test_fax_support import make_pdf

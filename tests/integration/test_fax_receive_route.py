@@ -1,8 +1,8 @@
 """FAX-7 routing: the recorded carrier call to a fax number is answered by rxfax (T.38 allowed)."""
 from __future__ import annotations
 
-from fs_service import numbers
 from fs_service.db import db
+from fs_service.numbers import rules as numbers
 from tests.integration.test_public_calls import acme, actions, call, frozen  # noqa: F401 - fixtures
 
 FAX_CALL = ("fax-receive-audio", "0067-dialplan-5145550105.form")  # 4185559999 faxes 5145550105

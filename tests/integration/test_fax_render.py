@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import subprocess
+from io import BytesIO
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,6 @@ from PIL import Image
 from reportlab.lib.colors import Color, black
 from reportlab.lib.pagesizes import A4, LETTER, landscape
 from reportlab.pdfgen.canvas import Canvas
-from io import BytesIO
 
 from fax.cover import build_cover
 from fax.render import RenderError, render_fax_tiff

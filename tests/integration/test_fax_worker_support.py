@@ -14,12 +14,13 @@ import gevent
 import pytest
 from reportlab.lib.pagesizes import A4, LETTER
 
-from fax.storage import FaxStorage
 from esl_handlers.fax_worker import FaxWorker
-from fs_service import mail_queue, numbers
+from fax.storage import FaxStorage
+from fs_service import mail_queue
 from fs_service.db import db
 from fs_service.fax import mailer, sending
 from fs_service.models import Account, FaxJob, Gateway, PhoneNumber, User
+from fs_service.numbers import rules as numbers
 from tests.factories import make_account, make_user
 from tests.fakes.fake_freeswitch import FakeFreeSwitch
 from tests.helpers import until

@@ -4,10 +4,10 @@ from __future__ import annotations
 from datetime import timedelta
 
 from fs_service import pending
-from fs_service.status import store as status_store
 from fs_service.db import db, utcnow
 from fs_service.models import FaxJob
 from fs_service.outbox import FlushDirectoryUser
+from fs_service.status import store as status_store
 from pbx.app import create_app
 from pbx.config import load_settings
 from tests.factories import make_account

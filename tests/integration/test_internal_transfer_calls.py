@@ -9,9 +9,9 @@ import pytest
 import sqlalchemy as sa
 from lxml import etree
 
-from fs_service import treatments
 from fs_service.db import db
 from fs_service.models import PhoneNumber, Treatment
+from fs_service.numbers import treatments
 from tests.factories import make_account, make_live_leg
 from tests.helpers import xml_curl_body
 from tests.integration.test_public_calls import acme  # noqa: F401

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from lxml import etree
 
-from fs_service import menus, numbers
 from fs_service.db import db
+from fs_service.numbers import menus, rules as numbers
 from tests.factories import make_account
 from tests.helpers import xml_curl_body
 from tests.integration.test_public_calls import acme  # noqa: F401

@@ -1,4 +1,4 @@
-"""The per-account live version (status.store.touch_domains, status.queries.live_version): renewed
+"""The per-account live version (fs_service.live_versions, status.queries.live_version): renewed
 by every batch that writes the account's live rows and by what else the status page shows, and
 what lets an idle status stream cost one small query per tick."""
 from __future__ import annotations
@@ -9,18 +9,18 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from fs_service import parking_store
-from fs_service.status import store as status_store
 from fs_service.db import db, utcnow
-from fs_service.status.queries import live_version
 from fs_service.models import Extension, NodeStatus
-from fs_service.parking import ParkHold, ParkLeave, ParkSnapshot
+from fs_service.park import events as parking_store
+from fs_service.park.lot import ParkHold, ParkLeave, ParkSnapshot
+from fs_service.status import store as status_store
 from fs_service.status.events import (ANSWERED, BRIDGED, ChannelDown, ChannelState, ChannelUp, RegistrationDown,
                                       RegistrationUp, StatusSnapshot)
+from fs_service.status.queries import live_version
+from tests.integration.test_api_support import log_in
 from tests.integration.test_esl_listener_support import tenants  # noqa: F401 - fixture
 from tests.integration.test_ui_status import office, url  # noqa: F401 - fixture
 from tests.integration.test_ui_status_stream import fast, next_event, streaming  # noqa: F401 - fixture
-from tests.integration.test_api_support import log_in
 from web.ui.status_stream import StatusStream
 
 

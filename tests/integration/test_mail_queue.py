@@ -14,7 +14,7 @@ from fs_service.models import MailDelivery
 from fs_service.models._columns import as_utc
 from tests.factories import PASSWORD, make_account, make_operator
 from tests.helpers import send_queued_emails
-from tests.integration.test_api_support import API, assert_error, bearer, fresh_request_state  # noqa: F401
+from tests.integration.test_api_support import API, assert_error, bearer
 
 KINDS = {"voicemail": mail_queue.MailKind(lambda d: mail.build("pbx@acme.test", d.recipient, "Hello", "Body"))}
 

@@ -11,8 +11,8 @@ from alembic.migration import MigrationContext
 
 from fs_service.db import db
 from pbx.app import MIGRATIONS
-from tests.migration_support import fresh_url  # noqa: F401 (fixture)
 from tests.factories import make_account
+from tests.migration_support import fresh_url  # noqa: F401 (fixture)
 
 BEFORE = "0008_fax_retention"
 TABLES = {"parked_calls", "live_versions"}

@@ -9,8 +9,8 @@ import sqlalchemy as sa
 
 from fs_service.db import db
 from pbx.app import MIGRATIONS
-from tests.migration_support import fresh_url, model_diffs  # noqa: F401 (fixture)
 from tests.factories import make_account
+from tests.migration_support import fresh_url, model_diffs  # noqa: F401 (fixture)
 
 BEFORE = "0012_audit_log"
 TABLE = "fax_jobs"

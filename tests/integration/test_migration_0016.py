@@ -11,11 +11,10 @@ import sqlalchemy as sa
 
 from fs_service import mail_queue
 from fs_service.db import db
-from fs_service.models import (FaxJob, Mailbox, MailDelivery, PasswordResetRequest, ReceivedFax,
-                               VoicemailMessage)
+from fs_service.models import FaxJob, Mailbox, MailDelivery, PasswordResetRequest, ReceivedFax, VoicemailMessage
 from pbx.app import MIGRATIONS
-from tests.migration_support import fresh_url, model_diffs  # noqa: F401 (fixture)
 from tests.factories import make_account, make_user
+from tests.migration_support import fresh_url, model_diffs  # noqa: F401 (fixture)
 
 BEFORE = "0015_conferences"
 ALTERED = ("fax_jobs", "received_faxes", "voicemail_messages", "password_reset_requests")

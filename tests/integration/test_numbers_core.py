@@ -4,10 +4,12 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from fs_service import extensions, menus, numbers, outbox, treatments
+from fs_service import outbox
 from fs_service.db import db
 from fs_service.errors import NotFound, ValidationFailed
+from fs_service.extensions import rules as extensions
 from fs_service.models import PhoneNumber, Treatment
+from fs_service.numbers import menus, rules as numbers, treatments
 from tests.factories import make_account, make_extension
 from tests.helpers import xml_curl_body
 from tests.integration.test_xml_curl_directory import post

@@ -7,10 +7,11 @@ from datetime import date, datetime, time, timezone
 import pytest
 from marshmallow import ValidationError
 
-from fs_service import blacklist, numbers, schedules, treatments
+from fs_service.blacklist import rules as blacklist
 from fs_service.db import db
 from fs_service.errors import NotFound, ValidationFailed
 from fs_service.models import BlacklistRule, CallVersion
+from fs_service.numbers import rules as numbers, schedules, treatments
 from schema.blacklist import DeleteAllRulesSchema, RuleCreateSchema, RuleUpdateSchema
 from schema.menus import MenuCreateSchema, MenuKeysSchema
 from schema.numbers import ClosureMessageSchema, NumberCreateSchema, PreviewQuerySchema, TreatmentSchema

@@ -7,14 +7,14 @@ import time
 import sqlalchemy as sa
 
 from esl_handlers.events import EventHeaders
-from fs_service import parking, parking_store
 from fs_service.db import db
 from fs_service.models import ParkedCall
-from fs_service.parking import ParkHold, ParkLeave
+from fs_service.park import events as parking_store, lot as parking
+from fs_service.park.lot import ParkHold, ParkLeave
 from tests.fakes.fake_freeswitch import FakeFreeSwitch
 from tests.helpers import until
-from tests.integration.test_esl_listener_support import (  # noqa: F401 - fixtures
-    PASSWORD, esl, event_frames, fake_fs, script_state, tenants)
+from tests.integration.test_esl_listener_support import (PASSWORD, esl, event_frames, fake_fs,  # noqa: F401 - fixtures
+                                                         script_state, tenants)
 
 
 def slots(account) -> dict[str, str]:

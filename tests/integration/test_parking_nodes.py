@@ -6,13 +6,12 @@ import time
 
 import sqlalchemy as sa
 
-from fs_service import parking, parking_store
 from fs_service.db import db
 from fs_service.models import ParkedCall
-from fs_service.parking import ParkHold, ParkLeave, ParkSnapshot
+from fs_service.park import events as parking_store, lot as parking
+from fs_service.park.lot import ParkHold, ParkLeave, ParkSnapshot
 from tests.integration.test_api_support import log_in
-from tests.integration.test_esl_listener_support import (  # noqa: F401 - fixtures
-    esl, fake_fs, tenants)
+from tests.integration.test_esl_listener_support import esl, fake_fs, tenants  # noqa: F401 - fixtures
 from tests.integration.test_parking import beta_valet
 
 

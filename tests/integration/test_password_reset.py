@@ -10,7 +10,8 @@ import gevent
 import sqlalchemy as sa
 from flask import Flask
 
-from fs_service import mail_queue, password_reset
+from fs_service import mail_queue
+from fs_service.accounts import password_reset
 from fs_service.db import db, utcnow
 from fs_service.models import MailDelivery, PasswordResetRequest
 from tests.factories import make_account

@@ -7,8 +7,7 @@ from types import SimpleNamespace
 import pytest
 from lxml import etree
 
-from fs_service.books import contacts as book_contacts
-from fs_service.books import rules as book_rules
+from fs_service.books import contacts as book_contacts, rules as book_rules
 from fs_service.db import db
 from fs_service.models import Device, DeviceContact, ProvisioningFailure
 from fs_service.phones import provisioning

@@ -2,11 +2,11 @@
 (an anonymous caller is never matched), unknown numbers and disabled accounts (BL-1, BL-2)."""
 from __future__ import annotations
 
-from fs_service import blacklist
+from fs_service.blacklist import rules as blacklist
 from fs_service.db import db
 from tests.helpers import xml_curl_body
-from tests.integration.test_public_calls import (ANONYMOUS_CALL, DID_CALL, acme, actions, bridges,  # noqa: F401
-                                                 call, frozen)
+from tests.integration.test_public_calls import (ANONYMOUS_CALL, DID_CALL, acme, actions, bridges, call,  # noqa: F401
+                                                 frozen)
 
 
 def test_blocked_caller_is_rejected_before_answer(client, acme, frozen):

@@ -9,11 +9,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from lxml import etree
 
-from fs_service import extensions, numbers, schedules, treatments
+from fs_service.audio_storage import current_storage
 from fs_service.callplan import clock
 from fs_service.db import db
+from fs_service.extensions import rules as extensions
 from fs_service.models import Gateway, Mailbox
-from fs_service.audio_storage import current_storage
+from fs_service.numbers import rules as numbers, schedules, treatments
 from tests.factories import make_account, make_extension, make_live_leg, make_user
 from tests.helpers import xml_curl_body
 from tests.integration.test_xml_curl_directory import post

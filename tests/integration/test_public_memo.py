@@ -4,13 +4,13 @@ closure message, the treatment -- shows on the very next call, and an extension 
 state) is planned for every call."""
 from __future__ import annotations
 
-from fs_service import menus, numbers, treatments
 from fs_service.callplan import public
 from fs_service.db import db
 from fs_service.models import ActiveChannel
+from fs_service.numbers import menus, rules as numbers, treatments
+from tests.helpers import xml_curl_body
 from tests.integration.test_public_calls import DID_CALL, acme, call, frozen, plays  # noqa: F401
 from tests.integration.test_public_menu import menu  # noqa: F401
-from tests.helpers import xml_curl_body
 from tests.integration.test_xml_curl_directory import post
 
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from fs_service import menus, numbers, treatments
 from fs_service.db import db
+from fs_service.numbers import menus, rules as numbers, treatments
 from tests.factories import make_account, make_extension
-from tests.integration.test_public_calls import (DID_CALL, acme, actions, bridges, call, frozen,  # noqa: F401
-                                                 plays, reentry)
+from tests.integration.test_public_calls import (DID_CALL, acme, actions, bridges, call, frozen, plays,  # noqa: F401
+                                                 reentry)
 
 
 @pytest.fixture

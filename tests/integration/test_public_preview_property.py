@@ -6,12 +6,11 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from hypothesis import HealthCheck, event, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, event, given, settings, strategies as st
 
-from fs_service import numbers, schedules, treatments
 from fs_service.callplan import clock
 from fs_service.db import db
+from fs_service.numbers import rules as numbers, schedules, treatments
 from tests.factories import make_account
 from tests.integration.test_public_calls import call, plays
 

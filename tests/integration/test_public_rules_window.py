@@ -8,13 +8,12 @@ from __future__ import annotations
 import itertools
 from datetime import date, datetime, time, timedelta, timezone
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
-from fs_service import numbers, schedules
 from fs_service.callplan.public_cache import load_rules, utc_day
 from fs_service.db import db
-from fs_service.schedule_rules import decide, in_year
+from fs_service.numbers import rules as numbers, schedules
+from fs_service.numbers.schedule_rules import decide, in_year
 from tests.factories import make_account
 
 ZONES = ("Pacific/Kiritimati", "Etc/GMT+12", "America/Toronto")  # UTC+14, UTC-12, the default

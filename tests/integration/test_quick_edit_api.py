@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from fs_service import extension_settings as core
 from fs_service.db import db
 from fs_service.errors import Forbidden, ValidationFailed
+from fs_service.extensions import settings as core
 from tests.factories import make_account, make_extension, make_user
 from tests.integration.test_api_support import API, assert_error, bearer
 

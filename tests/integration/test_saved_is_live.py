@@ -6,8 +6,8 @@ import pytest
 import sqlalchemy as sa
 
 from esl_handlers import dispatcher
-from fs_service import extensions
 from fs_service.db import db
+from fs_service.extensions import rules as extensions
 from fs_service.models import PendingFsCommand
 from tests.factories import make_account, make_extension
 from tests.fakes.fake_freeswitch import FakeFreeSwitch

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from fs_service import extension_settings as core
 from fs_service.db import db
+from fs_service.extensions import settings as core
 from fs_service.models import PhoneNumber
 from tests.factories import make_account, make_extension
 from tests.integration.test_api_support import API, assert_error, bearer

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from fs_service import extensions, outbox
+from fs_service import outbox
 from fs_service.db import db
+from fs_service.extensions import rules as extensions
 from fs_service.outbox import FlushDirectoryUser
 from tests.integration.test_settings_support import acme, save, settings_url  # noqa: F401
 

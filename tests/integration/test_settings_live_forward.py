@@ -2,7 +2,6 @@
 recorded call 100 → 101 rendered with them (application, data, order)."""
 from __future__ import annotations
 
-
 from tests.integration.test_settings_support import (CALL_101, VOICEMAIL_101, acme, actions, bridges,  # noqa: F401
                                                      opening, ring, save)
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import lxml.html
 import pytest
 
-from fs_service import extension_settings as core
 from fs_service.db import db
+from fs_service.extensions import settings as core
 from tests.factories import make_account, make_extension
 from tests.integration.test_api_support import log_in
 from tests.integration.test_settings_support import CALL_101, acme, actions, bridges  # noqa: F401

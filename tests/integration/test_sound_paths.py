@@ -9,9 +9,9 @@ import sqlalchemy as sa
 
 from fs_service import call_versions, sound_files
 from fs_service.audio_files import MP3_REFUSED
+from fs_service.audio_storage import current_storage
 from fs_service.db import db
 from fs_service.models import PhoneNumber, Treatment, WelcomeMenu
-from fs_service.audio_storage import current_storage
 from tests.fakes.voicemail_world import vm_app  # noqa: F401 (fixture)
 from tests.integration.test_api_support import API, assert_error, bearer, count, log_in
 from tests.integration.test_ivr_conf import ivr_conf

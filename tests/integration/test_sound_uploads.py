@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from fs_service import menus, numbers, sound_files, treatments
-from fs_service.errors import ValidationFailed
+from fs_service import sound_files
 from fs_service.db import db
+from fs_service.errors import ValidationFailed
 from fs_service.models import PhoneNumber, WelcomeMenu
+from fs_service.numbers import menus, rules as numbers, treatments
 from tests.fakes.voicemail_world import vm_app  # noqa: F401 (fixture)
 from tests.integration.test_api_support import API, assert_error, bearer, log_in
 from tests.integration.test_ui_numbers import site  # noqa: F401 (fixture)

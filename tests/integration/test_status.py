@@ -8,12 +8,11 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from fs_service import extensions
-from fs_service.status import queries as status
-from fs_service.status import store as status_store
 from fs_service.db import db, utcnow
 from fs_service.errors import ValidationFailed
+from fs_service.extensions import rules as extensions
 from fs_service.models import ActiveChannel, NodeStatus, Registration
+from fs_service.status import queries as status, store as status_store
 from fs_service.status.events import (ANSWERED, DIALING, RINGING, ChannelDown, ChannelState, ChannelUp,
                                       RegistrationDown, RegistrationUp, StatusSnapshot)
 from tests.factories import make_account, make_extension, make_user

@@ -24,10 +24,9 @@ from __future__ import annotations
 import tempfile
 
 import pytest
-
 import sqlalchemy as sa
 
-from fs_service import auth
+from fs_service.accounts import login as auth
 from fs_service.audit.changes import BOOKKEEPING_COLUMNS, UNAUDITED_TABLES
 from fs_service.db import db
 from fs_service.models import AuditEvent

@@ -7,7 +7,7 @@ import time
 import pyotp
 import pytest
 
-from fs_service import two_factor
+from fs_service.accounts import two_factor
 from fs_service.db import db
 from fs_service.models import Account, ApiToken, User
 from tests.factories import PASSWORD, make_account, make_operator, make_user

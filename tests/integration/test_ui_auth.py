@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from fs_service import auth
+from fs_service.accounts import login as auth
 from fs_service.db import db
 from fs_service.models import User
 from tests.factories import PASSWORD, make_account

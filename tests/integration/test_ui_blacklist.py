@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from fs_service import blacklist
+from fs_service.blacklist import rules as blacklist
 from fs_service.db import db
 from fs_service.models import BlacklistRule
 from tests.integration.test_api_blacklist import site  # noqa: F401

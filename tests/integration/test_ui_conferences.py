@@ -15,12 +15,10 @@ from fs_service.conferences import rooms
 from fs_service.db import db
 from fs_service.models import Conference, ConferenceParticipant, ConferenceSession, MailDelivery
 from fs_service.models._columns import as_utc
-from tests.helpers import until
 from tests.factories import PASSWORD, make_account, make_user
-from tests.helpers import ui_login
+from tests.helpers import ui_login, until
 from tests.integration.test_conference_waiting_room import WAIT_MOD, room_numbered, split_at
-from tests.integration.test_esl_listener_support import (  # noqa: F401 - fixtures
-    esl, event_frames, fake_fs, tenants)
+from tests.integration.test_esl_listener_support import esl, event_frames, fake_fs, tenants  # noqa: F401 - fixtures
 
 
 def test_the_page_lists_rooms_codes_invited_people_and_ended_conferences(client, esl, tenants):

@@ -5,8 +5,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from fs_service import accounts, extensions
+from fs_service.accounts import rules as accounts
 from fs_service.db import db
+from fs_service.extensions import rules as extensions
 from fs_service.models import Account, Extension
 from tests.factories import PASSWORD, make_account, make_extension, make_user
 from tests.helpers import send_queued_emails

@@ -8,9 +8,9 @@ import re
 
 import pytest
 
-from fs_service import numbers, treatments
 from fs_service.db import db
 from fs_service.models import Treatment
+from fs_service.numbers import rules as numbers, treatments
 from tests.fakes.voicemail_world import vm_app  # noqa: F401 (fixture)
 from tests.integration.test_api_support import log_in
 from tests.integration.test_ui_numbers import _url, site  # noqa: F401 (fixture)

@@ -3,14 +3,15 @@ exceptions, the preview (the dialplan's own decision), the closure message, the 
 "add a number", bad input beside its field, admin-only, other tenants 404."""
 from __future__ import annotations
 
+import html
 from datetime import date, time
 from types import SimpleNamespace
 
 import pytest
 
-from fs_service import numbers, schedules, treatments
 from fs_service.db import db
 from fs_service.models import PhoneNumber, ScheduleException, Treatment
+from fs_service.numbers import rules as numbers, schedules, treatments
 from tests.factories import make_account, make_extension, make_operator, make_user
 from tests.integration.test_api_support import count, log_in
 
@@ -74,6 +75,19 @@ def test_admin_saves_the_week_and_the_treatments(client, site):
     assert site.number.open_treatment_id == site.ring.id and site.number.closed_treatment_id is None
     page = admin.get(_url(site)).text
     assert 'name="d4_from_1" value="13:00"' in page and 'name="d5_closed" value="on" checked' in page
+
+
+def test_a_range_past_midnight_is_saved_and_said_back_after_the_save(client, site):
+    """Without JavaScript the page cannot warn before saving; it says so after, each such day."""
+    admin = _as(client, site.admin)
+    response = admin.post(_url(site), data=week_form(site, d0_from_0="17:00", d0_to_0="09:00", d1_from_0="09:00",
+                                                        d1_to_0="00:00"),
+                          follow_redirects=True)
+    assert response.status_code == 200 and "Numéro +15145550100 enregistré." in response.text
+    page = html.unescape(response.text)
+    assert "Lundi : de 17:00 à 09:00 passe minuit : ouvert jusqu'à 09:00 le lendemain." in page
+    assert "Mardi : de" not in page  # 09:00 until midnight is not overnight
+    assert _week(site)[0] == (0, "17:00", "09:00")
 
 
 BAD_WEEK = [

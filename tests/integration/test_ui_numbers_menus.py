@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from fs_service import menus
 from fs_service.db import db
 from fs_service.models import WelcomeMenu, WelcomeMenuKey
+from fs_service.numbers import menus
 from tests.integration.test_api_support import API, assert_error, bearer, count, log_in
 from tests.integration.test_ui_numbers import site  # noqa: F401
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from fs_service import accounts
+from fs_service.accounts import rules as accounts
 from tests.factories import PASSWORD, make_account, make_operator
 from tests.helpers import send_queued_emails, ui_login
 

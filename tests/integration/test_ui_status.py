@@ -8,11 +8,11 @@ from datetime import timedelta
 
 import pytest
 
-from fs_service import parking_store
-from fs_service.status import store as status_store
 from fs_service.db import db, utcnow
 from fs_service.models import NodeStatus
-from fs_service.parking import ParkHold
+from fs_service.park import events as parking_store
+from fs_service.park.lot import ParkHold
+from fs_service.status import store as status_store
 from fs_service.status.events import ChannelUp, RegistrationUp
 from tests.factories import make_account, make_extension, make_user
 from tests.integration.test_api_support import log_in

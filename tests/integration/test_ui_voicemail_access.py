@@ -6,8 +6,8 @@ import pytest
 
 from fs_service.models import Mailbox
 from tests.integration.test_api_support import count, log_in
-from tests.integration.test_api_voicemail_support import (add_message, app, box_state, lamps,  # noqa: F401
-                                                          messages_of, site)
+from tests.integration.test_api_voicemail_support import (add_message, app, box_state, lamps, messages_of,  # noqa: F401
+                                                          site)
 
 
 def _url(site, tail: str = "") -> str:

@@ -3,8 +3,8 @@ download, mark saved / new, delete with confirmation; the lamp follows."""
 from __future__ import annotations
 
 from tests.integration.test_api_support import log_in
-from tests.integration.test_api_voicemail_support import (add_message, app, file_of, lamps,  # noqa: F401
-                                                          messages_of, site)
+from tests.integration.test_api_voicemail_support import (add_message, app, file_of, lamps, messages_of,  # noqa: F401
+                                                          site)
 
 
 def _box(site, box, tail: str = "") -> str:

@@ -9,10 +9,10 @@ import pytest
 import sqlalchemy as sa
 
 from fs_service import mail, mail_queue
+from fs_service.audio_storage import Storage
 from fs_service.db import db
 from fs_service.models import Mailbox, MailDelivery, VoicemailMessage
 from fs_service.voicemail import mailer, messages
-from fs_service.audio_storage import Storage
 from tests.factories import make_account, make_extension
 from tests.fakes.fake_outbound_apps import write_wav
 

@@ -116,7 +116,7 @@ def test_unhandled_sections_and_malformed_bodies_get_not_found_never_an_error(cl
 
 
 def test_softphone_registers_with_its_own_credentials_and_shows_the_extension(client, acme):
-    from fs_service import extensions
+    from fs_service.extensions import rules as extensions
     account, exts = acme
     phone = extensions.create_softphone(account, exts["101"], "laptop")
     db.session.commit()

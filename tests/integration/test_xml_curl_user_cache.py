@@ -3,8 +3,9 @@ from __future__ import annotations
 
 import hashlib
 
-from fs_service import accounts, directory, extensions
+from fs_service.accounts import rules as accounts
 from fs_service.db import db
+from fs_service.extensions import directory, rules as extensions
 from tests.factories import make_account, make_extension, make_user
 from tests.helpers import xml_curl_body
 from tests.integration.test_xml_curl_directory import parse, post, user_element, variables

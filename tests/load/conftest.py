@@ -40,7 +40,7 @@ class Served:
 
 def _seed(cp: ControlPlane, settings: dict) -> tuple[int, str, str, str, dict]:
     from fax.storage import FaxStorage
-    from fs_service import auth
+    from fs_service.accounts import login as auth
     from fs_service.db import db
     from pbx.app import create_app
     from pbx.config import load_settings

@@ -6,7 +6,7 @@ import time
 
 import pytest
 
-from fs_service.blacklist_match import Matcher, Rule, caller_forms, withheld
+from fs_service.blacklist.match import Matcher, Rule, caller_forms, withheld
 
 
 def matcher(*rules: tuple[str, str, str]) -> Matcher:

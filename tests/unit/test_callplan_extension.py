@@ -5,11 +5,11 @@ from dataclasses import replace
 
 import pytest
 
-from fs_service.calls.dialing import local_areas
 from fs_service.callplan.extension_call import FOLLOW_ME_LEG_SECONDS, plan_extension, plan_forward_confirmed
+from fs_service.calls.dialing import local_areas
 from fs_service.calls.model import AccountRouting, ExtensionSnapshot, FollowMe, Forward, Identity
 from fs_service.calls.steps import (RING_FOREVER, Answer, CollectDigits, Hangup, MarkRinging, Play, Record,
-                                       RecordPrompt, Ring, Set, Target, Transfer, Voicemail)
+                                    RecordPrompt, Ring, Set, Target, Transfer, Voicemail)
 
 ROUTING = AccountRouting(1, "acme.test", "carrier", Identity("Acme", "15145550100"), local_areas(["15145550100"]))
 BASE = ExtensionSnapshot(

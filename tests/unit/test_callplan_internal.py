@@ -8,7 +8,7 @@ import pytest
 from fs_service.callplan.internal import plan_internal
 from fs_service.calls.model import CallRequest, Forward, Identity
 from fs_service.calls.steps import (Answer, CollectDigits, Hangup, Intercept, Play, Record, Ring, Set, Transfer,
-                                       Voicemail, VoicemailLogin)
+                                    Voicemail, VoicemailLogin)
 from tests.unit.test_callplan_extension import BASE, ROUTING
 
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import replace
 
 from fs_service.callplan.internal import plan_internal
-from fs_service.calls.model import CallRequest
 from fs_service.callplan.public_model import MenuSnapshot, TreatmentSnapshot
-from fs_service.calls.steps import (Answer, Hangup, Ivr, Play, Record, RecordClosure, Ring, Set, Transfer,
-                                       Voicemail, VoicemailLogin)
+from fs_service.calls.model import CallRequest
+from fs_service.calls.steps import (Answer, Hangup, Ivr, Play, Record, RecordClosure, Ring, Set, Transfer, Voicemail,
+                                    VoicemailLogin)
 from tests.unit.test_callplan_extension import BASE, ROUTING
 from tests.unit.test_callplan_internal import Directory
 from tests.unit.test_public_plan import World, entry

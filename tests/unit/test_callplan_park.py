@@ -7,7 +7,7 @@ from fs_service.callplan.internal import plan_internal
 from fs_service.calls.model import CallRequest
 from fs_service.calls.park import plan_park
 from fs_service.calls.steps import Answer, Hangup, Park, Plan, RetrieveParked, Transfer
-from fs_service.parking import ParkPlan
+from fs_service.park.lot import ParkPlan
 from tests.unit.test_callplan_extension import BASE, ROUTING
 from tests.unit.test_callplan_internal import Directory
 from tests.unit.test_dialplan_render import OPTIONS, actions

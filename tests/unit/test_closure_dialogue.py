@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from fs_service import numbers, sound_files
+from fs_service import sound_files
 from fs_service.db import db
+from fs_service.numbers import rules as numbers
 from fs_service.voicemail.closure_store import MAX_FAILURES
 from tests.fakes.ivr_caller import HangUp, Listen, Press, Speak, converse
 from tests.fakes.voicemail_world import vm_app, world  # noqa: F401 (fixtures)

@@ -6,8 +6,8 @@ from pathlib import Path, PurePosixPath
 
 import pytest
 
-from fs_service.conferences import names
 from fs_service.audio_storage import Storage
+from fs_service.conferences import names
 
 UUID = "c0d31572-4c00-4eb5-be41-51d314be896a"
 

@@ -7,7 +7,7 @@ from dataclasses import replace
 import pytest
 from lxml import etree
 
-from fs_service.directory import SipUser
+from fs_service.extensions.directory import SipUser
 from xml_curl.directory import DIAL_STRING, _extension_dial_string, _variables, user_document
 from xml_curl.documents import NOT_FOUND, add_params, document, to_bytes
 

@@ -4,14 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from esl_handlers.protocol import (
-    CommandParser,
-    EslParser,
-    EslProtocolError,
-    encode_command,
-    encode_event_plain,
-    url_encode,
-)
+from esl_handlers.protocol import (CommandParser, EslParser, EslProtocolError, encode_command, encode_event_plain,
+                                   url_encode)
 
 ESL = Path(__file__).resolve().parent.parent / "fixtures" / "esl"
 STREAMS = sorted(ESL.glob("*/*.esl"))

@@ -6,9 +6,8 @@ from types import SimpleNamespace
 import pytest
 from marshmallow import ValidationError
 
-from fs_service import extension_settings as core
-from fs_service import extension_settings_rules as rules
 from fs_service.errors import Forbidden, ValidationFailed
+from fs_service.extensions import settings as core, settings_rules as rules
 from schema.extension_settings import AdminSettingsSchema, QuickEditSchema, UserSettingsSchema
 
 FACTS = SimpleNamespace(extension_numbers={"101", "102"}, phone_numbers={"+15145550100": 1})  # 514 is local

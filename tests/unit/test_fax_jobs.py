@@ -7,9 +7,9 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from esl_handlers.events import EventHeaders
-from esl_handlers.protocol import encode_event_plain
-from esl_handlers.originate import fax_originate
 from esl_handlers.fax_calls import FaxCall
+from esl_handlers.originate import fax_originate
+from esl_handlers.protocol import encode_event_plain
 from fs_service.fax import emails, events, jobs, ladder
 from fs_service.fax.ladder import Counters
 from tests.integration.test_esl_listener_support import event_frames

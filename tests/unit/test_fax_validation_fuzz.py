@@ -5,8 +5,7 @@ and into pypdf). Run in-process so every example is cheap; the sandbox only adds
 """
 from __future__ import annotations
 
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
+from hypothesis import HealthCheck, given, settings, strategies as st
 
 from fax.pdf_inspect import PdfInfo, inspect_pdf
 from fax.rejections import PdfRejected

@@ -8,9 +8,8 @@ from __future__ import annotations
 import pytest
 from lxml import etree
 
-from tests.unit.freeswitch_conf_support import (  # noqa: F401 - fixtures
-    BUILTIN_VARS, CONF_DIR, DIRECTIVE_RE, XML_FILES, document, installed, parse_file, secret_files)
-
+from tests.unit.freeswitch_conf_support import (BUILTIN_VARS, CONF_DIR, DIRECTIVE_RE,  # noqa: F401 - fixtures
+                                                XML_FILES, document, installed, parse_file, secret_files)
 
 # ---------------------------------------------------------------- every file
 

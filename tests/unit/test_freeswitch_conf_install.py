@@ -10,9 +10,8 @@ import subprocess
 
 import pytest
 
-from tests.unit.freeswitch_conf_support import (  # noqa: F401 - fixtures
-    ESL_PASSWORD, INSTALL_SH, XML_CURL_PASSWORD, install, installed, secret_files, write_secret)
-
+from tests.unit.freeswitch_conf_support import (ESL_PASSWORD, INSTALL_SH, XML_CURL_PASSWORD,  # noqa: F401 - fixtures
+                                                install, installed, secret_files, write_secret)
 
 # ---------------------------------------------------------------- install.sh
 

@@ -11,11 +11,10 @@ import subprocess
 import pytest
 from lxml import etree
 
-from tests.unit.freeswitch_conf_support import (  # noqa: F401 - fixtures
-    BUILTIN_VARS, CONF_DIR, CORE_CONFIGS, ESL_PASSWORD, MODULE_CONFIGS, Preprocessor,
-    REQUIRED_MODULES, XML_CURL_PASSWORD, XML_CURL_URL, XML_CURL_USER, configuration, document,
-    install, installed, params, secret_files, static_file, strict_parser)
-
+from tests.unit.freeswitch_conf_support import (BUILTIN_VARS, CONF_DIR, CORE_CONFIGS,  # noqa: F401 - fixtures
+                                                ESL_PASSWORD, MODULE_CONFIGS, REQUIRED_MODULES, XML_CURL_PASSWORD,
+                                                XML_CURL_URL, XML_CURL_USER, Preprocessor, configuration, document,
+                                                install, installed, params, secret_files, static_file, strict_parser)
 
 # ---------------------------------------------------------------- modules
 

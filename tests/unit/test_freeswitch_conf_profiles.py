@@ -4,10 +4,8 @@ features the configuration carries: fax, conferences, music on hold, parking phr
 Shared rules and fixtures: freeswitch_conf_support.py."""
 from __future__ import annotations
 
-from tests.unit.freeswitch_conf_support import (  # noqa: F401 - fixtures
-    BUILTIN_VARS, CONF_DIR, configuration, document, installed, params, profile, secret_files,
-    static_file)
-
+from tests.unit.freeswitch_conf_support import (BUILTIN_VARS, CONF_DIR, configuration,  # noqa: F401 - fixtures
+                                                document, installed, params, profile, secret_files, static_file)
 
 # ---------------------------------------------------------------- SIP profiles
 

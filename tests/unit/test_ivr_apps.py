@@ -9,8 +9,8 @@ import pytest
 
 from esl_handlers.outbound.apps import AppCall, app_calls, files_arg, outcome
 from esl_handlers.protocol import EslParser
-from fs_service.ivr import (Answer, Bridge, Digits, Done, GetDigits, Hangup, Play, PlaybackDone, Record,
-                            RecordDone, Say, SetVar, Transfer)
+from fs_service.ivr import (Answer, Bridge, Digits, Done, GetDigits, Hangup, Play, PlaybackDone, Record, RecordDone,
+                            Say, SetVar, Transfer)
 from tests.helpers import FIXTURES
 
 TRANSCRIPT = FIXTURES / "esl" / "outbound-socket-ivr" / "outbound-transcript-freeswitch-to-client.esl"

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import pytest
 
-from fs_service.ivr import (Answer, CallEnded, Digits, Done, End, GetDigits, Hangup, HungUp, Ivr, Play,
-                            PlaybackDone, Record, RecordDone, Started, Timeout, Transfer)
+from fs_service.ivr import (Answer, CallEnded, Digits, Done, End, GetDigits, Hangup, HungUp, Ivr, Play, PlaybackDone,
+                            Record, RecordDone, Started, Timeout, Transfer)
 from fs_service.ivr.steps import ask, key_regex, menu, play
 
 CLEANED: list[str] = []

@@ -6,13 +6,13 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, time
 from zoneinfo import ZoneInfo
 
-from fs_service.blacklist_match import Matcher, Rule, caller_forms
-from fs_service.calls.model import CallRequest
+from fs_service.blacklist.match import Matcher, Rule, caller_forms
 from fs_service.callplan.public import plan_public
 from fs_service.callplan.public_model import MenuSnapshot, NumberEntry, TreatmentSnapshot
+from fs_service.calls.model import CallRequest
 from fs_service.calls.steps import (Answer, Hangup, Ivr, Play, RecordClosure, Ring, Set, Transfer, Voicemail,
-                                       VoicemailLogin)
-from fs_service.schedule_rules import NumberRules, WeeklyRange
+                                    VoicemailLogin)
+from fs_service.numbers.schedule_rules import NumberRules, WeeklyRange
 from tests.unit.test_callplan_extension import ROUTING, ext
 
 TORONTO = ZoneInfo("America/Toronto")

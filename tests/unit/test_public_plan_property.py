@@ -5,13 +5,12 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta, timezone
 
-from hypothesis import given, settings
-from hypothesis import strategies as st
+from hypothesis import given, settings, strategies as st
 
 from fs_service.callplan.public import plan_public
 from fs_service.callplan.public_model import TreatmentSnapshot
 from fs_service.calls.steps import Play
-from fs_service.schedule_rules import ClosureException, NumberRules, WeeklyRange, decide
+from fs_service.numbers.schedule_rules import ClosureException, NumberRules, WeeklyRange, decide
 from tests.unit.test_public_plan import World, entry, request
 
 ZONES = ("America/Toronto", "America/Vancouver", "America/St_Johns", "Europe/Paris", "Australia/Lord_Howe", "UTC")

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from fs_service.schedule_rules import CLOSED, EXCEPTION, OPEN, ClosureException, NumberRules, WeeklyRange, decide
+from fs_service.numbers.schedule_rules import (CLOSED, EXCEPTION, OPEN, ClosureException, NumberRules, WeeklyRange,
+                                               decide)
 
 UTC = timezone.utc
 TORONTO = ZoneInfo("America/Toronto")

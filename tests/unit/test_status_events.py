@@ -6,7 +6,7 @@ from pathlib import Path
 
 from esl_handlers.events import EventHeaders
 from esl_handlers.protocol import EslParser
-from fs_service import parking
+from fs_service.park import lot as parking
 from fs_service.status import events as ev
 
 ESL = Path(__file__).resolve().parent.parent / "fixtures" / "esl"

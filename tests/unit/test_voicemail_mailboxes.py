@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from fs_service import extensions, voicemail
+from fs_service import voicemail
 from fs_service.db import db
 from fs_service.errors import NotFound, ValidationFailed
+from fs_service.extensions import rules as extensions
 from fs_service.voicemail import mwi
 from tests.factories import make_account, make_extension
 from tests.fakes.voicemail_world import vm_app, world  # noqa: F401 (fixtures)

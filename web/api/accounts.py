@@ -1,8 +1,8 @@
 """Accounts (tenants) and their users (ACC-1, ACC-3): the operator creates, admins list."""
 from __future__ import annotations
 
-from fs_service import accounts as core
 from fs_service.access import account_for, is_operator, require_admin, require_operator
+from fs_service.accounts import rules as core
 from fs_service.models import Account, User
 from schema.accounts import AccountCreatedSchema, AccountCreateSchema, AccountSchema, UserSchema
 

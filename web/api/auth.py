@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import request
 from flask_wtf.csrf import generate_csrf
 
-from fs_service import auth, two_factor
+from fs_service.accounts import login as auth, two_factor
 from fs_service.errors import Forbidden, Unauthorized
 from fs_service.models import User
 from schema.accounts import UserSchema

@@ -2,13 +2,13 @@
 delete all (``confirm: true`` required). Admin-only: users get 403, other tenants 404.
 
 ``digits`` is digits only ("514 907-3400" is a 400 naming the field); duplicates are refused.
-Anonymous, private or missing caller numbers are never matched (fs_service.blacklist_match).
+Anonymous, private or missing caller numbers are never matched (fs_service.blacklist.match).
 """
 from __future__ import annotations
 
 from marshmallow import fields
 
-from fs_service import blacklist as core
+from fs_service.blacklist import rules as core
 from fs_service.models import BlacklistRule
 from schema.blacklist import DeleteAllRulesSchema, RuleCreateSchema, RuleSchema, RuleSearchSchema, RuleUpdateSchema
 from schema.common import StrictSchema

@@ -4,9 +4,9 @@ emailed, resendable), and the live control of a running room (who is in, mute / 
 Admin-only; other tenants 404."""
 from __future__ import annotations
 
-from fs_service import extensions
 from fs_service.conferences import dialout, invitations, live, rooms as core
 from fs_service.errors import Conflict, PbxError
+from fs_service.extensions import rules as extensions
 from fs_service.models import Conference, ConferenceParticipant
 from schema.conferences import (MemberActionResultSchema, MemberActionSchema, MemberSchema, ParticipantCreateSchema,
                                 ParticipantSchema, RoomCreateSchema, RoomSchema, RoomUpdateSchema)

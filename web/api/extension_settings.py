@@ -7,8 +7,8 @@ whose ``details`` are keyed ``"<extension id>.<field>"``, and nothing is stored.
 """
 from __future__ import annotations
 
-from fs_service import extension_settings as core
 from fs_service.access import extension_for, is_admin_of
+from fs_service.extensions import settings as core
 from schema.extension_settings import AdminSettingsSchema, QuickEditResultSchema, QuickEditSchema
 
 from .base import PREFIX, ApiBlueprint, commit, scoped, settings

@@ -5,8 +5,8 @@ them (others are 404, like another tenant's), and admin-only endpoints answer th
 """
 from __future__ import annotations
 
-from fs_service import extensions as core
 from fs_service.access import extension_for, is_admin_of
+from fs_service.extensions import rules as core
 from fs_service.models import Account, Extension
 from schema.extensions import (ExtensionCreateSchema, ExtensionSchema, ExtensionUpdateSchema, SipCredentialsSchema,
                                SuggestionQuerySchema, SuggestionsSchema)

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from flask import Response
 
-from fs_service import menus as core, sound_uploads
 from fs_service.models import WelcomeMenu
+from fs_service.numbers import menus as core, sound_uploads
 from schema.menus import MenuCreateSchema, MenuKeysSchema, MenuSchema, MenuUpdateSchema
 from schema.sound_uploads import SoundUploadSchema
 from web.sound_access import AUDIO_DOC, sound_response

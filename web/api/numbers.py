@@ -8,8 +8,9 @@ from __future__ import annotations
 
 from flask import Response
 
-from fs_service import access, numbers as core, schedules, sound_uploads, treatments
+from fs_service import access
 from fs_service.models import PhoneNumber, Treatment
+from fs_service.numbers import rules as core, schedules, sound_uploads, treatments
 from schema.numbers import (ClosureMessageSchema, DecisionSchema, NumberCreateSchema, NumberSchema, NumberUpdateSchema,
                             PreviewQuerySchema, TreatmentSchema)
 from schema.sound_uploads import SoundUploadSchema

@@ -3,8 +3,8 @@ UI's editor does: a weekday with no range is closed all day; several ranges make
 closure; overlapping ranges are refused. Admin-only; other tenants 404."""
 from __future__ import annotations
 
-from fs_service import numbers, schedules as core
 from fs_service.models import ScheduleException
+from fs_service.numbers import rules as numbers, schedules as core
 from schema.schedules import ExceptionCreateSchema, ExceptionSchema, ExceptionUpdateSchema, WeekSchema
 
 from .base import PREFIX, ApiBlueprint, commit, scoped

@@ -2,8 +2,8 @@
 without touching the desk phone. Open to admins and to the extension's own user."""
 from __future__ import annotations
 
-from fs_service import extensions as core
 from fs_service.access import extension_for
+from fs_service.extensions import rules as core
 from fs_service.models import Account, Extension, Softphone
 from schema.extensions import SoftphoneSchema, SoftphoneUpdateSchema
 

@@ -2,7 +2,7 @@
 codes, turning it off; an admin's reset of a user who lost their phone; the account's rule."""
 from __future__ import annotations
 
-from fs_service import two_factor
+from fs_service.accounts import two_factor
 from fs_service.db import db
 from fs_service.errors import NotFound
 from fs_service.models import Account, User

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 from flask import Blueprint, redirect, render_template, url_for
 
-from fs_service import access, accounts, extensions
+from fs_service import access
+from fs_service.accounts import rules as accounts
+from fs_service.extensions import rules as extensions
 from web.actor import current_actor
 
 from .common import account_context, login_required

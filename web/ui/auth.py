@@ -8,7 +8,7 @@ from flask_babel import gettext as _, refresh
 from flask_login import login_user, logout_user
 from marshmallow import ValidationError
 
-from fs_service import auth, password_reset, two_factor
+from fs_service.accounts import login as auth, password_reset, two_factor
 from fs_service.db import db
 from fs_service.errors import TooManyAttempts, ValidationFailed
 from fs_service.models import User

@@ -10,7 +10,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from marshmallow import ValidationError
 
-from fs_service import access, blacklist as core
+from fs_service import access
+from fs_service.blacklist import rules as core
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
 from schema.blacklist import RuleCreateSchema, RuleSearchSchema

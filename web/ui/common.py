@@ -8,9 +8,10 @@ from flask import flash, redirect, request, url_for
 from flask_babel import gettext as _
 from marshmallow import Schema, ValidationError
 
-from fs_service import access, extensions
+from fs_service import access
 from fs_service.db import db
 from fs_service.errors import Forbidden, PbxError
+from fs_service.extensions import rules as extensions
 from fs_service.models import Account, Extension, User
 from web.actor import current_actor, require_actor
 from web.errors import validation_error

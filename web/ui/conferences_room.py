@@ -16,10 +16,11 @@ from flask_babel import gettext as _
 from flask_wtf.csrf import generate_csrf
 from marshmallow import ValidationError
 
-from fs_service import access, extensions
+from fs_service import access
 from fs_service.conferences import broadcast, dialout, invitations, live, rooms as core, rules
 from fs_service.db import db
 from fs_service.errors import Conflict, PbxError, ValidationFailed
+from fs_service.extensions import rules as extensions
 from fs_service.models import Account, Conference
 from fs_service.switch_commands import CommandResult
 from schema.conferences import MemberActionSchema, RoomUpdateSchema

@@ -9,8 +9,9 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from fs_service import access, extensions
+from fs_service import access
 from fs_service.db import db
+from fs_service.extensions import rules as extensions
 from schema.extensions import SoftphoneSchema
 
 from .common import account_context, discard_changes, error_map, login_required, text, usable_extension

@@ -6,10 +6,12 @@ from flask_babel import gettext as _
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from fs_service import access, accounts, extensions
+from fs_service import access
+from fs_service.accounts import rules as accounts
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
-from fs_service.extensions import Assignment
+from fs_service.extensions import rules as extensions
+from fs_service.extensions.rules import Assignment
 from schema.extensions import ExtensionCreateSchema
 from web.emails import send_welcome
 

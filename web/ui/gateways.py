@@ -10,7 +10,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from fs_service import access, accounts, gateways as core
+from fs_service import access, gateways as core
+from fs_service.accounts import rules as accounts
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
 from fs_service.models import Gateway

@@ -12,9 +12,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from fs_service import access, menus as core, sound_uploads
+from fs_service import access
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
+from fs_service.numbers import menus as core, sound_uploads
 from schema.menus import MenuCreateSchema, MenuKeysSchema
 from web.sound_access import sound_response, uploaded_bytes
 

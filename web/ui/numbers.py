@@ -12,14 +12,15 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from fs_service import access, numbers as core, schedules, sound_uploads
+from fs_service import access
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
+from fs_service.numbers import rules as core, schedules, sound_uploads
 from schema.numbers import NumberCreateSchema, NumberUpdateSchema
 from web.sound_access import sound_response, uploaded_bytes
 
 from .common import account_context, actor, discard_changes, error_map, login_required, non_empty, text
-from .numbers_form import posted_week, preview_moment, week_payload
+from .numbers_form import posted_week, preview_moment, week_payload, weekday_names
 from .numbers_page import number_page
 from .sound_forms import upload_errors
 
@@ -104,6 +105,10 @@ def save(account_id: int, number_id: int):
                            errors=errors, status=400)
     db.session.commit()
     flash(_("Number %(number)s saved.", number=number.e164), "success")
+    days = weekday_names()
+    for rng in schedules.past_midnight(account, number):  # the page warned before saving, with JavaScript
+        flash(_("%(day)s: %(start)s to %(end)s runs past midnight: open until %(end)s the next day.",
+                day=days[rng.weekday], start=f"{rng.opens:%H:%M}", end=f"{rng.closes:%H:%M}"), "warning")
     return to_number(account, number)
 
 

@@ -9,9 +9,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from fs_service import numbers as core, schedules, treatments
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
+from fs_service.numbers import rules as core, schedules, treatments
 from schema.numbers import TreatmentSchema
 from schema.schedules import ExceptionCreateSchema
 

@@ -16,8 +16,10 @@ from flask_babel import get_locale, gettext as _
 from marshmallow import ValidationError
 from werkzeug.datastructures import MultiDict
 
-from fs_service import extensions, menus, treatments, voicemail
+from fs_service import voicemail
+from fs_service.extensions import rules as extensions
 from fs_service.models import Account
+from fs_service.numbers import menus, treatments
 from fs_service.prompts import LANGUAGES
 from schema.schedules import RangeSchema
 

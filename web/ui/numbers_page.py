@@ -4,7 +4,8 @@ from __future__ import annotations
 from flask import render_template
 from flask_babel import gettext as _
 
-from fs_service import access, schedules, sound_uploads, treatments
+from fs_service import access
+from fs_service.numbers import schedules, sound_uploads, treatments
 
 from .common import actor
 from .numbers_form import timezone_options, treatment_options, treatment_targets, week_rows, weekday_names

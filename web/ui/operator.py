@@ -5,7 +5,8 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from fs_service import access, accounts, gateways
+from fs_service import access, gateways
+from fs_service.accounts import rules as accounts
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
 from schema.accounts import AccountCreateSchema

@@ -12,7 +12,7 @@ from marshmallow import ValidationError
 from fs_service import access
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
-from fs_service.extensions import list_extensions
+from fs_service.extensions.rules import list_extensions
 from fs_service.phones import queries, reboot, rules
 from fs_service.phones.models import MODELS, model_of
 from schema.phones import LineSchema, PhoneCreateSchema, PhoneUpdateSchema

@@ -11,9 +11,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _, ngettext
 from marshmallow import ValidationError
 
-from fs_service import access, extension_settings as core, extensions
+from fs_service import access
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
+from fs_service.extensions import rules as extensions, settings as core
 from fs_service.models import Account
 from schema.extension_settings import QuickEditSchema
 

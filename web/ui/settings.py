@@ -12,10 +12,10 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
-from fs_service import extension_settings as core, extensions
 from fs_service.db import db
 from fs_service.errors import Forbidden, ValidationFailed
-from fs_service.extension_settings_rules import FMFM_UNUSED_WARNING, WARNING_FIELDS
+from fs_service.extensions import rules as extensions, settings as core
+from fs_service.extensions.settings_rules import FMFM_UNUSED_WARNING, WARNING_FIELDS
 from fs_service.models import Account, Extension
 from schema.extension_settings import AdminSettingsSchema, UserSettingsSchema
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any, Mapping
 
-from fs_service.extension_settings import ADMIN_ONLY_FIELDS
+from fs_service.extensions.settings import ADMIN_ONLY_FIELDS
 
 from .common import text
 

@@ -9,7 +9,8 @@ import segno
 from flask import Blueprint, Response, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 
-from fs_service import access, two_factor
+from fs_service import access
+from fs_service.accounts import two_factor
 from fs_service.db import db
 from fs_service.errors import PbxError
 from web.actor import bearer_token, current_actor

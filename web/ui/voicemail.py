@@ -12,9 +12,10 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 from marshmallow import ValidationError
 
-from fs_service import access, extensions, voicemail
+from fs_service import access, voicemail
 from fs_service.db import db
 from fs_service.errors import ValidationFailed
+from fs_service.extensions import rules as extensions
 from schema.voicemail import EmptyMailboxSchema, MailboxCreateSchema, MailboxUpdateSchema
 from web.voicemail_access import USER_FIELDS, check_changes_allowed, mailbox_for, usage_of, visible_boxes
 

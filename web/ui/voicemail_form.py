@@ -12,8 +12,10 @@ from typing import Any
 from flask_babel import gettext as _
 from werkzeug.datastructures import MultiDict
 
-from fs_service import extensions, menus, treatments, voicemail
+from fs_service import voicemail
+from fs_service.extensions import rules as extensions
 from fs_service.models import Account, Mailbox, Treatment
+from fs_service.numbers import menus, treatments
 
 from .common import text
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from ...ivr import Answer, CallEnded, Play
 from ...ivr.steps import ask, play
-from ...numbers import MIN_SPEECH_SECONDS
+from ...numbers.rules import MIN_SPEECH_SECONDS
 from ..closure_store import ClosureNumber, ClosureStore
 from .common import Sub, choose, language_of, p, record, use_language
 

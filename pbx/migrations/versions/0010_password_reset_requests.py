@@ -3,7 +3,7 @@
 Revision ID: 0010_password_reset_requests
 Revises: 0009_parked_calls_per_node
 
-One row per request, whether or not the address has a login (fs_service/password_reset.py):
+One row per request, whether or not the address has a login (fs_service/accounts/password_reset.py):
 counted per email and per source address for the limit, and queued for the background sender
 while ``email_due_at`` is set. A new table only, so SQLite and PostgreSQL take the same
 statements; names follow fs_service.db.NAMING.

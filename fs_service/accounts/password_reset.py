@@ -23,10 +23,11 @@ from typing import Callable
 
 import sqlalchemy as sa
 
-from . import accounts, auth, mail_queue
-from .db import db, utcnow
-from .models import MailDelivery, PasswordResetRequest, User
-from .models._columns import as_utc
+from .. import mail_queue
+from ..db import db, utcnow
+from ..models import MailDelivery, PasswordResetRequest, User
+from ..models._columns import as_utc
+from . import login as auth, rules as accounts
 
 log = logging.getLogger("pbx.password_reset")
 # Past this a request is dropped instead of retried: its sender has asked again or given up,

@@ -10,12 +10,12 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from . import outbox
-from .accounts import create_user, get_user
-from .db import db
-from .errors import NotFound, ValidationFailed
-from .models import Account, Extension, Mailbox, Softphone, User
-from .numbering import extension_number_problem, suggest
+from .. import outbox
+from ..accounts.rules import create_user, get_user
+from ..db import db
+from ..errors import NotFound, ValidationFailed
+from ..models import Account, Extension, Mailbox, Softphone, User
+from ..numbering import extension_number_problem, suggest
 
 ASSIGN_NEW_USER = "new_user"
 ASSIGN_EXISTING_USER = "existing_user"

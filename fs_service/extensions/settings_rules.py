@@ -13,10 +13,10 @@ from typing import Any, Mapping, Sequence
 
 import sqlalchemy as sa
 
-from .calls.dialing import EMERGENCY, SERVICE, classify, local_areas
-from .calls.outbound import toll_mode
-from .db import db
-from .models import Account, Extension, PhoneNumber
+from ..calls.dialing import EMERGENCY, SERVICE, classify, local_areas
+from ..calls.outbound import toll_mode
+from ..db import db
+from ..models import Account, Extension, PhoneNumber
 
 NOT_AN_EXTENSION = "choose an extension of this account or an external number"
 SELF_FORWARD = "an extension cannot forward to itself"

@@ -73,6 +73,12 @@ class WeeklyRange:
     def describe(self) -> str:
         return f"{WEEKDAYS[self.weekday]} {self.opens:%H:%M}–{self.closes:%H:%M}"
 
+    @property
+    def past_midnight(self) -> bool:
+        """An end before the start (17:00 → 09:00): open until that time the next day. Saved as
+        typed, and said back to whoever saved it, since a reversed range may be a typo."""
+        return len(self.spans()) == 2 and self.closes != time(0, 0)
+
 
 @dataclass(frozen=True)
 class ClosureException:

@@ -13,12 +13,13 @@ from typing import Mapping
 
 import sqlalchemy as sa
 
-from . import call_versions, sound_uploads
-from .db import db
-from .errors import NotFound, ValidationFailed
-from .models import Account, Treatment, WelcomeMenu, WelcomeMenuKey
-from .models.numbers import LANGUAGES
-from .sound_files import sound_problem
+from .. import call_versions
+from ..db import db
+from ..errors import NotFound, ValidationFailed
+from ..models import Account, Treatment, WelcomeMenu, WelcomeMenuKey
+from ..models.numbers import LANGUAGES
+from ..sound_files import sound_problem
+from . import sound_uploads
 from .treatments import owned_treatment_id
 
 FIELDS = ("name", "language", "greeting_path", "timeout_seconds", "repeat_count", "dial_by_extension",

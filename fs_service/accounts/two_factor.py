@@ -17,10 +17,10 @@ import time
 import pyotp
 import sqlalchemy as sa
 
-from .access import is_admin_of, is_operator, require_admin
-from .db import db, utcnow
-from .errors import Conflict, Forbidden, ValidationFailed
-from .models import Account, RecoveryCode, User
+from ..access import is_admin_of, is_operator, require_admin
+from ..db import db, utcnow
+from ..errors import Conflict, Forbidden, ValidationFailed
+from ..models import Account, RecoveryCode, User
 
 ISSUER = "PBX"
 RECOVERY_CODE_COUNT = 10

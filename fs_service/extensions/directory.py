@@ -10,9 +10,9 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from . import fastread
-from .db import db
-from .models import Account, Extension, Gateway, PhoneNumber, Softphone, User
+from .. import fastread
+from ..db import db
+from ..models import Account, Extension, Gateway, PhoneNumber, Softphone, User
 
 
 @dataclass(frozen=True)

@@ -18,9 +18,9 @@ from datetime import datetime
 
 import sqlalchemy as sa
 
-from .db import db, utcnow
-from .errors import Conflict, NotFound, ValidationFailed
-from .models import Account, Extension, Registration, Softphone, User
+from ..db import db, utcnow
+from ..errors import Conflict, NotFound, ValidationFailed
+from ..models import Account, Extension, Registration, Softphone, User
 
 DEFAULT_RING_SECONDS = 30
 

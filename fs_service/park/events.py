@@ -9,7 +9,7 @@ memory, so with several nodes the same lot can hold 701 on each of them at once,
 keyed by (node, lot, slot). A batch comes from one node and only ever writes that node's rows;
 a node's snapshot replaces exactly that node's rows: after a FreeSWITCH restart its lots are
 gone and so are its rows, while other nodes' parked calls stay. Every account whose parked
-calls changed gets its live version renewed in the same transaction (fs_service.status.store.touch_domains).
+calls changed gets its live version renewed in the same transaction (fs_service.live_versions.touch_domains).
 """
 from __future__ import annotations
 
@@ -19,10 +19,10 @@ from typing import Iterable, Sequence
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql, sqlite
 
-from .db import db, utcnow
-from .models import Account, ParkedCall
-from .parking import ParkHold, ParkLeave, ParkSnapshot
-from .status.store import touch_domains
+from ..db import db, utcnow
+from ..live_versions import touch_domains
+from ..models import Account, ParkedCall
+from .lot import ParkHold, ParkLeave, ParkSnapshot
 
 _PARKED = ParkedCall.__table__
 _UPDATED = ["account_id", "node", "uuid", "caller_number", "caller_name", "parked_by", "created_at"]

@@ -1,6 +1,6 @@
 """Blacklist rules of an account: list with search, create, edit, delete, delete all (BL-1..3).
 
-Matching rules and the refusal cause are documented in :mod:`fs_service.blacklist_match`.
+Matching rules and the refusal cause are documented in :mod:`fs_service.blacklist.match`.
 Each change renews the account's blacklist token (fs_service.call_versions); the dialplan
 reads it with the dialed number (same query) and rebuilds its cached :class:`Matcher` only
 when it changed, so thousands of rules cost nothing per call and a saved rule is live on the
@@ -12,13 +12,13 @@ import re
 
 import sqlalchemy as sa
 
-from . import call_versions
-from .blacklist_match import Matcher, Rule, Screening, caller_forms
-from .caches import TokenCache
-from .db import db
-from .errors import NotFound, ValidationFailed
-from .models import Account, BlacklistRule
-from .models.numbers import BLACKLIST_ACTIONS, MATCH_KINDS
+from .. import call_versions
+from ..caches import TokenCache
+from ..db import db
+from ..errors import NotFound, ValidationFailed
+from ..models import Account, BlacklistRule
+from ..models.numbers import BLACKLIST_ACTIONS, MATCH_KINDS
+from .match import Matcher, Rule, Screening, caller_forms
 
 DIGITS = re.compile(r"^[0-9]{1,20}$")
 DIGITS_ERROR = "digits only, without spaces or dashes (e.g. 5149073400)"

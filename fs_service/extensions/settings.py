@@ -2,7 +2,7 @@
 
 A user changes the EXT-3 settings of their own extensions; the EXT-4 ones are the account
 administrators' (refused to users with 403, never silently ignored). Every change is checked
-as a whole against the resulting settings (extension_settings_rules) before anything is
+as a whole against the resulting settings (extensions.settings_rules) before anything is
 written, so a refused save — or one bad cell of a quick edit — stores nothing. Saving only
 changes columns: the planner reads them on the next call (the dialplan is never cached), and
 the directory entry, which FreeSWITCH may cache, is flushed when one of its variables changed.
@@ -13,11 +13,11 @@ from typing import Any, Mapping, Sequence
 
 import sqlalchemy as sa
 
-from . import outbox
-from . import extension_settings_rules as rules
-from .db import db
-from .errors import Forbidden, ValidationFailed
-from .models import Account, Extension, PhoneNumber
+from .. import outbox
+from ..db import db
+from ..errors import Forbidden, ValidationFailed
+from ..models import Account, Extension, PhoneNumber
+from . import settings_rules as rules
 
 USER_FIELDS = (
     "language", "music_on_hold", "ring_seconds", "dnd", "dnd_mode", "busy_behaviour",

@@ -18,14 +18,15 @@ from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
-from . import outbox, sound_uploads
-from .db import db
-from .errors import NotFound, ValidationFailed
-from .fax import rights as fax_rights
-from .models import Account, Extension, PhoneNumber, Softphone, User
-from .models.numbers import new_token
-from .numbering import nanp_e164
-from .sound_files import sound_problem
+from .. import outbox
+from ..db import db
+from ..errors import NotFound, ValidationFailed
+from ..fax import rights as fax_rights
+from ..models import Account, Extension, PhoneNumber, Softphone, User
+from ..models.numbers import new_token
+from ..numbering import nanp_e164
+from ..sound_files import sound_problem
+from . import sound_uploads
 from .treatments import owned_treatment_id
 
 MIN_SPEECH_SECONDS = 1.0

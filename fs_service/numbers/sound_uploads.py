@@ -16,11 +16,11 @@ from pathlib import Path
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
-from .audio_files import Audio, AudioProblem, check_upload
-from .audio_storage import current_storage, discard_after_commit
-from .db import db
-from .errors import ValidationFailed
-from .models import Account
+from ..audio_files import Audio, AudioProblem, check_upload
+from ..audio_storage import current_storage, discard_after_commit
+from ..db import db
+from ..errors import ValidationFailed
+from ..models import Account
 
 _WRITTEN_KEY = "pbx_upload_written"
 

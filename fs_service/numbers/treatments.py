@@ -14,15 +14,13 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from . import call_versions
-from .db import db
-from .errors import NotFound, ValidationFailed
-from .models import Account, Extension, Mailbox, PhoneNumber, ScheduleException, Treatment, WelcomeMenu
-from .models.numbers import MESSAGE_THEN, TREATMENT_KINDS, new_token
-from .prompts import PROMPTS
-from .prompts import path as prompt_path
-from .prompts import text as prompt_text
-from .sound_files import sound_problem
+from .. import call_versions
+from ..db import db
+from ..errors import NotFound, ValidationFailed
+from ..models import Account, Extension, Mailbox, PhoneNumber, ScheduleException, Treatment, WelcomeMenu
+from ..models.numbers import MESSAGE_THEN, TREATMENT_KINDS, new_token
+from ..prompts import PROMPTS, path as prompt_path, text as prompt_text
+from ..sound_files import sound_problem
 
 TARGETS = {"extension": ("extension_id", Extension), "mailbox": ("mailbox_id", Mailbox),
            "menu": ("menu_id", WelcomeMenu)}

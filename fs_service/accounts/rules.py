@@ -5,10 +5,10 @@ import re
 
 import sqlalchemy as sa
 
-from .auth import check_password_rules, hash_password, normalise_email
-from .db import db
-from .errors import NotFound, ValidationFailed
-from .models import Account, User
+from ..db import db
+from ..errors import NotFound, ValidationFailed
+from ..models import Account, User
+from .login import check_password_rules, hash_password, normalise_email
 
 DOMAIN_PATTERN = re.compile(r"^(?=.{4,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 

@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from .db import db, utcnow
-from .errors import TooManyAttempts, ValidationFailed
-from .models import ApiToken, LoginAttempt, PasswordResetToken, User
-from .models._columns import as_utc
+from ..db import db, utcnow
+from ..errors import TooManyAttempts, ValidationFailed
+from ..models import ApiToken, LoginAttempt, PasswordResetToken, User
+from ..models._columns import as_utc
 
 MIN_PASSWORD_LENGTH = 10
 # A fixed hash to compare against when the email is unknown, so timing does not reveal accounts.

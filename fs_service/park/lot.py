@@ -3,7 +3,7 @@
 mod_valet_parking keeps lots in memory and creates one on first use; the lot name is the
 account's SIP domain, so two accounts parking at once each get their own 701 and a call is
 never retrievable from another tenant. Events and ``valet_info`` are mapped here as plain data;
-parking_store.py writes them.
+park.events writes them.
 
 Several FreeSWITCH nodes: each node's mod_valet_parking has its own lots, unaware of the
 others'. 700 takes the lowest slot free *on the node the call is on*, so the same account can
@@ -25,9 +25,9 @@ from typing import Iterable, Mapping, NamedTuple
 import sqlalchemy as sa
 from lxml import etree
 
-from .db import db, utcnow
-from .models import Account, ParkedCall
-from .models._columns import as_utc
+from ..db import db, utcnow
+from ..models import Account, ParkedCall
+from ..models._columns import as_utc
 
 Headers = Mapping[str, str]
 PARK_EXTENSION = "700"

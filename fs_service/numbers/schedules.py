@@ -1,7 +1,7 @@
 """Business hours and exceptions of a number: saving them, and the preview (HRS-1, 2, 7).
 
 The rules themselves (midnight, DST, February 29, overlaps) and :func:`decide` live in
-:mod:`fs_service.schedule_rules`; the dialplan and :func:`preview` both call that one
+:mod:`fs_service.numbers.schedule_rules`; the dialplan and :func:`preview` both call that one
 function. Every change here renews the number's ``rules_token`` so every process drops its
 cached copy of the rules (saved = live).
 """
@@ -12,12 +12,12 @@ from typing import Iterable, Mapping
 
 import sqlalchemy as sa
 
-from .db import db
-from .errors import NotFound, ValidationFailed
-from .models import Account, PhoneNumber, ScheduleException, ScheduleRange
-from .numbers import bump_rules
-from .schedule_rules import (WEEKDAYS, ClosureException, Decision, NumberRules, WeeklyRange, decide,
-                             end_seconds, in_year, seconds)
+from ..db import db
+from ..errors import NotFound, ValidationFailed
+from ..models import Account, PhoneNumber, ScheduleException, ScheduleRange
+from .rules import bump_rules
+from .schedule_rules import (WEEKDAYS, ClosureException, Decision, NumberRules, WeeklyRange, decide, end_seconds,
+                             in_year, seconds)
 from .treatments import owned_treatment_id
 
 EXCEPTION_FIELDS = ("label", "start_date", "end_date", "kind", "closed_from", "closed_until", "repeat_yearly",
@@ -82,6 +82,12 @@ def set_week(account: Account, number: PhoneNumber, ranges: Iterable[Mapping]) -
     bump_rules(number)
     db.session.flush()
     return week(account, number)
+
+
+def past_midnight(account: Account, number: PhoneNumber) -> list[WeeklyRange]:
+    """The number's weekly ranges that run past midnight, to tell whoever just saved them."""
+    ranges = [WeeklyRange(r.id, r.weekday, r.opens_at, r.closes_at) for r in week(account, number)]
+    return [r for r in ranges if r.past_midnight]
 
 
 def list_exceptions(account: Account, number: PhoneNumber) -> list[ScheduleException]:
