@@ -21,11 +21,15 @@ from __future__ import annotations
 import re
 from typing import Iterator, Mapping
 
+from fs_service.caches import Cache
+
 from .protocol import parse_event_plain, url_decode
 
+# Compiled once per header name (or set of names) the code asks for: a finite set, fixed by the
+# program, so these are not data caches.
 _NEEDLES: dict[str, tuple[bytes, bytes]] = {}
-_DECODED: dict[bytes, str] = {}
-_DECODED_MAX = 4096
+# Decoded values do come from the data (presence ids, user agents...): bounded and counted.
+_DECODED: Cache[bytes, str] = Cache("esl.decoded_header_values", 4096)
 # Below this size (sofia::register is ~1.2 KB) one regex pass over the whole header block beats
 # one find per header; above it (channel events, 5-11 KB) the finds stop early and win.
 _SMALL_EVENT = 2048
@@ -47,11 +51,9 @@ def _pattern(names: tuple[str, ...]) -> tuple[re.Pattern[bytes], list[bytes]]:
 def _decode(value: bytes) -> str:
     if b"%" not in value:
         return value.decode("utf-8", "replace")
-    text = _DECODED.get(value)
+    text = _DECODED.lookup(value)
     if text is None:
-        if len(_DECODED) >= _DECODED_MAX:
-            _DECODED.clear()
-        text = _DECODED[value] = url_decode(value.decode("utf-8", "replace"))
+        text = _DECODED.put(value, url_decode(value.decode("utf-8", "replace")))
     return text
 
 

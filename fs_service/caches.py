@@ -1,4 +1,5 @@
-"""Every per-process copy and memo of the core, in one place: bounded, keyed explicitly, counted.
+"""Every per-process copy and memo (the core's and the doors'), in one place: bounded, keyed
+explicitly, counted.
 
 The call set-up path answers most requests from memory (account views, routing, number rules,
 compiled blacklists, plans, rendered documents), so what is kept, under which key and how much

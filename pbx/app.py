@@ -17,7 +17,7 @@ from web import init_web
 from web.extensions import babel, csrf, login_manager
 from web.switch import EXTENSION_KEY as SWITCH_COMMANDS
 from xml_curl.cdr import bp as xml_cdr_bp
-from xml_curl.views import bp as xml_curl_bp
+from xml_curl.views import install as install_xml_curl
 
 from . import logs
 from .config import Settings, load_settings
@@ -80,8 +80,7 @@ def _follow_app_context(app: Flask) -> None:
 
 
 def _register_doors(app: Flask) -> None:
-    app.register_blueprint(xml_curl_bp)
-    csrf.exempt(xml_curl_bp)  # FreeSWITCH authenticates with basic auth, not a browser session
+    install_xml_curl(app)  # a WSGI endpoint in front of Flask: FreeSWITCH waits for every fetch
     app.register_blueprint(xml_cdr_bp)  # call records (mod_xml_cdr), behind the same gate
     csrf.exempt(xml_cdr_bp)
     init_web(app, babel)

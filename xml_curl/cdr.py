@@ -25,7 +25,7 @@ from lxml import etree
 from fs_service.db import db
 from fs_service.fax.outcomes import CallRecord, is_fax, record_call
 
-from .views import Gate
+from .views import GATE, Gate
 
 log = logging.getLogger("pbx.xml_curl.cdr")
 bp = Blueprint("xml_cdr", __name__)
@@ -68,11 +68,11 @@ def parse_record(xml: bytes) -> CallRecord:
 
 @bp.post("/freeswitch/cdr")
 def receive() -> Response:
-    gate: Gate = current_app.extensions["pbx_xml_curl_gate"]  # set up by xml_curl.views' blueprint
+    gate: Gate = current_app.extensions[GATE]  # set up with the xml_curl endpoint (views.install)
     if not gate.source_allowed(request.environ.get("REMOTE_ADDR")):
         log.warning("cdr refused source=%s reason=address-not-allowed", request.remote_addr)
         return _text("forbidden", 403)
-    if not gate.credentials_ok():
+    if not gate.credentials_ok(request):
         log.warning("cdr refused source=%s reason=bad-credentials", request.remote_addr)
         return Response("unauthorized\n", status=401, mimetype="text/plain",
                         headers={"WWW-Authenticate": 'Basic realm="pbx-xml-curl"'})

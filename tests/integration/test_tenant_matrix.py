@@ -36,10 +36,11 @@ from tests.tenant_matrix_support import VOLATILE, build_world, fill, learn_bodie
 
 # Public on purpose (each has its own tests): the login and password pages, the token exchange
 # (credentials in the body), the CSRF token and language switch (session only, no data), logout,
-# health, the OpenAPI document, static files; xml_curl has its own gate (tested below).
+# health, the OpenAPI document, static files. xml_curl is no Flask route (xml_curl/views.py): its gate is
+# tested in tests/integration/test_xml_curl*.py.
 PUBLIC = {"static", "auth.login", "auth.logout", "auth.forgot", "auth.reset", "health.healthz",
           "api-docs.openapi_json", "api_auth.create_token", "api_auth.csrf_token", "i18n.set_language",
-          "xml_curl.fetch", "auth.code",
+          "auth.code",
           "xml_cdr.receive",  # the switch's call records: behind xml_curl's gate (tests/integration/test_fax_outcomes.py)
           "provisioning.fetch",  # phones: the per-phone secret in the path (tests/integration/test_phones_api.py)
           "conferences.broadcast.listen"}  # a room's web broadcast: its token in the path (test_conference_broadcast.py)

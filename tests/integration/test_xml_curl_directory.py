@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import logging
 
 import pytest
 from lxml import etree
@@ -100,6 +101,16 @@ def test_unknown_user_and_wrong_domain_get_the_not_found_document(client, acme):
     for old, new in ((b"user=100", b"user=199"), (b"domain=acme.test", b"domain=other.test")):
         doc = parse(post(client, body.replace(old, new)))
         assert doc.xpath("/document/section[@name='result']/result/@status") == ["not found"]
+
+
+def test_a_nul_byte_is_a_miss_answered_before_any_query(client, acme, caplog):
+    """PostgreSQL refuses NUL in any text parameter (a DataError: once the fuzzer's finding)."""
+    body = xml_curl_body("internal-call-answered", "0030-directory-sip_auth.form")
+    for old, new in ((b"domain=acme.test", b"domain=acme%00.test"), (b"user=100", b"user=1%000")):
+        with caplog.at_level(logging.ERROR, logger="pbx.xml_curl"):
+            doc = parse(post(client, body.replace(old, new)))
+        assert doc.xpath("/document/section[@name='result']/result/@status") == ["not found"]
+    assert not [r for r in caplog.records if r.levelno >= logging.ERROR]
 
 
 def test_unauthenticated_or_foreign_requests_are_refused(client, acme):
