@@ -5,9 +5,13 @@ even learn that another tenant's object exists.
 """
 from __future__ import annotations
 
+from typing import Any, TypeVar
+
 from .db import db
 from .errors import Forbidden, NotFound
 from .models import Account, Extension, User
+
+Row = TypeVar("Row", bound=Any)  # a model with an ``account_id``
 
 
 def is_operator(actor: User) -> bool:
@@ -38,6 +42,15 @@ def require_operator(actor: User) -> None:
         raise Forbidden("this action is reserved to the operator")
 
 
+def owned(account: Account, model: type[Row], row_id: int, not_found: str) -> Row:
+    """Row ``row_id`` of ``model`` if it belongs to ``account``. Another tenant's row is *not
+    found*, exactly like a missing one: nothing of one account is visible to another (ACC-1)."""
+    row = db.session.get(model, row_id)
+    if row is None or row.account_id != account.id:
+        raise NotFound(not_found)
+    return row
+
+
 def can_use_extension(actor: User, extension: Extension) -> bool:
     """Admins manage every extension of their account; a user only the ones assigned to them."""
     account = extension.account
@@ -47,7 +60,7 @@ def can_use_extension(actor: User, extension: Extension) -> bool:
 def extension_for(actor: User, account: Account, extension_id: int) -> Extension:
     """An extension of ``account`` the actor may use. A colleague's extension is reported as
     *not found* too: a user learns nothing about extensions they cannot open."""
-    ext = db.session.get(Extension, extension_id)
-    if ext is None or ext.account_id != account.id or not can_use_extension(actor, ext):
+    ext = owned(account, Extension, extension_id, "extension not found")
+    if not can_use_extension(actor, ext):
         raise NotFound("extension not found")
     return ext

@@ -131,10 +131,12 @@ def run_esl(app: Flask, node: str) -> None:
 def run_voicemail(app: Flask) -> None:
     """Production layout: the voicemail service FreeSWITCH's ``socket`` app connects to
     (PBX_VOICEMAIL_SOCKET), with the mail sender (the web workers and the dialogues only queue
-    emails). Run one per address you configure."""
+    emails) and the retention sweeps (audit log, conference recordings). Run one per address you
+    configure: the sweeps are idempotent deletions, safe to run twice."""
     freeze_startup_objects()
     log.info("voicemail service running socket=%s", app.config["PBX"].voicemail_socket)
-    gevent.joinall(start_voicemail_server(app) + [start_mail_sender(app), start_audit_purge(app)])
+    gevent.joinall(start_voicemail_server(app) + [start_mail_sender(app), start_audit_purge(app),
+                                                  start_conference_retention(app)])
 
 
 def run_fax(app: Flask) -> None:

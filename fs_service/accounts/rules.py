@@ -5,8 +5,9 @@ import re
 
 import sqlalchemy as sa
 
+from ..access import owned
 from ..db import db
-from ..errors import NotFound, ValidationFailed
+from ..errors import ValidationFailed
 from ..models import Account, User
 from .login import check_password_rules, hash_password, normalise_email
 
@@ -67,10 +68,7 @@ def list_users(account: Account) -> list[User]:
 
 
 def get_user(account: Account, user_id: int) -> User:
-    user = db.session.get(User, user_id)
-    if user is None or user.account_id != account.id:
-        raise NotFound("user not found")
-    return user
+    return owned(account, User, user_id, "user not found")
 
 
 def find_user_by_email(email: str) -> User | None:

@@ -13,9 +13,10 @@ import re
 import sqlalchemy as sa
 
 from .. import call_versions
+from ..access import owned
 from ..caches import TokenCache
 from ..db import db
-from ..errors import NotFound, ValidationFailed
+from ..errors import ValidationFailed
 from ..models import Account, BlacklistRule
 from ..models.numbers import BLACKLIST_ACTIONS, MATCH_KINDS
 from .match import Matcher, Rule, Screening, caller_forms
@@ -61,10 +62,7 @@ def create_rule(account: Account, *, action: str = "block", match: str = "equals
 
 
 def get_rule(account: Account, rule_id: int) -> BlacklistRule:
-    rule = db.session.get(BlacklistRule, rule_id)
-    if rule is None or rule.account_id != account.id:
-        raise NotFound("rule not found")
-    return rule
+    return owned(account, BlacklistRule, rule_id, "rule not found")
 
 
 def update_rule(account: Account, rule: BlacklistRule, changes: dict) -> BlacklistRule:

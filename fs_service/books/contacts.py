@@ -15,7 +15,7 @@ import re
 
 import sqlalchemy as sa
 
-from ..access import is_admin_of
+from ..access import is_admin_of, owned
 from ..db import db
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..models import Account, AddressBook, Contact, User
@@ -96,9 +96,7 @@ def _visible_ids(actor: User, account: Account) -> set[int]:
 
 def get_contact(actor: User, account: Account, contact_id: int, *, write: bool = False) -> Contact:
     """A contact in a book the actor sees (else *not found*); with ``write``, one they may change."""
-    contact = db.session.get(Contact, contact_id)
-    if contact is None or contact.account_id != account.id:
-        raise NotFound("contact not found")
+    contact = owned(account, Contact, contact_id, "contact not found")
     books = _books_of(contact.id)
     if not {book.id for book in books} & _visible_ids(actor, account):
         raise NotFound("contact not found")

@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 import sqlalchemy as sa
 
+from ..access import owned
 from ..db import db
 from ..errors import NotFound, ValidationFailed
 from ..models import Account, Conference, ConferenceParticipant, User
@@ -26,10 +27,7 @@ def list_rooms(account: Account) -> list[Conference]:
 
 
 def get_room(account: Account, room_id: int) -> Conference:
-    room = db.session.get(Conference, room_id)
-    if room is None or room.account_id != account.id:
-        raise NotFound("conference not found")
-    return room
+    return owned(account, Conference, room_id, "conference not found")
 
 
 def _room_number_taken(number: str) -> bool:

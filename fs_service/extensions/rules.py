@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from .. import outbox
+from ..access import owned
 from ..accounts.rules import create_user, get_user
 from ..db import db
 from ..errors import NotFound, ValidationFailed
@@ -103,10 +104,7 @@ def list_extensions(account: Account, user: User | None = None) -> list[Extensio
 
 
 def get_extension(account: Account, extension_id: int) -> Extension:
-    ext = db.session.get(Extension, extension_id)
-    if ext is None or ext.account_id != account.id:
-        raise NotFound("extension not found")
-    return ext
+    return owned(account, Extension, extension_id, "extension not found")
 
 
 def _flush_all_sip_users(account: Account, ext: Extension) -> None:

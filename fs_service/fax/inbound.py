@@ -20,8 +20,9 @@ from fax.received import first_page_thumbnail, received_tiff_to_pdf
 from fax.storage import FaxStorage
 
 from .. import mail_queue
+from ..access import owned
 from ..db import db, utcnow
-from ..errors import NotFound, ValidationFailed
+from ..errors import ValidationFailed
 from ..models import Account, PhoneNumber, ReceivedFax
 from ..models._columns import as_utc
 from ..numbering import nanp_e164
@@ -130,7 +131,4 @@ def list_received(account: Account, limit: int = 200) -> list[ReceivedFax]:
 
 
 def get_received(account: Account, received_id: int) -> ReceivedFax:
-    row = db.session.get(ReceivedFax, received_id)
-    if row is None or row.account_id != account.id:
-        raise NotFound("fax not found")
-    return row
+    return owned(account, ReceivedFax, received_id, "fax not found")

@@ -20,7 +20,7 @@ import re
 
 import sqlalchemy as sa
 
-from ..access import is_admin_of, is_operator
+from ..access import is_admin_of, is_operator, owned
 from ..db import db
 from ..errors import Forbidden, NotFound, ValidationFailed
 from ..models import Account, PhoneNumber, User
@@ -78,9 +78,7 @@ def set_fax_right(actor: User, account: Account, user_id: int, allowed: bool) ->
     """The admin grants or withdraws a user's fax right."""
     if not is_admin_of(actor, account):
         raise Forbidden("this action is reserved to the account administrators")
-    user = db.session.get(User, user_id)
-    if user is None or user.account_id != account.id:
-        raise NotFound("user not found")
+    user = owned(account, User, user_id, "user not found")
     user.can_fax = bool(allowed)
     return user
 

@@ -14,6 +14,7 @@ from typing import Mapping
 import sqlalchemy as sa
 
 from .. import call_versions
+from ..access import owned
 from ..db import db
 from ..errors import NotFound, ValidationFailed
 from ..models import Account, Treatment, WelcomeMenu, WelcomeMenuKey
@@ -30,10 +31,7 @@ REPEAT_RANGE = (1, 10)
 
 
 def get_menu(account: Account, menu_id: int) -> WelcomeMenu:
-    menu = db.session.get(WelcomeMenu, menu_id)
-    if menu is None or menu.account_id != account.id:
-        raise NotFound("menu not found")
-    return menu
+    return owned(account, WelcomeMenu, menu_id, "menu not found")
 
 
 def list_menus(account: Account) -> list[WelcomeMenu]:

@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import sqlalchemy as sa
 
 from .. import outbox
+from ..access import owned
 from ..db import db
 from ..errors import NotFound, ValidationFailed
 from ..fax import rights as fax_rights
@@ -72,10 +73,7 @@ def list_numbers(account: Account) -> list[PhoneNumber]:
 
 
 def get_number(account: Account, number_id: int) -> PhoneNumber:
-    number = db.session.get(PhoneNumber, number_id)
-    if number is None or number.account_id != account.id:
-        raise NotFound("number not found")
-    return number
+    return owned(account, PhoneNumber, number_id, "number not found")
 
 
 def find_number(text: str) -> PhoneNumber | None:

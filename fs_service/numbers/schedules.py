@@ -12,6 +12,7 @@ from typing import Iterable, Mapping
 
 import sqlalchemy as sa
 
+from ..access import owned
 from ..db import db
 from ..errors import NotFound, ValidationFailed
 from ..models import Account, PhoneNumber, ScheduleException, ScheduleRange
@@ -157,10 +158,7 @@ def delete_exception(account: Account, exc: ScheduleException) -> None:
 
 
 def get_number_of(account: Account, exc: ScheduleException) -> PhoneNumber:
-    number = db.session.get(PhoneNumber, exc.number_id)
-    if number is None or number.account_id != account.id:
-        raise NotFound("exception not found")
-    return number
+    return owned(account, PhoneNumber, exc.number_id, "exception not found")
 
 
 def numbers_with_exceptions(account: Account) -> dict[int, int]:

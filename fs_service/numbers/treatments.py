@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from .. import call_versions
+from ..access import owned
 from ..db import db
 from ..errors import NotFound, ValidationFailed
 from ..models import Account, Extension, Mailbox, PhoneNumber, ScheduleException, Treatment, WelcomeMenu
@@ -29,10 +30,7 @@ MAX_CHAIN = 10
 
 
 def get_treatment(account: Account, treatment_id: int) -> Treatment:
-    found = db.session.get(Treatment, treatment_id)
-    if found is None or found.account_id != account.id:
-        raise NotFound("treatment not found")
-    return found
+    return owned(account, Treatment, treatment_id, "treatment not found")
 
 
 def owned_treatment_id(account: Account, treatment_id: int | None, field: str) -> int | None:

@@ -14,6 +14,7 @@ from zoneinfo import available_timezones
 
 import sqlalchemy as sa
 
+from ..access import owned
 from ..db import db
 from ..errors import NotFound, ValidationFailed
 from ..extensions.rules import get_extension
@@ -76,10 +77,7 @@ def add_phone(account: Account, *, mac: str, name: str, model: str | None = None
 
 
 def get_phone(account: Account, device_id: int) -> Device:
-    device = db.session.get(Device, device_id)
-    if device is None or device.account_id != account.id:
-        raise NotFound("phone not found")
-    return device
+    return owned(account, Device, device_id, "phone not found")
 
 
 SETTINGS = ("name", "model", "timezone", "configure_books")

@@ -14,6 +14,7 @@ import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+from ..access import owned
 from ..audio_storage import discard_after_commit
 from ..db import db
 from ..errors import NotFound, ValidationFailed
@@ -56,10 +57,7 @@ def list_mailboxes(account: Account) -> list[MailboxUsage]:
 
 
 def get_mailbox(account: Account, mailbox_id: int) -> Mailbox:
-    box = db.session.get(Mailbox, mailbox_id)
-    if box is None or box.account_id != account.id:
-        raise NotFound("mailbox not found")
-    return box
+    return owned(account, Mailbox, mailbox_id, "mailbox not found")
 
 
 def find_mailbox(account: Account, number: str) -> Mailbox | None:

@@ -15,7 +15,7 @@ Who is tried where:
 - **operator-only** routes (/operator/…, /api/v1/gateways, and those OpenAPI documents as
   "Operator only") also refuse A's own admin.
 
-Bodies are valid for A's admin (tests/tenant_matrix_support.py), so a missing check would be a
+Bodies are valid for A's admin (tests/tenant_matrix_bodies.py), so a missing check would be a
 2xx rather than a 400; a 400/422 is reported as inconclusive, never accepted. After each call
 the row count of every table and the file tree of the instance folder must be unchanged.
 """
@@ -32,7 +32,8 @@ from fs_service.db import db
 from fs_service.models import AuditEvent
 from pbx.config import load_settings
 from tests.conftest import _empty_all_tables
-from tests.tenant_matrix_support import VOLATILE, build_world, fill, learn_bodies, request_kwargs, snapshot
+from tests.tenant_matrix_bodies import fill, learn_bodies, request_kwargs
+from tests.tenant_matrix_support import VOLATILE, build_world, snapshot
 
 # Public on purpose (each has its own tests): the login and password pages, the token exchange
 # (credentials in the body), the CSRF token and language switch (session only, no data), logout,
@@ -178,7 +179,7 @@ def test_route_refuses_and_changes_nothing(matrix, rule, method, identity):
     response.close()
     assert response.status_code not in INCONCLUSIVE, (
         f"inconclusive: {method} {url} as {identity} answered {response.status_code} (input refused before "
-        f"any permission check?) — give it a valid body in tests/tenant_matrix_support.py: {body}")
+        f"any permission check?) — give it a valid body in tests/tenant_matrix_bodies.py: {body}")
     assert _refused(response, identity, api), (
         f"TENANT HOLE? {method} {url} as {identity} answered {response.status_code}: {body}")
     assert snapshot(instance) == before, f"{method} {url} as {identity} changed rows or files"
@@ -239,7 +240,7 @@ def test_the_bodies_are_valid_so_a_missing_check_would_have_succeeded(matrix):
         changed = sorted(t for t in after[0] if after[0][t] != before[0].get(t))
         if changed and after[1] == before[1]:
             unaudited.append(f"{method} {rule.rule} changed {changed} and the audit log says nothing")
-    assert not refused, "bodies to fix in tests/tenant_matrix_support.py:\n" + "\n".join(refused)
+    assert not refused, "bodies to fix in tests/tenant_matrix_bodies.py:\n" + "\n".join(refused)
     assert not unaudited, "\n".join(unaudited)
 
 
